@@ -1,0 +1,89 @@
+// swift-tools-version:5.10
+// Exposure: a local-only privacy audit of social-media data exports.
+//
+// Modules by concern; dependencies point one way (ExposureModel at the bottom,
+// the `exposure` command at the top). Each outside library is used by exactly
+// one module: GRDB by ExposureStore, Yams by ExposureRules, ArgumentParser by
+// the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by MediaMetadata.
+import PackageDescription
+
+// MARK: - Kernel code generation
+// Swift turns SIMD `addProduct` into slow library calls unless the target CPU
+// has FMA. The flags go on the neural-network targets only, and only when the
+// build host is x86-64 (other CPUs build the same portable code without them).
+// `-O` keeps kernels fast in debug builds too, so `swift test` exercises them
+// at full speed.
+#if arch(x86_64)
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]
+#else
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
+#endif
+
+let package = Package(
+    name: "Exposure",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "exposure", targets: ["exposure"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+    ],
+    targets: [
+        // MARK: - C libraries (module maps only, or small shims that own setjmp)
+        .systemLibrary(name: "CArchive", path: "Sources/CLibraries/CArchive", pkgConfig: "libarchive",
+                       providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CExif", path: "Sources/CLibraries/CExif", pkgConfig: "libexif",
+                       providers: [.apt(["libexif-dev"])]),
+        .systemLibrary(name: "CCrypto", path: "Sources/CLibraries/CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(name: "CImageCodecs", path: "Sources/CLibraries/CImageCodecs",
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+
+        // MARK: - Model types (bottom layer, no dependencies)
+        .target(name: "ExposureModel"),
+
+        // MARK: - Input: archives, platform exports, media files
+        .target(name: "ArchiveInput", dependencies: ["ExposureModel", "CArchive", "CCrypto"]),
+        .target(name: "ExportFormats", dependencies: ["ExposureModel", "ArchiveInput"]),
+        .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"]),
+
+        // MARK: - Faces: tensor kernels, dlib model files, the three networks
+        .target(name: "NeuralNet", swiftSettings: kernelFlags),
+        .target(name: "FaceAnalysis", dependencies: ["ExposureModel", "NeuralNet"], swiftSettings: kernelFlags),
+
+        // MARK: - Storage, analysis, rules, report
+        .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ExposureAnalysis", dependencies: ["ExposureModel"], swiftSettings: kernelFlags),
+        .target(name: "ExposureRules", dependencies: ["ExposureModel", "Yams"]),
+        .target(name: "ExposureReport", dependencies: ["ExposureModel"]),
+
+        // MARK: - Orchestration and the command line
+        .target(name: "ExposurePipeline", dependencies: [
+            "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "FaceAnalysis",
+            "ExposureStore", "ExposureAnalysis", "ExposureRules", "ExposureReport",
+        ]),
+        .executableTarget(name: "exposure", dependencies: [
+            "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "ExposureBench", dependencies: [
+            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata",
+        ], swiftSettings: kernelFlags),
+
+        // MARK: - Tests
+        .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport"),
+        .testTarget(name: "ArchiveInputTests", dependencies: ["ArchiveInput", "ExposureTestSupport"]),
+        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExposureTestSupport"]),
+        .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureTestSupport"], swiftSettings: kernelFlags),
+        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
+        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureTestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// ArchiveInput: see the module's README section in README.md.

@@ -1,0 +1,1 @@
+// ExportFormats: see the module's README section in README.md.

@@ -1,0 +1,1 @@
+// ExposureAnalysis: see the module's README section in README.md.

@@ -1,0 +1,1 @@
+// ExposurePipeline: see the module's README section in README.md.

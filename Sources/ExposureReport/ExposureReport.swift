@@ -1,0 +1,1 @@
+// ExposureReport: see the module's README section in README.md.

@@ -1,0 +1,1 @@
+// ExposureRules: see the module's README section in README.md.

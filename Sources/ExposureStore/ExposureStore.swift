@@ -1,0 +1,1 @@
+// ExposureStore: see the module's README section in README.md.

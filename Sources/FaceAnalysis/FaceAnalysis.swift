@@ -1,0 +1,1 @@
+// FaceAnalysis: see the module's README section in README.md.

@@ -1,0 +1,1 @@
+// MediaMetadata: see the module's README section in README.md.
