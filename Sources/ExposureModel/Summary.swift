@@ -15,6 +15,11 @@ public struct Summary: Codable, Equatable, Sendable {
     public struct Owner: Codable, Equatable, Sendable {
         public var name: String?
         public init(name: String?) { self.name = name }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+        }
+        enum CodingKeys: String, CodingKey { case name }
     }
     public struct Source: Codable, Equatable, Sendable {
         /// Archive file or folder name, without directories.
@@ -141,9 +146,9 @@ public struct Summary: Codable, Equatable, Sendable {
         m["faces.identities"] = Double(faces.identities)
         m["faces.owner.faces"] = Double(faces.owner.faces); m["faces.owner.labelled"] = Double(faces.owner.labelled)
         m["faces.owner.years"] = Double(faces.owner.years)
-        m["faces.owner.first_year"] = faces.owner.firstYear.map(Double.init)
-        m["faces.owner.last_year"] = faces.owner.lastYear.map(Double.init)
-        m["faces.owner.matchable_from_profile"] = faces.owner.matchableFromProfile.map(Double.init)
+        m.updateValue(faces.owner.firstYear.map(Double.init), forKey: "faces.owner.first_year")  // keeps the key when null
+        m.updateValue(faces.owner.lastYear.map(Double.init), forKey: "faces.owner.last_year")  // keeps the key when null
+        m.updateValue(faces.owner.matchableFromProfile.map(Double.init), forKey: "faces.owner.matchable_from_profile")  // keeps the key when null
         m["faces.others.identities"] = Double(faces.others.identities)
         m["faces.others.faces"] = Double(faces.others.faces); m["faces.others.labelled"] = Double(faces.others.labelled)
         return m
