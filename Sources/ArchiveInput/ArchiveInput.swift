@@ -182,9 +182,11 @@ public final class ExportArchive: ExportFileTree {
         var issues: [ArchiveIssue] = []
         var parts: [Part] = []
         var firstError: ArchiveIssue? = nil
+        var index = Indexer(limits: limits)
         for url in urls {
             do {
                 let (part, partIssues) = try ExportArchive.recognise(url)
+                try index.indexPart(part, number: parts.count)
                 parts.append(part)
                 issues += partIssues
             } catch let issue as ArchiveIssue {
@@ -193,10 +195,6 @@ public final class ExportArchive: ExportFileTree {
             }
         }
         if parts.isEmpty, let firstError { throw firstError }
-        var index = Indexer(limits: limits)
-        for (number, part) in parts.enumerated() {
-            index.indexPart(part, number: number)
-        }
         issues += index.issues
         if index.locations.isEmpty && issues.isEmpty {
             issues.append(ArchiveIssue(archive: displayName, entry: nil, kind: .empty, reason: "contains no files"))

@@ -73,9 +73,10 @@ struct Indexer {
 
     init(limits: ArchiveLimits) { self.limits = limits }
 
-    mutating func indexPart(_ part: ExportArchive.Part, number: Int) {
+    /// Indexes one part; throws when the part cannot be opened at all.
+    mutating func indexPart(_ part: ExportArchive.Part, number: Int) throws {
         partNames[number] = part.name
-        if case .folder = part.container { indexFolder(part, number: number) } else { indexArchive(part, number: number) }
+        if case .folder = part.container { indexFolder(part, number: number) } else { try indexArchive(part, number: number) }
     }
 
     private mutating func add(_ path: String, rawName: String, part: ExportArchive.Part,
@@ -90,12 +91,11 @@ struct Indexer {
         return true
     }
 
-    private mutating func indexArchive(_ part: ExportArchive.Part, number: Int) {
+    private mutating func indexArchive(_ part: ExportArchive.Part, number: Int) throws {
         let reader: LibArchiveReader
         do { reader = try LibArchiveReader(url: part.url, format: part.readerFormat) } catch let error as ReaderOpenError {
-            issues.append(part.issue(nil, .corrupt, "cannot be read: \(error.message)"))
-            return
-        } catch { return }
+            throw part.issue(nil, part.isTar ? .notAnArchive : .corrupt, "cannot be read: \(error.message)")
+        }
         let budget = PassBudget(limit: limits.passBudget(forPartSize: part.size))
         var ordinal = -1
         var failures = 0
