@@ -190,3 +190,17 @@ public enum ExifReader {
         }
     }
 }
+
+extension ExifReader {
+    /// For tests: whether libexif builds MakerNote data from this block, with or without
+    /// our blanking. Shows the defence is what stops the MakerNote parsers.
+    static func libexifParsesMakerNote(tiff: Data, blank: Bool) -> Bool {
+        guard let view = TIFFView(tiff), let exif = exif_data_new() else { return false }
+        defer { exif_data_unref(exif) }
+        var bytes = Array("Exif".utf8) + [0, 0] + view.bytes
+        if blank { _ = blankMakerNotes(view, in: &bytes, offset: 6) }
+        exif_data_unset_option(exif, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION)
+        bytes.withUnsafeBufferPointer { exif_data_load_data(exif, $0.baseAddress, UInt32($0.count)) }
+        return exif_data_get_mnote_data(exif) != nil
+    }
+}
