@@ -73,10 +73,12 @@ final class ConvolutionKernelTests: XCTestCase {
         var rng = SeededRandom(seed: 7)
         for trial in 0..<12 {
             let kh = rng.int(1...5), kw = rng.int(1...5)
-            let p = ConvolutionParameters(outChannels: rng.int(1...9), inChannels: rng.int(1...5), kh: kh, kw: kw,
+            let outChannels = rng.int(1...9), inChannels = rng.int(1...5)
+            let p = ConvolutionParameters(outChannels: outChannels, inChannels: inChannels, kh: kh, kw: kw,
                                           strideY: rng.int(1...2), strideX: rng.int(1...3),
                                           padY: rng.int(0...2), padX: rng.int(0...3),
-                                          weights: [], bias: []).withRandomWeights(&rng)
+                                          weights: rng.floats(outChannels * inChannels * kh * kw),
+                                          bias: rng.floats(outChannels))
             let x = rng.tensor(n: 1, k: p.inChannels, h: rng.int(5...20), w: rng.int(5...26))
             assertClose(Ops.conv2d(x, p), ReferenceOps.conv2d(x, p), "trial \(trial) kh\(kh) kw\(kw)")
         }
@@ -130,14 +132,6 @@ final class ConvolutionKernelTests: XCTestCase {
         let p = randomConvolution(&rng, inChannels: 2, outChannels: 3, kernel: 5, stride: 1, pad: 0)
         let out = Ops.conv2d(rng.tensor(n: 1, k: 2, h: 3, w: 9), p)
         XCTAssertEqual(out.shape, [1, 3, 0, 5])
-    }
-}
-
-extension ConvolutionParameters {
-    func withRandomWeights(_ rng: inout SeededRandom) -> ConvolutionParameters {
-        ConvolutionParameters(outChannels: outChannels, inChannels: inChannels, kh: kh, kw: kw,
-                              strideY: strideY, strideX: strideX, padY: padY, padX: padX,
-                              weights: rng.floats(outChannels * inChannels * kh * kw), bias: rng.floats(outChannels))
     }
 }
 
