@@ -58,7 +58,7 @@ extension ReportRenderer {
         let exact = ratio == Double(whole)
         switch whole {
         case ..<2: return "more than \(what)"
-        case 2 where exact: return "twice \(what)"
+        case 2: return exact ? "twice \(what)" : "more than twice \(what)"
         default: return exact ? "\(whole) times \(what)" : "more than \(whole) times \(what)"
         }
     }
