@@ -1,1 +1,0 @@
-// ExposureReport: see the module's README section in README.md.

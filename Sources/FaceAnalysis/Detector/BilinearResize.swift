@@ -1,0 +1,153 @@
+import ExposureModel
+
+/// dlib's `resize_image` with bilinear interpolation, reproduced bit for bit.
+///
+/// dlib stretches the whole source over the whole destination ("align corners":
+/// `scale = (in - 1) / max(out - 1, 1)`). On x86 builds it computes four columns at a time with
+/// SSE, with the column positions accumulated in float32, and finishes the last few columns with
+/// a double-precision scalar loop [dlib/image_transforms/interpolation.h:694-795]. The two paths
+/// round differently, so both are emulated here: the detector's pyramid levels and the upsampled
+/// image must match dlib exactly for the boxes to match exactly.
+enum BilinearResize {
+    /// Where each destination column samples the source; the same for every row and channel.
+    struct ColumnPlan {
+        /// Columns `0 ..< simdCount` take the SIMD path.
+        var simdCount: Int
+        var left: [Int]
+        var fraction: [Float]            // lr = x - left, in float
+        var oneMinusFraction: [Float]    // 1 - lr, in float
+        /// Source x of each remaining column, accumulated in double.
+        var tailX: [Double]
+    }
+
+    static func columnPlan(inCols: Int, outCols: Int) -> ColumnPlan {
+        let xScale = Double(inCols - 1) / Double(max(outCols - 1, 1))
+        let start = -4 * xScale
+        // _mm_set_ps of double expressions: each lane rounded to float once.
+        var lanes: SIMD4<Float> = [Float(start), Float(start + xScale), Float(start + 2 * xScale), Float(start + 3 * xScale)]
+        let step = Float(4 * xScale)
+        var xs: [Float] = []
+        xs.reserveCapacity(outCols + 4)
+        var c = 0
+        while true {
+            lanes = lanes + SIMD4(repeating: step)
+            // _mm_cvttps_epi32 truncates; the loop stops once lane 3's right neighbour leaves the image.
+            if Int(Int32(lanes[3].rounded(.towardZero))) + 1 >= inCols { break }
+            if c >= outCols + 1 { break }
+            xs.append(contentsOf: [lanes[0], lanes[1], lanes[2], lanes[3]])
+            c += 4
+        }
+        let simdCount = min(xs.count, outCols)
+        var plan = ColumnPlan(simdCount: simdCount, left: [], fraction: [], oneMinusFraction: [], tailX: [])
+        plan.left.reserveCapacity(simdCount)
+        plan.fraction.reserveCapacity(simdCount)
+        plan.oneMinusFraction.reserveCapacity(simdCount)
+        for j in 0..<simdCount {
+            let x = xs[j]
+            let left = Int(Int32(x.rounded(.towardZero)))
+            let lr = x - Float(left)
+            plan.left.append(left)
+            plan.fraction.append(lr)
+            plan.oneMinusFraction.append(1 - lr)
+        }
+        var x = -xScale + Double(simdCount) * xScale
+        for _ in simdCount..<max(outCols, simdCount) {
+            x += xScale
+            plan.tailX.append(x)
+        }
+        return plan
+    }
+
+    /// Resizes one float plane: `src` is `inRows x inCols` with row stride `srcStride`, `dst` is
+    /// `outRows x outCols` with row stride `dstStride` (float image -> float image, dlib's SSE path).
+    static func resizePlane(_ src: UnsafePointer<Float>, inRows: Int, inCols: Int, srcStride: Int,
+                            into dst: UnsafeMutablePointer<Float>, outRows: Int, outCols: Int, dstStride: Int,
+                            plan: ColumnPlan) {
+        guard outRows > 0, outCols > 0, inRows > 0, inCols > 0 else { return }
+        let yScale = Double(inRows - 1) / Double(max(outRows - 1, 1))
+        var y = -yScale
+        let n = plan.simdCount
+        plan.left.withUnsafeBufferPointer { left in
+        plan.fraction.withUnsafeBufferPointer { lr in
+        plan.oneMinusFraction.withUnsafeBufferPointer { invLr in
+            for r in 0..<outRows {
+                y += yScale
+                let top = Int(y.rounded(.down))
+                let bottom = min(top + 1, inRows - 1)
+                let tb = y - Double(top)
+                let tbf = Float(tb)
+                let itbf = Float(1 - tb)
+                let topRow = src + top * srcStride
+                let bottomRow = src + bottom * srcStride
+                let out = dst + r * dstStride
+                for j in 0..<n {
+                    let l = left[j]
+                    let tl = itbf * invLr[j], tr = itbf * lr[j]
+                    let bl = tbf * invLr[j], br = tbf * lr[j]
+                    // Same association as dlib's _mm_add_ps chain; Swift does not contract to FMA.
+                    var v = tl * topRow[l] + tr * topRow[l + 1]
+                    v = v + bl * bottomRow[l]
+                    v = v + br * bottomRow[l + 1]
+                    out[j] = v
+                }
+                for (k, x) in plan.tailX.enumerated() {
+                    let l = Int(x.rounded(.down))
+                    let rr = min(l + 1, inCols - 1)
+                    let lrf = Float(x - Double(l))
+                    let a = (1 - lrf) * topRow[l] + lrf * topRow[rr]
+                    let b = (1 - lrf) * bottomRow[l] + lrf * bottomRow[rr]
+                    out[n + k] = Float((1 - tb) * Double(a) + tb * Double(b))
+                }
+            }
+        }}}
+    }
+
+    /// `resize_image` for an RGB image: the same sampling, each channel truncated to uint8.
+    static func resize(_ image: RGBImage, rows outRows: Int, cols outCols: Int) -> RGBImage {
+        let inRows = image.height, inCols = image.width
+        var out = [UInt8](repeating: 0, count: outRows * outCols * 3)
+        guard outRows > 0, outCols > 0, inRows > 0, inCols > 0 else {
+            return RGBImage(width: outCols, height: outRows, pixels: out)
+        }
+        let plan = columnPlan(inCols: inCols, outCols: outCols)
+        let yScale = Double(inRows - 1) / Double(max(outRows - 1, 1))
+        var y = -yScale
+        let n = plan.simdCount
+        image.pixels.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+            for r in 0..<outRows {
+                y += yScale
+                let top = Int(y.rounded(.down))
+                let bottom = min(top + 1, inRows - 1)
+                let tb = y - Double(top)
+                let tbf = Float(tb)
+                let itbf = Float(1 - tb)
+                let t = top * inCols * 3, b = bottom * inCols * 3
+                let o = r * outCols * 3
+                for j in 0..<n {
+                    let l = plan.left[j]
+                    let tl = itbf * plan.oneMinusFraction[j], tr = itbf * plan.fraction[j]
+                    let bl = tbf * plan.oneMinusFraction[j], br = tbf * plan.fraction[j]
+                    for ch in 0..<3 {
+                        var v = tl * Float(src[t + 3 * l + ch]) + tr * Float(src[t + 3 * l + 3 + ch])
+                        v = v + bl * Float(src[b + 3 * l + ch])
+                        v = v + br * Float(src[b + 3 * l + 3 + ch])
+                        dst[o + 3 * j + ch] = UInt8(truncatingIfNeeded: Int32(v))
+                    }
+                }
+                for (k, x) in plan.tailX.enumerated() {
+                    let l = Int(x.rounded(.down))
+                    let rr = min(l + 1, inCols - 1)
+                    let lr = x - Double(l)
+                    for ch in 0..<3 {
+                        let tl = Double(src[t + 3 * l + ch]), tr = Double(src[t + 3 * rr + ch])
+                        let bl = Double(src[b + 3 * l + ch]), br = Double(src[b + 3 * rr + ch])
+                        let v = (1 - tb) * ((1 - lr) * tl + lr * tr) + tb * ((1 - lr) * bl + lr * br)
+                        dst[o + 3 * (n + k) + ch] = UInt8(truncatingIfNeeded: Int64(v))
+                    }
+                }
+            }
+        }}
+        return RGBImage(width: outCols, height: outRows, pixels: out)
+    }
+}

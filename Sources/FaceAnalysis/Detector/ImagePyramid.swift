@@ -1,0 +1,163 @@
+import ExposureModel
+import NeuralNet
+
+/// The MMOD detector's input: every level of a `pyramid_down<6>` image pyramid packed into one
+/// tensor, so one forward pass scans all scales [dlib/dnn/input.h:776-870, 953-1030;
+/// dlib/image_transforms/image_pyramid.h:983-1118, 1199-1232].
+///
+/// Level 0 is the image; each next level is `floor(5/6)` of the previous size, down to 5 rows.
+/// Levels are stacked top-down in a first column, with `padding` rows between them; the levels that
+/// do not fit there are stacked bottom-up along the right edge. `outerPadding` surrounds everything.
+/// Untouched tensor cells stay 0, which after normalisation is the mean colour.
+public struct TiledPyramid: Sendable, Equatable {
+    /// Each kept level's pixels in tensor coordinates (level 0 first). Levels that would overlap
+    /// level 0 are dropped, as dlib drops them.
+    public let levels: [DlibRectangle]
+    /// Size of the tiled tensor.
+    public let rows: Int
+    public let cols: Int
+
+    /// `pyramid_down<N>` ratio used for the level sizes and `point_up`.
+    static let downRatio = (6 - 1.0) / 6
+    static let upRatio = 6 / 5.0
+
+    /// Level sizes: `rows = floor(ratio * rows)` in double, stopping when a level is empty or shorter than 5.
+    public static func levelSizes(rows: Int, cols: Int) -> [(rows: Int, cols: Int)] {
+        var sizes = [(rows: rows, cols: cols)]
+        var r = rows, c = cols
+        while true {
+            r = Int((downRatio * Double(r)).rounded(.down))
+            c = Int((downRatio * Double(c)).rounded(.down))
+            if r * c == 0 || r < 5 { break }
+            sizes.append((r, c))
+        }
+        return sizes
+    }
+
+    /// `compute_tiled_image_pyramid_details`, including its unsigned arithmetic: dlib compares
+    /// `unsigned long` widths and heights, so differences that go negative wrap around and the
+    /// tests pass or fail accordingly. The wrap is reproduced with `UInt64(bitPattern:)`.
+    public init(imageRows: Int, imageCols: Int, padding: Int, outerPadding: Int) {
+        precondition(imageRows > 0 && imageCols > 0, "TiledPyramid: empty image")
+        let sizes = TiledPyramid.levelSizes(rows: imageRows, cols: imageCols)
+        @inline(__always) func unsigned(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64(v)) }
+
+        var totalHeight = 0
+        for s in sizes { totalHeight += s.rows + padding }
+        totalHeight -= padding * 2
+        let w0 = sizes[0].cols, h0 = sizes[0].rows
+        var height = 0
+        var prevWidth = 0
+        for s in sizes {
+            let fitsBesideLevel0 = unsigned(s.cols) <= unsigned(w0 - prevWidth - padding)
+            let pastHalf = unsigned(height - h0) &* 2 >= unsigned(totalHeight - h0)
+            if fitsBesideLevel0 && pastHalf { break }
+            height += s.rows + padding
+            prevWidth = s.cols
+        }
+        height -= padding
+        rows = height + outerPadding * 2
+        cols = w0 + outerPadding * 2
+
+        var placed: [DlibRectangle] = []
+        var y = outerPadding
+        var i = 0
+        // First column: top-down from the top-left corner.
+        while y < height + outerPadding && i < sizes.count {
+            let r = DlibRectangle(left: outerPadding, top: y, right: outerPadding + sizes[i].cols - 1,
+                                  bottom: y + sizes[i].rows - 1)
+            placed.append(r)
+            y += r.height + padding
+            i += 1
+        }
+        y -= padding
+        // The rest: bottom-up along the right edge, until one would touch level 0.
+        let rightEdge = outerPadding + w0 - 1
+        while i < sizes.count {
+            let r = DlibRectangle(left: rightEdge - (sizes[i].cols - 1), top: (y - 1) - (sizes[i].rows - 1),
+                                  right: rightEdge, bottom: y - 1)
+            if !placed[0].intersection(r).isEmpty { break }
+            placed.append(r)
+            y -= r.height + padding
+            i += 1
+        }
+        levels = placed
+    }
+
+    /// dlib's `nearest_rect`: the first level containing the point, else the nearest one
+    /// (Euclidean distance to the level, first wins ties).
+    public func nearestLevel(x: Int, y: Int) -> Int {
+        var best = Double.infinity
+        var index = 0
+        for (i, r) in levels.enumerated() {
+            if r.contains(x: x, y: y) { return i }
+            let nx = min(max(x, r.left), r.right), ny = min(max(y, r.top), r.bottom)
+            let dx = Double(nx - x), dy = Double(ny - y)
+            let d = (dx * dx + dy * dy).squareRoot()
+            if d < best { best = d; index = i }
+        }
+        return index
+    }
+
+    /// `tiled_pyramid_to_image<pyramid_down<6>>` then `lround`: the level is the one nearest the
+    /// rectangle's rounded centre; the rectangle is moved to that level's origin and scaled up by
+    /// `point_up` (p * 6/5 + 0.3) once per level.
+    func imageRectangle(fromTensor rect: DoubleRectangle) -> DlibRectangle {
+        let cx = floorHalfUp((rect.left + rect.right) / 2)
+        let cy = floorHalfUp((rect.top + rect.bottom) / 2)
+        let level = nearestLevel(x: cx, y: cy)
+        let origin = levels[level]
+        var r = DoubleRectangle(left: rect.left - Double(origin.left), top: rect.top - Double(origin.top),
+                                right: rect.right - Double(origin.left), bottom: rect.bottom - Double(origin.top))
+        for _ in 0..<level {
+            r = DoubleRectangle(left: r.left * TiledPyramid.upRatio + 0.3, top: r.top * TiledPyramid.upRatio + 0.3,
+                                right: r.right * TiledPyramid.upRatio + 0.3, bottom: r.bottom * TiledPyramid.upRatio + 0.3)
+        }
+        return r.rounded
+    }
+
+    /// Integer-rectangle form of the mapping, for callers outside the detector.
+    public func imageRectangle(fromTensor rect: DlibRectangle) -> DlibRectangle {
+        imageRectangle(fromTensor: DoubleRectangle(left: Double(rect.left), top: Double(rect.top),
+                                                   right: Double(rect.right), bottom: Double(rect.bottom)))
+    }
+
+    /// The network input for `image` (which must have the size this layout was made for):
+    /// shape (1, 3, rows, cols). Level 0 holds `(pixel - average) / 256` per channel (R, G, B
+    /// planes); each next level is dlib's bilinear `resize_image` of the previous level's
+    /// normalised planes (not the pyramid_down filter; no blur), as `input_rgb_image_pyramid` does.
+    public func inputTensor(for image: RGBImage, averageRed: Float, averageGreen: Float, averageBlue: Float) -> Tensor {
+        precondition(image.height == levels[0].height && image.width == levels[0].width,
+                     "TiledPyramid: image \(image.width)x\(image.height) does not match the layout")
+        var tensor = Tensor(n: 1, k: 3, h: rows, w: cols, repeating: 0)
+        let plane = rows * cols
+        let averages = [averageRed, averageGreen, averageBlue]
+        let level0 = levels[0]
+        tensor.data.withUnsafeMutableBufferPointer { data in
+            image.pixels.withUnsafeBufferPointer { px in
+                for ch in 0..<3 {
+                    let avg = averages[ch]
+                    for y in 0..<image.height {
+                        let out = data.baseAddress! + ch * plane + (level0.top + y) * cols + level0.left
+                        let row = y * image.width * 3 + ch
+                        for x in 0..<image.width {
+                            out[x] = (Float(px[row + 3 * x]) - avg) / 256
+                        }
+                    }
+                }
+            }
+            for i in levels.indices.dropFirst() {
+                let src = levels[i - 1], dst = levels[i]
+                let plan = BilinearResize.columnPlan(inCols: src.width, outCols: dst.width)
+                for ch in 0..<3 {
+                    let base = data.baseAddress! + ch * plane
+                    BilinearResize.resizePlane(UnsafePointer(base + src.top * cols + src.left),
+                                               inRows: src.height, inCols: src.width, srcStride: cols,
+                                               into: base + dst.top * cols + dst.left,
+                                               outRows: dst.height, outCols: dst.width, dstStride: cols, plan: plan)
+                }
+            }
+        }
+        return tensor
+    }
+}

@@ -1,0 +1,150 @@
+import XCTest
+import ExposureModel
+import ExposureTestSupport
+import Foundation
+@testable import ExposureReport
+
+/// Opens rendered reports in headless Chromium (installed by scripts/setup; this test fails, not
+/// skips, without it) and checks what a user's browser would do: the script runs, no payload from
+/// the archive executes, no CSP violation or script error is logged, and the page asks the network
+/// for nothing. Screenshots go to .build/test-artifacts/ for people to look at.
+final class BrowserTests: XCTestCase {
+    struct Run { let stdout: String; let stderr: String; let netLog: URL }
+
+    static let artifacts: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/test-artifacts", isDirectory: true)
+
+    func chromiumPath() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
+            for name in ["chromium", "chromium-browser"] {
+                let candidate = "\(dir)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            }
+        }
+        XCTFail("chromium not found on PATH: run scripts/setup (CI installs it)")
+        throw XCTSkip("unreachable")
+    }
+
+    /// One headless Chromium run with background networking off, every host name unresolvable,
+    /// and a NetLog of every request it starts.
+    func chromium(_ mode: [String], page: URL, in dir: URL, name: String) throws -> Run {
+        let binary = try chromiumPath()
+        let netLog = dir.appendingPathComponent("\(name).netlog.json")
+        let out = dir.appendingPathComponent("\(name).stdout"), err = dir.appendingPathComponent("\(name).stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--no-default-browser-check",
+            "--user-data-dir=" + dir.appendingPathComponent("profile-\(name)").path,
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+            "--disable-extensions", "--disable-features=Translate,OptimizationHints,MediaRouter,SpellCheck",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--log-net-log=" + netLog.path, "--enable-logging=stderr", "--v=0",
+        ] + mode + [page.absoluteString]
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        let deadline = Date().addingTimeInterval(25)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            process.terminate()
+            XCTFail("chromium did not finish within 25 s for \(name)")
+        }
+        process.waitUntilExit()
+        return Run(stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8), netLog: netLog)
+    }
+
+    /// URLs of requests the page itself started (the browser's own housekeeping has initiator
+    /// "not an origin"). A `file://` page load is not a URL request, so the expected list is empty.
+    func pageRequests(_ netLog: URL) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: netLog)) as? [String: Any]
+        let constants = json?["constants"] as? [String: Any]
+        let types = constants?["logEventTypes"] as? [String: Int]
+        let startJob = try XCTUnwrap(types?["URL_REQUEST_START_JOB"], "NetLog without URL_REQUEST_START_JOB")
+        let events = json?["events"] as? [[String: Any]] ?? []
+        return events.compactMap { event in
+            guard event["type"] as? Int == startJob, let params = event["params"] as? [String: Any],
+                  let url = params["url"] as? String, params["initiator"] as? String != "not an origin" else { return nil }
+            return url
+        }
+    }
+
+    func consoleLines(_ stderr: String) -> [String] {
+        stderr.split(separator: "\n").map(String.init).filter {
+            $0.contains(":CONSOLE") || $0.contains("Uncaught") || $0.contains("Content Security Policy") || $0.contains("Refused to")
+        }
+    }
+
+    func testReportsInHeadlessChromium() throws {
+        let started = Date()
+        let dir = try TestSupport.temporaryDirectory("exposure-report-browser")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+
+        let pages: [(String, String)] = [
+            ("hostile", ReportRenderer.render(Fixtures.hostile(), includeThumbnails: true)),
+            ("diff", ReportRenderer.renderDiff(Fixtures.diff())),
+            ("demo", ReportRenderer.render(Fixtures.demo(), includeThumbnails: true)),
+            // Control: our CSP, plus an unhashed inline script and a remote image. Proves that the
+            // checks below see CSP refusals and page requests when there are some.
+            ("control", "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src https:; script-src 'sha256-AAAA'\"><title>control</title></head><body><img src=\"https://tracker.example/p.gif\"><script>document.title='ran'</script></body></html>"),
+        ]
+        var urls: [String: URL] = [:]
+        for (name, html) in pages {
+            let url = dir.appendingPathComponent("\(name).html")
+            try html.write(to: url, atomically: true, encoding: .utf8)
+            urls[name] = url
+        }
+
+        // The control run: the detectors must fire.
+        let control = try chromium(["--dump-dom"], page: urls["control"]!, in: dir, name: "control")
+        XCTAssertTrue(control.stderr.contains("violates the following Content Security Policy"), "CSP refusals are not visible in stderr:\n\(control.stderr)")
+        XCTAssertEqual(try pageRequests(control.netLog), ["https://tracker.example/p.gif"])
+        XCTAssertTrue(control.stdout.contains("<title>control</title>"))
+
+        // The hostile report: every archive string is an XSS payload.
+        let hostile = try chromium(["--dump-dom"], page: urls["hostile"]!, in: dir, name: "hostile")
+        let dom = hostile.stdout
+        XCTAssertTrue(dom.contains("data-enhanced=\"1\""), "the report's own script did not run (CSP hash or JSON broken)")
+        XCTAssertTrue(dom.contains("data-schema=\"exposure.summary/1\""))
+        XCTAssertFalse(dom.contains("data-script-error"))
+        XCTAssertFalse(dom.contains("data-pwned=\""), "a payload executed")
+        XCTAssertNil(dom.range(of: #"<title>[^<]*PWNED"#, options: .regularExpression), "a payload changed the title")
+        XCTAssertNil(dom.range(of: #"<img[^>]*onerror"#, options: .regularExpression))
+        XCTAssertNil(dom.range(of: #"<svg[^>]*onload"#, options: .regularExpression))
+        XCTAssertNil(dom.range(of: #"<link[^>]*tracker"#, options: .regularExpression))
+        XCTAssertEqual(dom.components(separatedBy: "<script").count - 1, 2, "only the data block and our script")
+        XCTAssertTrue(dom.contains("&lt;img src=x onerror=\"document.title='PWNED'\"&gt;"), "payload not shown as text")
+        XCTAssertTrue(dom.contains("&lt;/script&gt;&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;"))
+        XCTAssertTrue(dom.contains("214 photos of you, 61 labelled with your name, across 11 years"))
+        XCTAssertEqual(consoleLines(hostile.stderr), [])
+        XCTAssertEqual(try pageRequests(hostile.netLog), [])
+
+        // The diff page.
+        let diff = try chromium(["--dump-dom"], page: urls["diff"]!, in: dir, name: "diff")
+        XCTAssertTrue(diff.stdout.contains("data-enhanced=\"1\""))
+        XCTAssertTrue(diff.stdout.contains("Deleting 40 items removed 12 labelled photos of you; 49 remain, across 10 years."))
+        XCTAssertEqual(consoleLines(diff.stderr), [])
+        XCTAssertEqual(try pageRequests(diff.netLog), [])
+
+        // Screenshots of the first screen, for people to judge.
+        for name in ["demo", "diff"] {
+            let png = Self.artifacts.appendingPathComponent("report-\(name).png")
+            try? FileManager.default.removeItem(at: png)
+            let shot = try chromium(["--screenshot=" + png.path, "--window-size=1280,900", "--hide-scrollbars"], page: urls[name]!, in: dir, name: "shot-\(name)")
+            XCTAssertEqual(consoleLines(shot.stderr), [])
+            XCTAssertEqual(try pageRequests(shot.netLog), [])
+            let bytes = try Data(contentsOf: png)
+            XCTAssertEqual(Array(bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "screenshot is not a PNG")
+            XCTAssertGreaterThan(bytes.count, 20_000, "screenshot looks empty")
+        }
+        try ReportRenderer.render(Fixtures.demo(), includeThumbnails: false)
+            .write(to: Self.artifacts.appendingPathComponent("report-demo-shared.html"), atomically: true, encoding: .utf8)
+        try pages.first { $0.0 == "demo" }!.1.write(to: Self.artifacts.appendingPathComponent("report-demo.html"), atomically: true, encoding: .utf8)
+        print("BrowserTests: 6 Chromium runs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; screenshots in \(Self.artifacts.path)")
+    }
+}
