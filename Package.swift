@@ -20,6 +20,13 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-mavx2", "-Xcc",
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #endif
 
+// MARK: - Generated output
+// reports/ holds the report's templates (compiled in) and, after `exposure demo`, the
+// generated reports and the demo's work folder: everything but the templates is excluded.
+let reportTemplates: Set<String> = ["ReportAssets.swift", "page.html.template", "report.css", "report.js"]
+let generatedReports = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/reports")) ?? [])
+    .filter { !reportTemplates.contains($0) }
+
 let package = Package(
     name: "Exposure",
     platforms: [.macOS(.v13)],
@@ -62,8 +69,7 @@ let package = Package(
         // Report page skeleton, CSS and JS live in the top-level reports/ folder and are compiled
         // into the binary (.embedInCode); generated reports (reports/*.html, git-ignored) are excluded.
         .target(name: "ReportAssets", path: "reports",
-                exclude: ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/reports")) ?? [])
-                    .filter { $0.hasSuffix(".html") },
+                exclude: generatedReports,
                 resources: [.embedInCode("page.html.template"), .embedInCode("report.css"), .embedInCode("report.js")]),
         .target(name: "ExposureReport", dependencies: ["ExposureModel", "ReportAssets"]),
 

@@ -51,3 +51,26 @@ public enum PlanText {
 func formatNumber(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.2f", v)
 }
+
+public enum ScanText {
+    /// The scan's closing lines: what was written, and what was skipped and why.
+    public static func closing(_ o: ScanOutcome) -> String {
+        var lines = ["Scanned \(o.sources.count) source(s): " + o.sources.map { "\($0.name) (\($0.platform.rawValue))" }.joined(separator: ", ")]
+        lines.append("Items written: \(o.written) (\(o.reused) reused from an earlier inventory), already done: \(o.resumed)")
+        if o.skipped.isEmpty {
+            lines.append("Skipped: none")
+        } else {
+            lines.append("Skipped \(o.skipped.count):")
+            let byReason = Dictionary(grouping: o.skipped, by: { reasonKind($0.reason) })
+            for (reason, entries) in byReason.sorted(by: { $0.value.count > $1.value.count }) {
+                lines.append("  \(entries.count) × \(reason)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The reason without entry-specific detail, for grouping ("truncated JPEG: ..." -> "truncated JPEG").
+    static func reasonKind(_ reason: String) -> String {
+        String(reason.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? reason).prefix(80).description
+    }
+}

@@ -6,7 +6,7 @@ struct Exposure: ParsableCommand {
         commandName: "exposure",
         abstract: "Measure how much face-recognition training signal a data export has surrendered. Local only.",
         subcommands: [
-            
-
+            ScanCommand.self, SummaryCommand.self, ReportCommand.self, DiffCommand.self, PlanCommand.self,
+            DemoCommand.self, RulesCommand.self,
         ])
 }
