@@ -5,5 +5,5 @@ struct Exposure: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exposure",
         abstract: "Measure how much face-recognition training signal a data export has surrendered. Local only.",
-        subcommands: [])
+        subcommands: [FacesCommand.self, ModelsCommand.self])
 }
