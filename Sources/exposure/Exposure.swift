@@ -7,6 +7,6 @@ struct Exposure: ParsableCommand {
         abstract: "Measure how much face-recognition training signal a data export has surrendered. Local only.",
         subcommands: [
             ScanCommand.self, SummaryCommand.self, ReportCommand.self, DiffCommand.self, PlanCommand.self,
-            DemoCommand.self, RulesCommand.self,
+            FacesCommand.self, ModelsCommand.self, RulesCommand.self, DemoCommand.self,
         ])
 }
