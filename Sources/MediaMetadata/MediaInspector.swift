@@ -1,0 +1,195 @@
+// One call per file for the scan: what kind of media it is and what it says about itself.
+//
+// Cheap by design (the scan's speed-critical path): headers, the EXIF block and the XMP
+// packet are read without decoding pixels. The only pixel work is the stale-thumbnail
+// check, and only when an EXIF thumbnail exists: the thumbnail (~160x120) is decoded, and
+// the main JPEG at 1/8 size through libjpeg-turbo's DCT scaling.
+import CImageCodecs
+import ExposureModel
+import Foundation
+
+public struct MediaInspection: Sendable, Equatable {
+    public var format: MediaFormat
+    /// nil when neither bytes nor name say photo or video.
+    public var kind: MediaKind?
+    public var metadata: EmbeddedMetadata
+    /// Why the file cannot be used (not media, corrupt header, too large, truncated); nil when fine.
+    public var unreadableReason: String?
+    /// Whether `ImageDecoder` can produce pixels for it (JPEG/PNG with a sane header).
+    public var canDecodePixels: Bool
+    /// Non-fatal oddities: an EXIF block libexif could not load, a malformed segment walk, ...
+    public var warnings: [String]
+
+    public init(format: MediaFormat, kind: MediaKind?, metadata: EmbeddedMetadata = EmbeddedMetadata(),
+                unreadableReason: String? = nil, canDecodePixels: Bool = false, warnings: [String] = []) {
+        self.format = format; self.kind = kind; self.metadata = metadata
+        self.unreadableReason = unreadableReason; self.canDecodePixels = canDecodePixels; self.warnings = warnings
+    }
+}
+
+public enum MediaInspector {
+    public struct Options: Sendable {
+        /// Pixel cap for `canDecodePixels` and for the thumbnail check's decode.
+        public var maxPixels: Int
+        /// Compare an embedded EXIF thumbnail with the main picture (costs a 1/8 decode).
+        public var compareThumbnail: Bool
+        public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, compareThumbnail: Bool = true) {
+            self.maxPixels = maxPixels; self.compareThumbnail = compareThumbnail
+        }
+    }
+
+    /// Mean absolute difference (0...255) of 16x16 grayscale versions above which the
+    /// thumbnail "shows something else". Measured on synthetic pictures: the same picture
+    /// re-encoded as a 160x120 thumbnail (letterboxed or not) stays under 4; a 50% crop of
+    /// a smooth gradient scores ~30; an unrelated picture scores 40+. 12 leaves room for
+    /// JPEG loss and different resamplers while catching crops and other pictures.
+    public static let thumbnailDifferenceThreshold = 12.0
+
+    public static func inspect(_ data: Data, filename: String, options: Options = Options()) -> MediaInspection {
+        let format = MediaSniffer.classify(data, filename: filename)
+        var inspection = MediaInspection(format: format, kind: format.kind)
+        if data.isEmpty {
+            inspection.unreadableReason = "empty file"
+            return inspection
+        }
+        let byBytes = MediaSniffer.format(of: data)
+        if byBytes == .unknown {
+            inspection.unreadableReason = format == .unknown
+                ? "not a recognised media file" : "content does not match its .\((filename as NSString).pathExtension) name"
+            return inspection
+        }
+        switch byBytes {
+        case .jpeg, .png: inspectDecodable(data, format: byBytes, options: options, into: &inspection)
+        case .gif: inspection.metadata.width = le16(data, 6); inspection.metadata.height = le16(data, 8)
+        case .webp: readWebPSize(data, into: &inspection.metadata)
+        default: break
+        }
+        return inspection
+    }
+
+    private static func inspectDecodable(_ data: Data, format: MediaFormat, options: Options, into inspection: inout MediaInspection) {
+        let segments = EmbeddedSegments.read(data, format: format)
+        // The library's own verdict on the header (cheap: no pixel buffer).
+        var info = expo_image()
+        let status = data.withUnsafeBytes { raw -> expo_status in
+            let base = raw.bindMemory(to: UInt8.self).baseAddress
+            return format == .jpeg ? expo_jpeg_info(base, raw.count, &info) : expo_png_info(base, raw.count, &info)
+        }
+        var width = segments.width, height = segments.height
+        if status == EXPO_OK {
+            width = Int(info.source_width); height = Int(info.source_height)
+            let pixels = width!.multipliedReportingOverflow(by: height!)
+            if pixels.overflow || pixels.partialValue > options.maxPixels || pixels.partialValue <= 0 {
+                inspection.unreadableReason = "image too large (\(width!)x\(height!) > \(options.maxPixels) pixels)"
+            } else {
+                inspection.canDecodePixels = true
+            }
+        } else {
+            do { try ImageDecoder.check(status, &info, maxPixels: options.maxPixels) } catch {
+                inspection.unreadableReason = "\(error)"
+            }
+        }
+        if let problem = segments.malformed, status == EXPO_OK { inspection.warnings.append(problem) }
+
+        var metadata = EmbeddedMetadata()
+        var exif = ExifResult()
+        if let tiff = segments.exifTIFF {
+            exif = ExifReader.read(tiff: tiff)
+            if let problem = exif.problem { inspection.warnings.append("EXIF: \(problem)") }
+            if exif.makerNotesSkipped > 0 { inspection.warnings.append("EXIF: MakerNote not parsed") }
+        }
+        metadata.orientation = exif.orientation
+        metadata.captureTime = exif.captureTime
+        metadata.gps = exif.gps
+        metadata.make = exif.make
+        metadata.model = exif.model
+        metadata.bodySerialNumber = exif.bodySerialNumber
+        metadata.lensSerialNumber = exif.lensSerialNumber
+        metadata.cameraOwnerName = exif.cameraOwnerName
+        metadata.artist = exif.artist
+        metadata.software = exif.software
+        metadata.imageUniqueID = exif.imageUniqueID
+        if let w = width, let h = height {
+            let swaps = (exif.orientation ?? 1) >= 5
+            metadata.width = swaps ? h : w
+            metadata.height = swaps ? w : h
+        }
+        if let thumbnail = exif.thumbnail {
+            metadata.hasThumbnail = true
+            if options.compareThumbnail && inspection.canDecodePixels {
+                switch compareThumbnail(thumbnail, main: data, format: format, maxPixels: options.maxPixels) {
+                case .success(let differs): metadata.thumbnailDiffers = differs
+                case .failure(let error):
+                    // The main picture failing to decode makes the whole file unreadable;
+                    // a broken thumbnail is only a warning.
+                    if case .main(let e) = error { inspection.unreadableReason = "\(e)"; inspection.canDecodePixels = false }
+                    else { inspection.warnings.append("EXIF thumbnail: \(error)") }
+                }
+            }
+        }
+        if let packet = segments.xmp {
+            let xmp = XMPReader.read(packet: packet)
+            metadata.faceRegions = xmp.faceRegions
+            metadata.personInImage = xmp.personInImage
+        }
+        inspection.metadata = metadata
+    }
+
+    enum ThumbnailError: Error, CustomStringConvertible {
+        case thumbnail(ImageDecodingError), main(ImageDecodingError)
+        var description: String {
+            switch self { case .thumbnail(let e): return "\(e)"; case .main(let e): return "\(e)" }
+        }
+    }
+
+    /// Both pictures are compared as stored (orientation not applied: the thumbnail is
+    /// stored the same way up as the main picture).
+    static func compareThumbnail(_ thumbnail: Data, main: Data, format: MediaFormat, maxPixels: Int) -> Result<Bool, ThumbnailError> {
+        let thumb: RGBImage, full: RGBImage
+        do { thumb = try ImageDecoder.decode(thumbnail, maxPixels: 1 << 22, applyOrientation: false) }
+        catch { return .failure(.thumbnail(error as? ImageDecodingError ?? .corrupt("\(error)"))) }
+        do { full = try ImageDecoder.decode(main, maxPixels: maxPixels, scaleDenominator: format == .jpeg ? 8 : 1, applyOrientation: false) }
+        catch { return .failure(.main(error as? ImageDecodingError ?? .corrupt("\(error)"))) }
+        return .success(thumbnailDifference(thumb, full) > thumbnailDifferenceThreshold)
+    }
+
+    /// Mean absolute difference of 16x16 grayscale versions, after cropping the thumbnail to
+    /// the main picture's aspect ratio (cameras letterbox a 3:2 picture into a 4:3 thumbnail).
+    public static func thumbnailDifference(_ thumbnail: RGBImage, _ main: RGBImage) -> Double {
+        guard thumbnail.width > 0, thumbnail.height > 0, main.width > 0, main.height > 0 else { return .infinity }
+        let tw = Double(thumbnail.width), th = Double(thumbnail.height)
+        let aspect = Double(main.width) / Double(main.height)
+        var crop = (x: 0.0, y: 0.0, width: tw, height: th)
+        if tw / th > aspect { crop.width = th * aspect; crop.x = (tw - crop.width) / 2 }
+        else { crop.height = tw / aspect; crop.y = (th - crop.height) / 2 }
+        let a = ImageOps.grayThumbnail(thumbnail, size: 16, crop: crop)
+        let b = ImageOps.grayThumbnail(main, size: 16)
+        return zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(a.count)
+    }
+
+    private static func le16(_ data: Data, _ offset: Int) -> Int? {
+        guard data.count >= offset + 2 else { return nil }
+        let b = data.startIndex + offset
+        return Int(data[b]) | Int(data[b + 1]) << 8
+    }
+
+    /// WebP canvas size: VP8X (24-bit width-1/height-1), VP8L (14-bit fields), VP8 (frame header).
+    private static func readWebPSize(_ data: Data, into metadata: inout EmbeddedMetadata) {
+        let b = [UInt8](data.prefix(40))
+        guard b.count >= 30 else { return }
+        let chunk = String(decoding: b[12..<16], as: UTF8.self)
+        switch chunk {
+        case "VP8X":
+            metadata.width = (Int(b[24]) | Int(b[25]) << 8 | Int(b[26]) << 16) + 1
+            metadata.height = (Int(b[27]) | Int(b[28]) << 8 | Int(b[29]) << 16) + 1
+        case "VP8L" where b[20] == 0x2F:
+            let bits = Int(b[21]) | Int(b[22]) << 8 | Int(b[23]) << 16 | Int(b[24]) << 24
+            metadata.width = (bits & 0x3FFF) + 1
+            metadata.height = (bits >> 14 & 0x3FFF) + 1
+        case "VP8 ":
+            metadata.width = (Int(b[26]) | Int(b[27]) << 8) & 0x3FFF
+            metadata.height = (Int(b[28]) | Int(b[29]) << 8) & 0x3FFF
+        default: break
+        }
+    }
+}

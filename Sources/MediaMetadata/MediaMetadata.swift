@@ -1,1 +1,0 @@
-// MediaMetadata: see the module's README section in README.md.
