@@ -35,6 +35,8 @@ public struct FaceDetector {
         var work = image
         for _ in 0..<upsample { work = PyramidUp.upsample(work) }
         let pyramid = inputPyramid(rows: work.height, cols: work.width)
+        guard !pyramid.levels.isEmpty,
+              min(pyramid.rows, pyramid.cols) >= options.minimumInputSize else { return [] }
         let input = pyramid.inputTensor(for: work, averageRed: options.averageRed,
                                         averageGreen: options.averageGreen, averageBlue: options.averageBlue)
         let scores = network(input)
@@ -46,7 +48,7 @@ public struct FaceDetector {
     /// The tiled layout the detector uses for an image of this size.
     public func inputPyramid(rows: Int, cols: Int) -> TiledPyramid {
         TiledPyramid(imageRows: rows, imageCols: cols, padding: options.pyramidPadding,
-                     outerPadding: options.pyramidOuterPadding)
+                     outerPadding: options.pyramidOuterPadding, downFactor: options.pyramidDownFactor)
     }
 
     /// Score map -> boxes in the pyramid's level-0 image, after NMS (dlib's `loss_mmod_::to_label`).
