@@ -293,7 +293,8 @@ final class ZipHazardTests: XCTestCase {
         let before = dir.snapshot()
         let export = try openOne(url)
         XCTAssertEqual(export.paths, ["dir/two.txt", "good/one.txt", "three.txt"])
-        XCTAssertEqual(export.issues.map(\.entry), hostile)
+        // libarchive itself turns a zip's backslashes into slashes before we see the name.
+        XCTAssertEqual(export.issues.map(\.entry), hostile.map { $0.replacingOccurrences(of: "\\", with: "/") })
         XCTAssertTrue(export.issues.allSatisfy { $0.kind == .unsafePath && $0.archive == "slip.zip" })
         XCTAssertTrue(export.issues[0].description.hasPrefix("slip.zip: ../../../../tmp/evil.txt: rejected: unsafe path"),
                       export.issues[0].description)
@@ -398,16 +399,17 @@ final class ZipHazardTests: XCTestCase {
     func testPerEntryCapAndPassBudget() throws {
         let dir = try TemporaryFolder()
         var entries: [ZipEntry] = []
-        for i in 0..<8 { entries.append(try .deflated("zeros\(i).jpg", Data(count: 4 << 20))) }
+        let kernel = try ZipEntry.deflated("zeros.jpg", Data(count: 2 << 20))
+        for i in 0..<8 { var entry = kernel; entry.name = Array("zeros\(i).jpg".utf8); entries.append(entry) }
         let url = try dir.write("bombish.zip", ZipBuilder(entries: entries).build())
-        // Per entry: a 1 MiB cap on 4 MiB entries.
+        // Per entry: a 1 MiB cap on 2 MiB entries.
         let export = try openOne(url)
         let (_, capped) = try readEverything(export, maxBytesPerEntry: 1 << 20)
         XCTAssertEqual(capped.count, 8)
         XCTAssertTrue(capped.allSatisfy { $0.kind == .tooLarge && $0.reason.contains("1048576-byte limit") }, "\(capped)")
-        // Per pass: a 10 MiB budget stops after the third entry.
+        // Per pass: a 5 MiB budget stops during the third entry.
         var limits = ArchiveLimits()
-        limits.maxBytesPerPass = 10 << 20
+        limits.maxBytesPerPass = 5 << 20
         let budgeted = try openOne(url, limits)
         let (read, issues) = try readEverything(budgeted)
         XCTAssertEqual(read.count, 2)
