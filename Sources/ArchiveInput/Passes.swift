@@ -37,6 +37,9 @@ func classify(_ header: LibArchiveReader.Header, in part: ExportArchive.Part, li
     let (name, _) = EntryNames.decode(header.rawName, legacy: part.legacyEncoding)
     let type = header.fileType & LibArchiveReader.typeMask
     if type == LibArchiveReader.directory { return .ignore }
+    if header.rawName.isEmpty {
+        return .skipped(part.issue(nil, .nameEncoding, "an entry's name could not be decoded; skipped"))
+    }
     if let target = header.linkTarget, header.isHardLink || type == LibArchiveReader.symlink || type == 0 {
         let what = header.isHardLink ? "hard link" : "symbolic link"
         return .skipped(part.issue(name, .link, "\(what) to '\(target)' is never followed; skipped"))
@@ -237,20 +240,33 @@ final class PartCursor {
                 return .fatal("the archive could not be reopened")
             }
             var passed = 0
+            undecodableUsed = 0
             while passed <= ordinal {
-                switch fresh.next() {
+                switch substitutingNames(fresh.next()) {
                 case .entry, .failed: passed += 1
                 case .end, .fatal: return .fatal("the archive could not be re-read past entry \(ordinal + 1)")
                 }
             }
             reader = fresh
         }
-        let step = reader.next()
+        let step = substitutingNames(reader.next())
         switch step {
         case .entry, .failed: ordinal += 1
         case .end, .fatal: break
         }
         return step
+    }
+
+    private var undecodableUsed = 0
+
+    /// libarchive drops names flagged UTF-8 that are not valid UTF-8; put back the raw bytes
+    /// found by the directory pre-scan (same order: both follow the local headers).
+    private func substitutingNames(_ step: LibArchiveReader.Next) -> LibArchiveReader.Next {
+        guard case .entry(var header) = step, header.rawName.isEmpty,
+              undecodableUsed < part.zipUndecodableNames.count else { return step }
+        header.rawName = part.zipUndecodableNames[undecodableUsed]
+        undecodableUsed += 1
+        return .entry(header)
     }
 }
 
