@@ -162,6 +162,9 @@ public final class ExportArchive: ExportFileTree {
         /// Zip only: raw names of entries overlapping others, and the directory's entry count.
         var zipOverlaps: [[UInt8]: String] = [:]
         var zipDeclaredCount: UInt64? = nil
+        /// Zip only: names flagged UTF-8 that are not, in local-header order. libarchive cannot
+        /// convert them and returns no name at all; the cursor substitutes these raw bytes.
+        var zipUndecodableNames: [[UInt8]] = []
     }
 
     enum Container: Sendable { case zip(seekable: Bool), tar, folder }
@@ -300,6 +303,10 @@ public final class ExportArchive: ExportFileTree {
                 var zip = part(.zip(seekable: true))
                 zip.zipOverlaps = directory.overlapping
                 zip.zipDeclaredCount = directory.declaredEntryCount
+                zip.zipUndecodableNames = directory.records
+                    .filter { $0.flags & 0x0800 != 0 && String(validating: $0.rawName, as: UTF8.self) == nil }
+                    .sorted { $0.localHeaderOffset < $1.localHeaderOffset }
+                    .map(\.rawName)
                 return (zip, [])
             }
         }

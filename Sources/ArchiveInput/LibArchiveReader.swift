@@ -38,7 +38,6 @@ final class LibArchiveReader {
 
     private let handle: OpaquePointer
     private let fd: Int32
-    private let previousLocale: locale_t?
     private(set) var isDead = false
 
     init(url: URL, format: Format) throws {
@@ -49,10 +48,6 @@ final class LibArchiveReader {
             throw ReaderOpenError(message: "libarchive could not allocate a reader")
         }
         self.handle = handle
-        // Names are converted by libarchive using the thread's LC_CTYPE; in the default "C"
-        // locale UTF-8 names would be mangled to '?'. uselocale is per-thread, so this does
-        // not disturb the rest of the process; it is restored in deinit on the same thread.
-        previousLocale = LibArchiveReader.utf8Locale.map { uselocale($0) }
         switch format {
         case .zipSeekable: archive_read_support_format_zip_seekable(handle)
         case .zipStreamable: archive_read_support_format_zip_streamable(handle)
@@ -79,7 +74,16 @@ final class LibArchiveReader {
         finished = true
         archive_read_free(handle)
         close(fd)
-        if let previousLocale { uselocale(previousLocale) }
+    }
+
+    /// Runs `body` with this thread's LC_CTYPE set to C.UTF-8. libarchive converts entry names
+    /// through the thread's locale; in the default "C" locale UTF-8 names come back mangled
+    /// to '?'. uselocale is per-thread, so the rest of the process is not disturbed.
+    static func withUTF8Names<T>(_ body: () throws -> T) rethrows -> T {
+        guard let utf8Locale else { return try body() }
+        let previous = uselocale(utf8Locale)
+        defer { uselocale(previous) }
+        return try body()
     }
 
     func next() -> Next {

@@ -37,6 +37,9 @@ func classify(_ header: LibArchiveReader.Header, in part: ExportArchive.Part, li
     let (name, _) = EntryNames.decode(header.rawName, legacy: part.legacyEncoding)
     let type = header.fileType & LibArchiveReader.typeMask
     if type == LibArchiveReader.directory { return .ignore }
+    if header.rawName.isEmpty {
+        return .skipped(part.issue(nil, .nameEncoding, "an entry's name could not be decoded; skipped"))
+    }
     if let target = header.linkTarget, header.isHardLink || type == LibArchiveReader.symlink || type == 0 {
         let what = header.isHardLink ? "hard link" : "symbolic link"
         return .skipped(part.issue(name, .link, "\(what) to '\(target)' is never followed; skipped"))
@@ -92,29 +95,36 @@ struct Indexer {
     }
 
     private mutating func indexArchive(_ part: ExportArchive.Part, number: Int) throws {
-        let reader: LibArchiveReader
-        do { reader = try LibArchiveReader(url: part.url, format: part.readerFormat) } catch let error as ReaderOpenError {
+        // An archive whose directory says it is empty: libarchive calls that "unrecognized".
+        if part.zipDeclaredCount == 0 { return }
+        try LibArchiveReader.withUTF8Names { try indexArchiveEntries(part, number: number) }
+    }
+
+    private mutating func indexArchiveEntries(_ part: ExportArchive.Part, number: Int) throws {
+        let cursor: PartCursor
+        do { cursor = try PartCursor(part) } catch let error as ReaderOpenError {
             throw part.issue(nil, part.isTar ? .notAnArchive : .corrupt, "cannot be read: \(error.message)")
         }
         let budget = PassBudget(limit: limits.passBudget(forPartSize: part.size))
-        var ordinal = -1
         var failures = 0
         var entriesListed = 0
         scan: while true {
-            switch reader.next() {
+            let step = cursor.next()
+            let ordinal = cursor.ordinal
+            switch step {
             case .end: break scan
             case .fatal(let message):
                 issues.append(part.issue(nil, .corrupt, "unreadable after \(ordinal + 1) entries, the rest is lost: \(message)"))
                 break scan
             case .failed(let message):
-                ordinal += 1; failures += 1
+                failures += 1
                 issues.append(part.issue("entry #\(ordinal + 1)", .corrupt, "header unreadable: \(message)"))
                 if failures > 1000 {
                     issues.append(part.issue(nil, .corrupt, "too many unreadable headers; stopped"))
                     break scan
                 }
             case .entry(let header):
-                ordinal += 1; entriesListed += 1
+                entriesListed += 1
                 let (name, _) = EntryNames.decode(header.rawName, legacy: part.legacyEncoding)
                 if let warning = header.warning {
                     issues.append(part.issue(name, .nameEncoding, "warning while reading the header: \(warning)"))
@@ -132,7 +142,7 @@ struct Indexer {
                     let entry = EntryReader(
                         path: name, archiveName: part.name, declaredSize: header.declaredSize,
                         cap: limits.maxCachedFileBytes, enforceDeclaredSize: !part.isTar, budget: budget,
-                        source: { try reader.read(into: $0) })
+                        source: { try cursor.reader.read(into: $0) })
                     do {
                         let data = try entry.readAll()
                         cache[path] = data
@@ -146,8 +156,8 @@ struct Indexer {
                     } catch {}
                     bytesRead = entry.bytesRead
                 }
-                if budget.exhausted || reader.isDead {
-                    if reader.isDead {
+                if budget.exhausted || (cursor.reader.isDead && !cursor.canResume) {
+                    if !budget.exhausted {
                         issues.append(part.issue(nil, .corrupt, "unreadable after \(ordinal + 1) entries, the rest is lost"))
                     } else {
                         issues.append(part.issue(nil, .budgetExceeded, "decompression budget of \(budget.limit) bytes used up while indexing (possible zip bomb); the rest is not listed"))
@@ -160,11 +170,11 @@ struct Indexer {
                 }
             }
         }
-        if let declared = part.zipDeclaredCount, UInt64(ordinal + 1) != declared {
+        if let declared = part.zipDeclaredCount, UInt64(cursor.ordinal + 1) != declared {
             issues.append(part.issue(nil, .corrupt,
-                                     "central directory lists \(declared) entries but \(ordinal + 1) could be read; the missing ones are skipped"))
+                                     "central directory lists \(declared) entries but \(cursor.ordinal + 1) could be read; the missing ones are skipped"))
         }
-        if entriesListed == 0 && ordinal < 0 && part.zipDeclaredCount == nil && !part.isTar {
+        if entriesListed == 0 && cursor.ordinal < 0 && part.zipDeclaredCount == nil && !part.isTar {
             // A zip without a usable directory and without readable local headers.
             issues.append(part.issue(nil, .corrupt, "no readable entries"))
         }
@@ -201,6 +211,65 @@ struct Indexer {
     }
 }
 
+// MARK: - Walking headers
+
+/// Walks a part's headers, numbering every one. After a data error libarchive refuses to go
+/// on; in a seekable zip every entry can be reached on its own, so the cursor reopens the
+/// archive and passes over the headers already seen (seeks, no decompression). Bounded, so
+/// an archive of many broken entries cannot make this quadratic without limit.
+final class PartCursor {
+    let part: ExportArchive.Part
+    private(set) var reader: LibArchiveReader
+    private(set) var ordinal = -1
+    private var reopens = 0
+    static let maxReopens = 100
+    var canResume: Bool { part.readerFormat == .zipSeekable }
+
+    init(_ part: ExportArchive.Part) throws {
+        self.part = part
+        reader = try LibArchiveReader(url: part.url, format: part.readerFormat)
+    }
+
+    func next() -> LibArchiveReader.Next {
+        if reader.isDead {
+            guard canResume, reopens < PartCursor.maxReopens else {
+                return .fatal(canResume ? "too many damaged entries; stopped" : "the stream cannot continue after a damaged entry")
+            }
+            reopens += 1
+            guard let fresh = try? LibArchiveReader(url: part.url, format: part.readerFormat) else {
+                return .fatal("the archive could not be reopened")
+            }
+            var passed = 0
+            undecodableUsed = 0
+            while passed <= ordinal {
+                switch substitutingNames(fresh.next()) {
+                case .entry, .failed: passed += 1
+                case .end, .fatal: return .fatal("the archive could not be re-read past entry \(ordinal + 1)")
+                }
+            }
+            reader = fresh
+        }
+        let step = substitutingNames(reader.next())
+        switch step {
+        case .entry, .failed: ordinal += 1
+        case .end, .fatal: break
+        }
+        return step
+    }
+
+    private var undecodableUsed = 0
+
+    /// libarchive drops names flagged UTF-8 that are not valid UTF-8; put back the raw bytes
+    /// found by the directory pre-scan (same order: both follow the local headers).
+    private func substitutingNames(_ step: LibArchiveReader.Next) -> LibArchiveReader.Next {
+        guard case .entry(var header) = step, header.rawName.isEmpty,
+              undecodableUsed < part.zipUndecodableNames.count else { return step }
+        header.rawName = part.zipUndecodableNames[undecodableUsed]
+        undecodableUsed += 1
+        return .entry(header)
+    }
+}
+
 // MARK: - Streaming pass
 
 struct PartPass {
@@ -230,20 +299,28 @@ struct PartPass {
             }
             return
         }
+        try LibArchiveReader.withUTF8Names { try runArchive(remaining: &remaining, cache: cache, body: body) }
+    }
+
+    private mutating func runArchive(remaining: inout [Int: String], cache: [String: Data],
+                                     body: (String, EntryReader) throws -> Void) throws {
         let budget = PassBudget(limit: limits.passBudget(forPartSize: part.size))
-        let reader: LibArchiveReader
-        do { reader = try LibArchiveReader(url: part.url, format: part.readerFormat) } catch let error as ReaderOpenError {
+        let cursor: PartCursor
+        do { cursor = try PartCursor(part) } catch let error as ReaderOpenError {
             issues.append(part.issue(nil, .corrupt, "cannot be reopened: \(error.message)"))
             return
         }
-        var ordinal = -1
         while !remaining.isEmpty {
             let header: LibArchiveReader.Header
-            switch reader.next() {
-            case .end, .fatal: return
-            case .failed: ordinal += 1; continue
-            case .entry(let h): ordinal += 1; header = h
+            switch cursor.next() {
+            case .end: return
+            case .fatal(let message):
+                issues.append(part.issue(nil, .corrupt, "unreadable after \(cursor.ordinal + 1) entries: \(message)"))
+                return
+            case .failed: continue
+            case .entry(let h): header = h
             }
+            let ordinal = cursor.ordinal
             guard let path = remaining.removeValue(forKey: ordinal) else {
                 if part.isTar, let declared = header.declaredSize, !budget.spend(declared) {
                     issues.append(part.issue(nil, .budgetExceeded, "decompression budget of \(budget.limit) bytes used up (possible zip bomb); stopped"))
@@ -265,6 +342,7 @@ struct PartPass {
                     return n
                 }
             } else {
+                let reader = cursor.reader
                 source = { try reader.read(into: $0) }
             }
             let entry = EntryReader(path: path, archiveName: part.name, declaredSize: header.declaredSize, cap: cap,
@@ -276,8 +354,8 @@ struct PartPass {
                 issues.append(part.issue(nil, .budgetExceeded, "decompression budget of \(budget.limit) bytes used up (possible zip bomb); stopped"))
                 return
             }
-            if reader.isDead { return }
-            if part.isTar, let declared = header.declaredSize, declared > entry.bytesRead{
+            if cursor.reader.isDead && !cursor.canResume { return }
+            if part.isTar, let declared = header.declaredSize, declared > entry.bytesRead {
                 _ = budget.spend(declared - entry.bytesRead)
             }
         }
