@@ -99,7 +99,8 @@ struct PathIndex {
         guard !wanted.isEmpty else { return nil }
         var candidates = [wanted]
         let segments = PathText.segments(wanted)
-        if segments.count > 1 { candidates.append(segments.dropFirst().joined(separator: "/")) }
+        // Minus the first folder, while something more than a bare name is left (that is the last step).
+        if segments.count > 2 { candidates.append(segments.dropFirst().joined(separator: "/")) }
         for candidate in candidates {
             if let exact = byNormalizedPath[candidate] { return exact }
             let nested = (byBasename[PathText.basename(candidate)] ?? []).filter {

@@ -13,7 +13,12 @@ struct MetaMedia {
         self.object = object
     }
 
-    var uri: String? { object["uri"]?.text }
+    /// The file's path; only a JSON string counts (a number here is a corrupt entry, not a file name).
+    var uri: String? {
+        guard case .string(let uri)? = object["uri"] else { return nil }
+        let trimmed = uri.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
     /// Upload time on the platform (never capture time).
     var creationTime: Date? { Timestamps.epoch(object["creation_timestamp"]) }
     var title: String? { object["title"]?.text }
