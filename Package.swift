@@ -27,6 +27,11 @@ let reportTemplates: Set<String> = ["ReportAssets.swift", "page.html.template", 
 let generatedReports = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/reports")) ?? [])
     .filter { !reportTemplates.contains($0) }
 
+// The default exposure rules (rules/*.yaml) are compiled into the binary, so `exposure`
+// works from any folder; rules/DefaultRules.swift names each file (a test checks the list).
+let ruleFiles = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/rules")) ?? [])
+    .filter { $0.hasSuffix(".yaml") }.sorted()
+
 let package = Package(
     name: "Exposure",
     platforms: [.macOS(.v13)],
@@ -66,6 +71,7 @@ let package = Package(
         .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ExposureAnalysis", dependencies: ["ExposureModel"], swiftSettings: kernelFlags),
         .target(name: "ExposureRules", dependencies: ["ExposureModel", "Yams"]),
+        .target(name: "DefaultRules", path: "rules", exclude: ["README.md"], resources: ruleFiles.map { .embedInCode($0) }),
         // Report page skeleton, CSS and JS live in the top-level reports/ folder and are compiled
         // into the binary (.embedInCode); generated reports (reports/*.html, git-ignored) are excluded.
         .target(name: "ReportAssets", path: "reports",
@@ -76,7 +82,7 @@ let package = Package(
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
             "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "FaceAnalysis",
-            "ExposureStore", "ExposureAnalysis", "ExposureRules", "ExposureReport",
+            "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport",
         ]),
         .executableTarget(name: "exposure", dependencies: [
             "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),

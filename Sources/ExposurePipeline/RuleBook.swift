@@ -1,3 +1,4 @@
+import DefaultRules
 import ExposureRules
 import Foundation
 

@@ -1,6 +1,7 @@
 import ExposureAnalysis
 import ExposureModel
 import ExposureReport
+import DefaultRules
 import ExposureRules
 import ExposureStore
 import FaceAnalysis
