@@ -59,8 +59,26 @@ final class DemoScanTests: XCTestCase {
 
     func testFacesOwnerAndFindings() throws {
         let s = try Workflows.summary(database: Self.beforeDB, extraRules: nil)
-        print("demo faces:", s.faces)
-        XCTAssertEqual(s.faces.owner.matchableFromProfile, s.faces.owner.faces - 0, "every other photo of him is found from the profile picture")
+        // 10 photos show him (the partial face included), 3 show Joe Biden, the landscape none.
+        XCTAssertEqual(s.faces.detected, 13)
+        XCTAssertEqual(s.faces.itemsWithFaces, 12)
+        XCTAssertEqual(s.faces.identities, 2)
+        XCTAssertEqual(s.faces.owner.faces, 10)
+        // Tagged with his name: the five posts that name him and the picture with both (tag + XMP region).
+        XCTAssertEqual(s.faces.owner.labelled, 6)
+        // Capture years of his faces: 2012-2017, 2019, 2020, 2022 (the profile picture has none).
+        XCTAssertEqual(s.faces.owner.years, 9)
+        XCTAssertEqual(s.faces.owner.firstYear, 2012)
+        XCTAssertEqual(s.faces.owner.lastYear, 2022)
+        // Every other photo of him is found by a search with the profile picture.
+        XCTAssertEqual(s.faces.owner.matchableFromProfile, 9)
+        XCTAssertEqual(s.faces.others.identities, 1)
+        XCTAssertEqual(s.faces.others.faces, 3)
+        XCTAssertEqual(s.faces.others.labelled, 2, "the album photo of Biden carries no tag")
+        let report = try Workflows.report(database: Self.beforeDB, extraRules: nil, includeThumbnails: true)
+        XCTAssertTrue(report.contains("We took the face in your profile pictures to be you."), "the report says why this identity is the owner")
+        XCTAssertFalse(report.contains(Self.work.path), "no absolute path of this machine in the report")
+        print("demo findings:", s.findings.map { "\($0.rule)=\($0.severity)" })
     }
 
     func testRescanAfterDeletionReusesEverything() throws {
