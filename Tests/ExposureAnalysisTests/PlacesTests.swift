@@ -105,13 +105,13 @@ final class GeocoderTests: XCTestCase {
         var points = [GeoPoint(latitude: 89.9, longitude: 10), GeoPoint(latitude: -89.9, longitude: -170),
                       GeoPoint(latitude: -17.0, longitude: 179.99), GeoPoint(latitude: 64.0, longitude: -179.99)]
         // Anywhere (mostly ocean: long searches) ...
-        for _ in 0..<16 {
+        for _ in 0..<8 {
             points.append(GeoPoint(latitude: Double(rng.next() % 180_000) / 1000 - 90,
                                    longitude: Double(rng.next() % 360_000) / 1000 - 180))
         }
         // ... and where photos are taken: within half a degree of a city.
         let known = [(48.85, 2.35), (40.71, -74.0), (35.68, 139.69), (-33.87, 151.21), (55.75, 37.62), (-23.55, -46.63)]
-        for k in 0..<60 {
+        for k in 0..<30 {
             let (lat, lon) = known[k % known.count]
             points.append(GeoPoint(latitude: lat + Double(rng.next() % 1000) / 1000 - 0.5,
                                    longitude: lon + Double(rng.next() % 1000) / 1000 - 0.5))
