@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureTestSupport"]),
-        .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
         .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureTestSupport"]),
     ]

@@ -152,12 +152,14 @@ public final class Geocoder: Sendable {
         var best = -1, bestDistance = Double.infinity
         let degree = earthRadius * Double.pi / 180
         for ring in 0...360 {
-            // The closest any cell of this ring can be: `ring - 1` whole cells away in latitude,
-            // or in longitude at the widest latitude the ring reaches (cells narrow poleward).
+            // Every city not yet scanned is either >= ring - 1 degrees away in latitude, or
+            // >= ring - 1 degrees away in longitude; the latter is at least the distance from
+            // the point to that meridian's great circle: R asin(cos(lat) sin(dLon)).
             if best >= 0 {
-                let poleward = min(90, abs(point.latitude) + Double(ring))
-                let bound = Double(max(0, ring - 1)) * degree * max(cos(poleward * Double.pi / 180), 0)
-                if bound > bestDistance || ring > 180 { break }
+                let rad = Double.pi / 180, steps = Double(max(0, ring - 1))
+                let byLatitude = steps * degree
+                let byLongitude = earthRadius * asin(cos(point.latitude * rad) * sin(min(steps, 90) * rad))
+                if min(byLatitude, byLongitude) > bestDistance || ring > 180 { break }
             }
             for dr in -ring...ring {
                 let r = r0 + dr
@@ -175,6 +177,18 @@ public final class Geocoder: Sendable {
                     }
                 }
             }
+        }
+        guard best >= 0 else { return nil }
+        return City(name: names[best], admin1: admin1s[best], countryCode: countryCodes[best],
+                    latitude: latitudes[best], longitude: longitudes[best], distanceMeters: bestDistance)
+    }
+
+    /// Naive reference for `nearest`: scans every city (tests compare the two).
+    public func nearestByScan(_ point: GeoPoint) -> City? {
+        var best = -1, bestDistance = Double.infinity
+        for city in 0..<count {
+            let d = haversineMeters(point, GeoPoint(latitude: latitudes[city], longitude: longitudes[city]))
+            if d < bestDistance { best = city; bestDistance = d }
         }
         guard best >= 0 else { return nil }
         return City(name: names[best], admin1: admin1s[best], countryCode: countryCodes[best],
