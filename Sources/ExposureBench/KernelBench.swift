@@ -1,6 +1,169 @@
+// exposure-bench kernels [--runs N] [--canvas HxW] [--batch N]
+//
+// GFLOPS of the NeuralNet convolution kernels on every conv shape of dlib's face ResNet
+// (dlib-models.md §5.2) and of the MMOD detector on a pyramid canvas (§6.2), as medians of
+// several runs, printed as a ratio to the single-core FMA peak (42 GFLOPS: 2.6 GHz x 8 lanes
+// x 2 FLOPs, one 256-bit FMA per cycle on Zen 1) and to the micro-kernel's own measured peak
+// in the same run. Two-thread numbers are the ratio to one thread in the same run.
+import Dispatch
+import Foundation
 import NeuralNet
+
 enum KernelBench {
+    static let nominalPeak = 42.0
+
+    struct ConvShape {
+        var name: String
+        var count: Int          // how many layers of the network have this shape
+        var input: (k: Int, h: Int, w: Int)
+        var outChannels: Int
+        var kernel: Int
+        var stride: Int
+        var pad: Int
+    }
+
+    /// The 29 convolutions of the ResNet on a 150x150 chip, grouped by shape.
+    static let resnet: [ConvShape] = [
+        ConvShape(name: "conv1 7x7 s2 3->32 @150", count: 1, input: (3, 150, 150), outChannels: 32, kernel: 7, stride: 2, pad: 0),
+        ConvShape(name: "3x3 s1 32->32 @35", count: 6, input: (32, 35, 35), outChannels: 32, kernel: 3, stride: 1, pad: 1),
+        ConvShape(name: "3x3 s2 32->64 @35", count: 1, input: (32, 35, 35), outChannels: 64, kernel: 3, stride: 2, pad: 0),
+        ConvShape(name: "3x3 s1 64->64 @17", count: 7, input: (64, 17, 17), outChannels: 64, kernel: 3, stride: 1, pad: 1),
+        ConvShape(name: "3x3 s2 64->128 @17", count: 1, input: (64, 17, 17), outChannels: 128, kernel: 3, stride: 2, pad: 0),
+        ConvShape(name: "3x3 s1 128->128 @8", count: 5, input: (128, 8, 8), outChannels: 128, kernel: 3, stride: 1, pad: 1),
+        ConvShape(name: "3x3 s2 128->256 @8", count: 1, input: (128, 8, 8), outChannels: 256, kernel: 3, stride: 2, pad: 0),
+        ConvShape(name: "3x3 s1 256->256 @3", count: 1, input: (256, 3, 3), outChannels: 256, kernel: 3, stride: 1, pad: 1),
+        ConvShape(name: "3x3 s1 256->256 @4", count: 4, input: (256, 4, 4), outChannels: 256, kernel: 3, stride: 1, pad: 1),
+        ConvShape(name: "3x3 s2 256->256 @4", count: 1, input: (256, 4, 4), outChannels: 256, kernel: 3, stride: 2, pad: 0),
+        ConvShape(name: "3x3 s1 256->256 @1", count: 1, input: (256, 1, 1), outChannels: 256, kernel: 3, stride: 1, pad: 1),
+    ]
+
+    /// The detector's seven convolutions on a canvas of h x w (input shapes propagated).
+    static func detector(h: Int, w: Int) -> [ConvShape] {
+        let layers: [(String, Int, Int, Int, Int)] = [   // name, out, kernel, stride, pad
+            ("con16 5x5 s2", 16, 5, 2, 0), ("con32 5x5 s2", 32, 5, 2, 0), ("con32 5x5 s2", 32, 5, 2, 0),
+            ("con45 5x5 s1", 45, 5, 1, 2), ("con45 5x5 s1", 45, 5, 1, 2), ("con45 5x5 s1", 45, 5, 1, 2),
+            ("con1 9x9 s1", 1, 9, 1, 4),
+        ]
+        var shape = (k: 3, h: h, w: w)
+        var result: [ConvShape] = []
+        for (name, out, kernel, stride, pad) in layers {
+            result.append(ConvShape(name: "\(name) \(shape.k)->\(out) @\(shape.h)x\(shape.w)", count: 1,
+                                    input: shape, outChannels: out, kernel: kernel, stride: stride, pad: pad))
+            shape = (out, convolutionOutputSize(shape.h, window: kernel, stride: stride, padding: pad),
+                     convolutionOutputSize(shape.w, window: kernel, stride: stride, padding: pad))
+        }
+        return result
+    }
+
     static func run(_ args: [String]) throws {
-        print("kernels: not measured yet")
+        var runs = 7, canvas = (h: 1300, w: 1000), batch = 8
+        var i = 0
+        while i < args.count {
+            switch args[i] {
+            case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
+            case "--batch": batch = Int(args[i + 1]) ?? batch; i += 2
+            case "--canvas":
+                let parts = args[i + 1].split(separator: "x").compactMap { Int($0) }
+                if parts.count == 2 { canvas = (parts[0], parts[1]) }
+                i += 2
+            default: throw BenchError.usage("unknown option \(args[i])")
+            }
+        }
+        let micro = median((0..<5).map { _ in measureMicrokernelPeak(iterations: 100_000) })
+        print("micro-kernel 6x16 on L1-resident panels: \(fmt(micro)) GFLOPS = \(pct(micro / nominalPeak)) of \(Int(nominalPeak)) GFLOPS nominal peak")
+        print("threads available: \(Parallel.threadCount); medians of \(runs) runs\n")
+
+        print("ResNet (150x150 chip), N=1, conv + fused affine/relu epilogue")
+        let resnetTotals = table(resnet, samples: 1, runs: runs, micro: micro)
+        print("ResNet conv total (29 layers, weighted): 1 thread \(fmt(resnetTotals.one)) GFLOPS = \(pct(resnetTotals.one / nominalPeak)) of peak; "
+              + "2 threads \(fmt(resnetTotals.two)) GFLOPS (x\(fmt2(resnetTotals.two / resnetTotals.one)))\n")
+
+        // A batch of chips: every conv layer of the network once per chip, threads across samples.
+        let packed = resnet.map { packedConvolution($0) }
+        let inputs = resnet.map { randomTensor(n: batch, k: $0.input.k, h: $0.input.h, w: $0.input.w, seed: 3) }
+        func wholeBatch() { for (layer, (shape, conv)) in zip(resnet, packed).enumerated() { for _ in 0..<shape.count { _ = conv.apply(inputs[layer]) } } }
+        let batchFlops = zip(resnet, packed).reduce(0.0) { $0 + Double($1.0.count * $1.1.multiplyAdds(for: inputs[0].reshapedFor($1.0)) * 2 * batch) }
+        let oneBatch = median((0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(1) { time(wholeBatch) } })
+        let twoBatch = median((0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(2) { time(wholeBatch) } })
+        print(String(format: "ResNet batch of %d chips, all 29 convs: 1 thread %.1f ms (%.1f GFLOPS), 2 threads %.1f ms (%.1f GFLOPS): speed-up x%.2f\n",
+                     batch, oneBatch * 1e3, batchFlops / oneBatch / 1e9, twoBatch * 1e3, batchFlops / twoBatch / 1e9, oneBatch / twoBatch))
+
+        print("MMOD detector on a \(canvas.h)x\(canvas.w) canvas, conv + fused affine/relu epilogue")
+        let det = table(detector(h: canvas.h, w: canvas.w), samples: 1, runs: max(3, runs / 2), micro: micro)
+        print("Detector total: 1 thread \(fmt(det.one)) GFLOPS = \(pct(det.one / nominalPeak)) of peak; "
+              + "2 threads \(fmt(det.two)) GFLOPS (x\(fmt2(det.two / det.one)))")
+    }
+
+    enum BenchError: Error { case usage(String) }
+
+    /// Prints one row per shape; returns count-weighted GFLOPS for 1 and 2 threads.
+    static func table(_ shapes: [ConvShape], samples: Int, runs: Int, micro: Double) -> (one: Double, two: Double) {
+        print("  layer                                    x  MFLOP    1 thr GFLOPS  %peak  %micro   2 thr GFLOPS  x1thr")
+        var flopsTotal = 0.0, oneTotal = 0.0, twoTotal = 0.0
+        for shape in shapes {
+            let conv = packedConvolution(shape)
+            let x = randomTensor(n: samples, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
+            let flops = 2.0 * Double(conv.multiplyAdds(for: x) * samples)
+            // Repeat small layers so one measurement lasts ~5 ms or more (at ~20 GFLOPS).
+            let inner = max(1, min(2000, Int(1e8 / max(flops, 1))))
+            func once() { for _ in 0..<inner { _ = conv.apply(x) } }
+            let one = median((0..<runs).map { _ in Parallel.withThreadCount(1) { time(once) } }) / Double(inner)
+            let two = median((0..<runs).map { _ in Parallel.withThreadCount(2) { time(once) } }) / Double(inner)
+            let g1 = flops / one / 1e9, g2 = flops / two / 1e9
+            let name = shape.name.padding(toLength: 40, withPad: " ", startingAt: 0)
+            print("  \(name) " + String(format: "%2d %7.1f  %12.1f", shape.count, flops / 1e6, g1)
+                  + "  " + pct(g1 / nominalPeak).leftPadded(5) + "  " + pct(g1 / micro).leftPadded(6)
+                  + String(format: "  %12.1f  x%.2f", g2, g2 / g1))
+            flopsTotal += flops * Double(shape.count)
+            oneTotal += one * Double(shape.count)
+            twoTotal += two * Double(shape.count)
+        }
+        return (flopsTotal / oneTotal / 1e9, flopsTotal / twoTotal / 1e9)
+    }
+
+    static func packedConvolution(_ s: ConvShape) -> PackedConvolution {
+        let weightCount = s.outChannels * s.input.k * s.kernel * s.kernel
+        let p = ConvolutionParameters(outChannels: s.outChannels, inChannels: s.input.k, kh: s.kernel, kw: s.kernel,
+                                      strideY: s.stride, strideX: s.stride, padY: s.pad, padX: s.pad,
+                                      weights: randomFloats(weightCount, seed: 2), bias: randomFloats(s.outChannels, seed: 4))
+        return PackedConvolution(p, gamma: randomFloats(s.outChannels, seed: 5), beta: randomFloats(s.outChannels, seed: 6), relu: true)
+    }
+
+    static func randomFloats(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24) - 0.5
+        }
+    }
+
+    static func randomTensor(n: Int, k: Int, h: Int, w: Int, seed: UInt64) -> Tensor {
+        Tensor(n: n, k: k, h: h, w: w, data: randomFloats(n * k * h * w, seed: seed))
+    }
+
+    static func time(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
+    static func fmt2(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func pct(_ ratio: Double) -> String { String(format: "%.0f%%", ratio * 100) }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+private extension Tensor {
+    /// A one-sample tensor of `shape`'s input size (only its dimensions are used, for FLOP counts).
+    func reshapedFor(_ shape: KernelBench.ConvShape) -> Tensor {
+        Tensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w)
     }
 }
