@@ -69,37 +69,45 @@ enum KernelBench {
             default: throw BenchError.usage("unknown option \(args[i])")
             }
         }
-        let micro = median((0..<5).map { _ in measureMicrokernelPeak(iterations: 100_000) })
-        print("micro-kernel 6x16 on L1-resident panels: \(fmt(micro)) GFLOPS = \(pct(micro / nominalPeak)) of \(Int(nominalPeak)) GFLOPS nominal peak")
-        print("threads available: \(Parallel.threadCount); medians of \(runs) runs\n")
+        var microFlops = 0.0
+        let microTimes = (0..<5).map { _ in measure { microFlops = runMicrokernelForBenchmark(iterations: 100_000) } }
+        let micro = microFlops / median(microTimes.map(\.cpu)) / 1e9
+        print("micro-kernel 6x16 on L1-resident panels: \(fmt(micro)) GFLOPS (CPU time) = \(pct(micro / nominalPeak)) of \(Int(nominalPeak)) GFLOPS nominal peak"
+              + "; wall-clock \(fmt(microFlops / median(microTimes.map(\.wall)) / 1e9)) GFLOPS")
+        print("threads available: \(Parallel.threadCount); medians of \(runs) runs; load average \(loadAverage())")
+        print("1-thread GFLOPS use process CPU time (the machine is shared; wall time includes waiting for a core).")
+        print("2-thread columns are wall-clock: speed-up = wall(1 thread) / wall(2 threads), cpu x = CPU(2) / CPU(1) (overhead).\n")
 
         print("ResNet (150x150 chip), N=1, conv + fused affine/relu epilogue")
         let resnetTotals = table(resnet, samples: 1, runs: runs, micro: micro)
-        print("ResNet conv total (29 layers, weighted): 1 thread \(fmt(resnetTotals.one)) GFLOPS = \(pct(resnetTotals.one / nominalPeak)) of peak; "
-              + "2 threads \(fmt(resnetTotals.two)) GFLOPS (x\(fmt2(resnetTotals.two / resnetTotals.one)))\n")
+        print("ResNet conv total (29 layers, weighted): 1 thread \(fmt(resnetTotals.one)) GFLOPS (CPU time) = \(pct(resnetTotals.one / nominalPeak)) of peak; "
+              + "wall 1 thread \(fmt(resnetTotals.oneWall)), 2 threads \(fmt(resnetTotals.twoWall)) GFLOPS (x\(fmt2(resnetTotals.twoWall / resnetTotals.oneWall)))\n")
 
         // A batch of chips: every conv layer of the network once per chip, threads across samples.
         let packed = resnet.map { packedConvolution($0) }
         let inputs = resnet.map { randomTensor(n: batch, k: $0.input.k, h: $0.input.h, w: $0.input.w, seed: 3) }
         func wholeBatch() { for (layer, (shape, conv)) in zip(resnet, packed).enumerated() { for _ in 0..<shape.count { _ = conv.apply(inputs[layer]) } } }
         let batchFlops = zip(resnet, packed).reduce(0.0) { $0 + Double($1.0.count * $1.1.multiplyAdds(for: inputs[0].reshapedFor($1.0)) * 2 * batch) }
-        let oneBatch = median((0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(1) { time(wholeBatch) } })
-        let twoBatch = median((0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(2) { time(wholeBatch) } })
-        print(String(format: "ResNet batch of %d chips, all 29 convs: 1 thread %.1f ms (%.1f GFLOPS), 2 threads %.1f ms (%.1f GFLOPS): speed-up x%.2f\n",
-                     batch, oneBatch * 1e3, batchFlops / oneBatch / 1e9, twoBatch * 1e3, batchFlops / twoBatch / 1e9, oneBatch / twoBatch))
+        let oneBatch = (0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(1) { measure(wholeBatch) } }
+        let twoBatch = (0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(2) { measure(wholeBatch) } }
+        let w1 = median(oneBatch.map(\.wall)), w2 = median(twoBatch.map(\.wall))
+        let c1 = median(oneBatch.map(\.cpu)), c2 = median(twoBatch.map(\.cpu))
+        print(String(format: "ResNet batch of %d chips, all 29 convs: 1 thread %.1f ms wall (%.1f GFLOPS by CPU time), "
+                     + "2 threads %.1f ms wall: speed-up x%.2f (wall); CPU(2)/CPU(1) x%.2f\n",
+                     batch, w1 * 1e3, batchFlops / c1 / 1e9, w2 * 1e3, w1 / w2, c2 / c1))
 
         print("MMOD detector on a \(canvas.h)x\(canvas.w) canvas, conv + fused affine/relu epilogue")
         let det = table(detector(h: canvas.h, w: canvas.w), samples: 1, runs: max(3, runs / 2), micro: micro)
-        print("Detector total: 1 thread \(fmt(det.one)) GFLOPS = \(pct(det.one / nominalPeak)) of peak; "
-              + "2 threads \(fmt(det.two)) GFLOPS (x\(fmt2(det.two / det.one)))")
+        print("Detector total: 1 thread \(fmt(det.one)) GFLOPS (CPU time) = \(pct(det.one / nominalPeak)) of peak; "
+              + "wall 1 thread \(fmt(det.oneWall)), 2 threads \(fmt(det.twoWall)) GFLOPS (x\(fmt2(det.twoWall / det.oneWall)))")
     }
 
     enum BenchError: Error { case usage(String) }
 
-    /// Prints one row per shape; returns count-weighted GFLOPS for 1 and 2 threads.
-    static func table(_ shapes: [ConvShape], samples: Int, runs: Int, micro: Double) -> (one: Double, two: Double) {
-        print("  layer                                    x  MFLOP    1 thr GFLOPS  %peak  %micro   2 thr GFLOPS  x1thr")
-        var flopsTotal = 0.0, oneTotal = 0.0, twoTotal = 0.0
+    /// Prints one row per shape; returns count-weighted GFLOPS: 1 thread by CPU time, 1 and 2 threads by wall time.
+    static func table(_ shapes: [ConvShape], samples: Int, runs: Int, micro: Double) -> (one: Double, oneWall: Double, twoWall: Double) {
+        print("  layer                                    x  MFLOP   1thr GFLOPS  %peak  %micro | wall 1thr  2thr  speed-up  cpu x")
+        var flopsTotal = 0.0, oneTotal = 0.0, oneWallTotal = 0.0, twoWallTotal = 0.0
         for shape in shapes {
             let conv = packedConvolution(shape)
             let x = randomTensor(n: samples, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
@@ -107,18 +115,26 @@ enum KernelBench {
             // Repeat small layers so one measurement lasts ~5 ms or more (at ~20 GFLOPS).
             let inner = max(1, min(2000, Int(1e8 / max(flops, 1))))
             func once() { for _ in 0..<inner { _ = conv.apply(x) } }
-            let one = median((0..<runs).map { _ in Parallel.withThreadCount(1) { time(once) } }) / Double(inner)
-            let two = median((0..<runs).map { _ in Parallel.withThreadCount(2) { time(once) } }) / Double(inner)
-            let g1 = flops / one / 1e9, g2 = flops / two / 1e9
+            let one = (0..<runs).map { _ in Parallel.withThreadCount(1) { measure(once) } }
+            let two = (0..<runs).map { _ in Parallel.withThreadCount(2) { measure(once) } }
+            let cpu1 = median(one.map(\.cpu)) / Double(inner)
+            let wall1 = median(one.map(\.wall)) / Double(inner), wall2 = median(two.map(\.wall)) / Double(inner)
+            let cpu2 = median(two.map(\.cpu)) / Double(inner)
+            let g1 = flops / cpu1 / 1e9
             let name = shape.name.padding(toLength: 40, withPad: " ", startingAt: 0)
-            print("  \(name) " + String(format: "%2d %7.1f  %12.1f", shape.count, flops / 1e6, g1)
+            print("  \(name) " + String(format: "%2d %7.1f  %11.1f", shape.count, flops / 1e6, g1)
                   + "  " + pct(g1 / nominalPeak).leftPadded(5) + "  " + pct(g1 / micro).leftPadded(6)
-                  + String(format: "  %12.1f  x%.2f", g2, g2 / g1))
+                  + String(format: " | %9.1f %5.1f     x%.2f  x%.2f", flops / wall1 / 1e9, flops / wall2 / 1e9, wall1 / wall2, cpu2 / cpu1))
             flopsTotal += flops * Double(shape.count)
-            oneTotal += one * Double(shape.count)
-            twoTotal += two * Double(shape.count)
+            oneTotal += cpu1 * Double(shape.count)
+            oneWallTotal += wall1 * Double(shape.count)
+            twoWallTotal += wall2 * Double(shape.count)
         }
-        return (flopsTotal / oneTotal / 1e9, flopsTotal / twoTotal / 1e9)
+        return (flopsTotal / oneTotal / 1e9, flopsTotal / oneWallTotal / 1e9, flopsTotal / twoWallTotal / 1e9)
+    }
+
+    static func loadAverage() -> String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     }
 
     static func packedConvolution(_ s: ConvShape) -> PackedConvolution {
@@ -145,6 +161,24 @@ enum KernelBench {
         let start = DispatchTime.now().uptimeNanoseconds
         body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+
+    /// Wall time and CPU time of the whole process (all threads) for one call of `body`.
+    /// The machine is shared, so wall time includes waiting for a core; CPU time does not.
+    struct Timing { var wall: Double; var cpu: Double }
+
+    static func measure(_ body: () -> Void) -> Timing {
+        let cpu0 = processCPUTime()
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return Timing(wall: wall, cpu: processCPUTime() - cpu0)
+    }
+
+    static func processCPUTime() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     static func median(_ values: [Double]) -> Double {

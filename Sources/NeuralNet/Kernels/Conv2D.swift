@@ -80,15 +80,18 @@ public struct PackedConvolution: Sendable {
         if out.count == 0 { return out }
         let inPlane = input.k * input.h * input.w
         let outPlane = outChannels * oh * ow
+        let source = SourceGeometry(channels: input.k, h: input.h, w: input.w, padY: padY, padX: padX)
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!
                 if input.n > 1 && Parallel.threadCount > 1 {
                     Parallel.forEachChunk(input.n) { _, samples in
                         let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
+                        let padded = source.needsCopy ? UnsafeMutablePointer<Float>.allocate(capacity: source.count) : nil
+                        defer { padded?.deallocate() }
                         for s in samples {
-                            runSample(src + s * inPlane, h: input.h, w: input.w,
-                                      dst + s * outPlane, oh: oh, ow: ow,
+                            let sampleSource = source.prepare(src + s * inPlane, into: padded)
+                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
                                       positions: 0..<(oh * ow), columnBlock: scratch.columns, scratch: scratch)
                         }
                     }
@@ -99,11 +102,13 @@ public struct PackedConvolution: Sendable {
                     let workers = max(1, min(Parallel.threadCount, maxWorkers))
                     let block = columnBlock(positions: positions, workers: workers)
                     let blocks = (positions + block - 1) / block
+                    let padded = source.needsCopy ? UnsafeMutablePointer<Float>.allocate(capacity: source.count) : nil
+                    defer { padded?.deallocate() }
                     for s in 0..<input.n {
+                        let sampleSource = source.prepare(src + s * inPlane, into: padded)
                         Parallel.forEachChunk(blocks, maxWorkers: workers) { _, range in
                             let scratch = ConvScratch(columns: block)
-                            runSample(src + s * inPlane, h: input.h, w: input.w,
-                                      dst + s * outPlane, oh: oh, ow: ow,
+                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
                                       positions: (range.lowerBound * block)..<min(positions, range.upperBound * block),
                                       columnBlock: block, scratch: scratch)
                         }
@@ -123,7 +128,7 @@ public struct PackedConvolution: Sendable {
     }
 
     /// One sample, output positions `positions` (a range of y * Wo + x).
-    private func runSample(_ input: UnsafePointer<Float>, h: Int, w: Int,
+    private func runSample(_ input: UnsafePointer<Float>, _ source: SourceGeometry,
                            _ output: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
                            positions: Range<Int>, columnBlock: Int, scratch: ConvScratch) {
         let k = reductionLength
@@ -143,8 +148,8 @@ public struct PackedConvolution: Sendable {
                     // Equal-sized K blocks (no tiny tail block).
                     let k0 = k * kb / kBlocks, k1 = k * (kb + 1) / kBlocks
                     let kc = k1 - k0
-                    packColumns(input, h: h, w: w, ow: ow, k0: k0, kc: kc,
-                                columns: blockStart..<blockEnd, into: scratch.columnsBuffer)
+                    packColumns(input, source, ow: ow, k0: k0, kc: kc,
+                                columns: blockStart..<blockEnd, scratch: scratch)
                     let first = kb == 0, last = kb == kBlocks - 1
                     for jp in 0..<columnPanels {
                         let p0 = blockStart + jp * gemmNR
@@ -177,58 +182,74 @@ public struct PackedConvolution: Sendable {
 
     /// im2col for reduction rows k0..<k0+kc and output positions `columns`, written as
     /// 16-wide panels: panel q holds for each kk the 16 values of positions
-    /// columns.lowerBound + 16q ..< +16 (zeros past the end and in the padding).
-    private func packColumns(_ input: UnsafePointer<Float>, h: Int, w: Int, ow: Int,
-                             k0: Int, kc: Int, columns: Range<Int>, into buffer: UnsafeMutablePointer<Float>) {
-        let panelStride = kc * gemmNR
-        let count = columns.count
-        // Zero the tail of the last panel once; every other slot is written below.
-        let tailStart = count, tailEnd = (count + gemmNR - 1) / gemmNR * gemmNR
-        if tailEnd > tailStart {
-            let panel = buffer + (tailStart / gemmNR) * panelStride
-            for kk in 0..<kc { for j in (tailStart % gemmNR)..<gemmNR { panel[kk * gemmNR + j] = 0 } }
-        }
-        let window = kh * kw
-        let firstRow = columns.lowerBound / ow, lastRow = (columns.upperBound - 1) / ow
-        let sx = strideX
+    /// columns.lowerBound + 16q ..< +16. The source is zero-padded already, so every read is
+    /// in bounds and the copy has no branches; panels past the end repeat a valid column
+    /// (their results are never stored).
+    private func packColumns(_ input: UnsafePointer<Float>, _ source: SourceGeometry, ow: Int,
+                             k0: Int, kc: Int, columns: Range<Int>, scratch: ConvScratch) {
+        let buffer = scratch.columnsBuffer, taps = scratch.taps, offsets = scratch.offsets
+        let window = kh * kw, plane = source.paddedH * source.paddedW, wp = source.paddedW
+        // Offset of each reduction row (channel, u, v) from a window's top-left corner.
         for kk in 0..<kc {
-            let kIndex = k0 + kk
-            let channel = kIndex / window
-            let u = (kIndex % window) / kw, v = kIndex % kw
-            let plane = input + channel * h * w
-            // First x whose source column x*sx - padX + v is >= 0, and one past the last < w.
-            let xValidLo = max(0, (padX - v + sx - 1) / sx)
-            let xValidHi = (w - 1 + padX - v) < 0 ? 0 : (w - 1 + padX - v) / sx + 1
-            let dstK = buffer + kk * gemmNR
-            for y in firstRow...lastRow {
-                let rowStart = y * ow
-                let xa = max(0, columns.lowerBound - rowStart), xb = min(ow, columns.upperBound - rowStart)
-                let q0 = rowStart + xa - columns.lowerBound   // column index of (y, xa) in the block
-                let iy = y * strideY - padY + u
-                if iy < 0 || iy >= h {
-                    var q = q0
-                    for _ in xa..<xb { dstK[(q >> 4) * panelStride + (q & 15)] = 0; q += 1 }
-                    continue
+            let k = k0 + kk
+            let channel = k / window, r = k % window
+            taps[kk] = channel * plane + (r / kw) * wp + r % kw
+        }
+        let sx = strideX, rowStep = strideY * wp
+        let panelCount = (columns.count + gemmNR - 1) / gemmNR
+        for q in 0..<panelCount {
+            let p0 = columns.lowerBound + q * gemmNR
+            let valid = min(gemmNR, columns.upperBound - p0)
+            for j in 0..<gemmNR {
+                let p = p0 + min(j, valid - 1)
+                offsets[j] = (p / ow) * rowStep + (p % ow) * sx
+            }
+            let dst = buffer + q * kc * gemmNR
+            let first = offsets[0]
+            let sameRow = valid == gemmNR && offsets[gemmNR - 1] - first == (gemmNR - 1) * sx
+            if sameRow && sx == 1 {
+                for kk in 0..<kc {
+                    let v = UnsafeRawPointer(input + taps[kk] + first).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(dst + kk * gemmNR).storeBytes(of: v, as: SIMD16<Float>.self)
                 }
-                let lo = min(max(xa, xValidLo), xb), hi = max(min(xb, xValidHi), lo)
-                var q = q0
-                for _ in xa..<lo { dstK[(q >> 4) * panelStride + (q & 15)] = 0; q += 1 }
-                var s = plane + iy * w + lo * sx - padX + v
-                var x = lo
-                while x < hi {
-                    // Copy up to the end of the current 16-wide panel in one run.
-                    let run = min(hi - x, gemmNR - (q & 15))
-                    let d = dstK + (q >> 4) * panelStride + (q & 15)
-                    if sx == 1 {
-                        for j in 0..<run { d[j] = s[j] }
-                    } else {
-                        for j in 0..<run { d[j] = s[j * sx] }
-                    }
-                    s += run * sx; q += run; x += run
+            } else if sameRow && sx == 2 && first + taps[kc - 1] + 2 * gemmNR <= source.count {
+                // Every other float of 32 (taps grow with kk, so the last one bounds the read).
+                for kk in 0..<kc {
+                    let v = UnsafeRawPointer(input + taps[kk] + first).loadUnaligned(as: SIMD32<Float>.self)
+                    UnsafeMutableRawPointer(dst + kk * gemmNR).storeBytes(of: v.evenHalf, as: SIMD16<Float>.self)
                 }
-                for _ in hi..<xb { dstK[(q >> 4) * panelStride + (q & 15)] = 0; q += 1 }
+            } else {
+                for kk in 0..<kc {
+                    let s = input + taps[kk], d = dst + kk * gemmNR
+                    for j in 0..<gemmNR { d[j] = s[offsets[j]] }
+                }
             }
         }
+    }
+}
+
+/// The conv's view of one input sample: zero-padded when the layer pads, so packing
+/// never tests bounds. `count` floats per sample.
+struct SourceGeometry {
+    let channels: Int, h: Int, w: Int, padY: Int, padX: Int
+    var paddedH: Int { h + 2 * padY }
+    var paddedW: Int { w + 2 * padX }
+    var count: Int { channels * paddedH * paddedW }
+    var needsCopy: Bool { padY > 0 || padX > 0 }
+
+    /// The sample itself, or its zero-padded copy written into `buffer` (count floats).
+    func prepare(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
+        guard needsCopy, let buffer else { return sample }
+        let hp = paddedH, wp = paddedW
+        buffer.initialize(repeating: 0, count: count)
+        for c in 0..<channels {
+            for y in 0..<h {
+                let dst = buffer + (c * hp + y + padY) * wp + padX
+                let src = sample + (c * h + y) * w
+                dst.update(from: src, count: w)
+            }
+        }
+        return UnsafePointer(buffer)
     }
 }
 
@@ -237,8 +258,14 @@ final class ConvScratch {
     let columns: Int
     let columnsBuffer: UnsafeMutablePointer<Float>
     let tile: UnsafeMutablePointer<Float>
+    /// Per K block: offset of each reduction row from a window's corner.
+    let taps: UnsafeMutablePointer<Int>
+    /// Per panel: offset of each of its 16 windows in the source.
+    let offsets: UnsafeMutablePointer<Int>
 
     init(columns: Int) {
+        taps = .allocate(capacity: gemmKC)
+        offsets = .allocate(capacity: gemmNR)
         self.columns = columns
         let padded = (columns + gemmNR - 1) / gemmNR * gemmNR
         columnsBuffer = .allocate(capacity: padded * gemmKC)
@@ -246,5 +273,5 @@ final class ConvScratch {
         tile.initialize(repeating: 0, count: gemmMR * gemmNR)
     }
 
-    deinit { columnsBuffer.deallocate(); tile.deallocate() }
+    deinit { columnsBuffer.deallocate(); tile.deallocate(); taps.deallocate(); offsets.deallocate() }
 }
