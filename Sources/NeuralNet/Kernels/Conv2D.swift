@@ -80,15 +80,16 @@ public struct PackedConvolution: Sendable {
         if out.count == 0 { return out }
         let inPlane = input.k * input.h * input.w
         let outPlane = outChannels * oh * ow
-        let source = SourceGeometry(channels: input.k, h: input.h, w: input.w, padY: padY, padX: padX)
+        let source = SourceGeometry(channels: input.k, h: input.h, w: input.w, padY: padY, padX: padX,
+                                    strideY: strideY, strideX: strideX)
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!
                 if input.n > 1 && Parallel.threadCount > 1 {
                     Parallel.forEachChunk(input.n) { _, samples in
                         let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
-                        let padded = source.needsCopy ? UnsafeMutablePointer<Float>.allocate(capacity: source.count) : nil
-                        defer { padded?.deallocate() }
+                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
+                        defer { padded.deallocate() }
                         for s in samples {
                             let sampleSource = source.prepare(src + s * inPlane, into: padded)
                             runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
@@ -102,8 +103,8 @@ public struct PackedConvolution: Sendable {
                     let workers = max(1, min(Parallel.threadCount, maxWorkers))
                     let block = columnBlock(positions: positions, workers: workers)
                     let blocks = (positions + block - 1) / block
-                    let padded = source.needsCopy ? UnsafeMutablePointer<Float>.allocate(capacity: source.count) : nil
-                    defer { padded?.deallocate() }
+                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
+                    defer { padded.deallocate() }
                     for s in 0..<input.n {
                         let sampleSource = source.prepare(src + s * inPlane, into: padded)
                         Parallel.forEachChunk(blocks, maxWorkers: workers) { _, range in
@@ -182,41 +183,47 @@ public struct PackedConvolution: Sendable {
 
     /// im2col for reduction rows k0..<k0+kc and output positions `columns`, written as
     /// 16-wide panels: panel q holds for each kk the 16 values of positions
-    /// columns.lowerBound + 16q ..< +16. The source is zero-padded already, so every read is
-    /// in bounds and the copy has no branches; panels past the end repeat a valid column
-    /// (their results are never stored).
+    /// columns.lowerBound + 16q ..< +16. The source is zero-padded and split into stride
+    /// phases (see `SourceGeometry`), so every read is in bounds and the 16 windows of a
+    /// panel that lies in one output row are 16 consecutive floats, for any stride.
+    /// A panel that crosses one row boundary is two such runs blended together.
+    /// Columns past the end of the block repeat the last valid one (never stored).
     private func packColumns(_ input: UnsafePointer<Float>, _ source: SourceGeometry, ow: Int,
                              k0: Int, kc: Int, columns: Range<Int>, scratch: ConvScratch) {
         let buffer = scratch.columnsBuffer, taps = scratch.taps, offsets = scratch.offsets
-        let window = kh * kw, plane = source.paddedH * source.paddedW, wp = source.paddedW
-        // Offset of each reduction row (channel, u, v) from a window's top-left corner.
+        let window = kh * kw
         for kk in 0..<kc {
             let k = k0 + kk
-            let channel = k / window, r = k % window
-            taps[kk] = channel * plane + (r / kw) * wp + r % kw
+            let r = k % window
+            taps[kk] = source.tap(channel: k / window, u: r / kw, v: r % kw)
         }
-        let sx = strideX, rowStep = strideY * wp
+        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         let panelCount = (columns.count + gemmNR - 1) / gemmNR
         for q in 0..<panelCount {
             let p0 = columns.lowerBound + q * gemmNR
             let valid = min(gemmNR, columns.upperBound - p0)
             for j in 0..<gemmNR {
                 let p = p0 + min(j, valid - 1)
-                offsets[j] = (p / ow) * rowStep + (p % ow) * sx
+                offsets[j] = source.window(y: p / ow, x: p % ow)
             }
+            var split = 0
+            for j in 1..<gemmNR where offsets[j] != offsets[j - 1] + 1 { split = j; break }
             let dst = buffer + q * kc * gemmNR
-            let first = offsets[0]
-            let sameRow = valid == gemmNR && offsets[gemmNR - 1] - first == (gemmNR - 1) * sx
-            if sameRow && sx == 1 {
+            if split == 0 {
+                let a = input + offsets[0]
                 for kk in 0..<kc {
-                    let v = UnsafeRawPointer(input + taps[kk] + first).loadUnaligned(as: SIMD16<Float>.self)
+                    let v = UnsafeRawPointer(a + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
                     UnsafeMutableRawPointer(dst + kk * gemmNR).storeBytes(of: v, as: SIMD16<Float>.self)
                 }
-            } else if sameRow && sx == 2 && first + taps[kc - 1] + 2 * gemmNR <= source.count {
-                // Every other float of 32 (taps grow with kk, so the last one bounds the read).
+            } else if offsets[gemmNR - 1] - offsets[split] == gemmNR - 1 - split {
+                // Lanes < split come from the first row's run, the rest from the next row's.
+                let a = input + offsets[0], b = input + offsets[split] - split
+                let fromSecond = lanes .>= SIMD16(repeating: Int32(split))
                 for kk in 0..<kc {
-                    let v = UnsafeRawPointer(input + taps[kk] + first).loadUnaligned(as: SIMD32<Float>.self)
-                    UnsafeMutableRawPointer(dst + kk * gemmNR).storeBytes(of: v.evenHalf, as: SIMD16<Float>.self)
+                    let va = UnsafeRawPointer(a + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
+                    let vb = UnsafeRawPointer(b + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(dst + kk * gemmNR).storeBytes(of: va.replacing(with: vb, where: fromSecond),
+                                                                          as: SIMD16<Float>.self)
                 }
             } else {
                 for kk in 0..<kc {
@@ -228,25 +235,45 @@ public struct PackedConvolution: Sendable {
     }
 }
 
-/// The conv's view of one input sample: zero-padded when the layer pads, so packing
-/// never tests bounds. `count` floats per sample.
+/// The conv's copy of one input sample: zero-padded, and with each row split into its
+/// `strideX` phases (columns 0, s, 2s, ... then 1, 1+s, ...), so that the windows of
+/// consecutive output columns start at consecutive floats for every tap. With stride 1
+/// this is just the padded image. Ends with `slack` zero floats so 16-wide loads that run
+/// past a row's end stay inside the buffer.
 struct SourceGeometry {
-    let channels: Int, h: Int, w: Int, padY: Int, padX: Int
+    let channels: Int, h: Int, w: Int, padY: Int, padX: Int, strideY: Int, strideX: Int
+    static let slack = 32
     var paddedH: Int { h + 2 * padY }
     var paddedW: Int { w + 2 * padX }
-    var count: Int { channels * paddedH * paddedW }
-    var needsCopy: Bool { padY > 0 || padX > 0 }
+    var phaseWidth: Int { (paddedW + strideX - 1) / strideX }
+    var rowLength: Int { strideX * phaseWidth }
+    var plane: Int { paddedH * rowLength }
+    var count: Int { channels * plane + SourceGeometry.slack }
 
-    /// The sample itself, or its zero-padded copy written into `buffer` (count floats).
-    func prepare(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>?) -> UnsafePointer<Float> {
-        guard needsCopy, let buffer else { return sample }
-        let hp = paddedH, wp = paddedW
+    /// Offset of tap (channel, u, v) relative to a window's offset.
+    @inline(__always) func tap(channel: Int, u: Int, v: Int) -> Int {
+        channel * plane + u * rowLength + (v % strideX) * phaseWidth + v / strideX
+    }
+
+    /// Offset of the window of output position (y, x) (its tap (0, 0, 0)).
+    @inline(__always) func window(y: Int, x: Int) -> Int { y * strideY * rowLength + x }
+
+    /// Writes the padded, phase-split copy of `sample` into `buffer` (count floats).
+    func prepare(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
         buffer.initialize(repeating: 0, count: count)
+        let phaseWidth = phaseWidth, rowLength = rowLength, sx = strideX
         for c in 0..<channels {
             for y in 0..<h {
-                let dst = buffer + (c * hp + y + padY) * wp + padX
+                let dst = buffer + c * plane + (y + padY) * rowLength
                 let src = sample + (c * h + y) * w
-                dst.update(from: src, count: w)
+                if sx == 1 {
+                    (dst + padX).update(from: src, count: w)
+                } else {
+                    for x in 0..<w {
+                        let xp = x + padX
+                        dst[(xp % sx) * phaseWidth + xp / sx] = src[x]
+                    }
+                }
             }
         }
         return UnsafePointer(buffer)
