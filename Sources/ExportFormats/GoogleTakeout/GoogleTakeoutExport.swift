@@ -107,10 +107,10 @@ public enum GoogleTakeoutExport: ExportFormat {
             else if directory.isEmpty || isPhotosProductFolder(folderName) { appearanceKind = .uncategorized }
             else { appearanceKind = .album; albumName = folderName }
 
-            var matcher = GoogleSidecarMatcher(sidecars: sidecars)
             let media = (mediaByDirectory[directory] ?? []).sorted()
+            var matcher = GoogleSidecarMatcher(sidecars: sidecars, mediaNames: media.map(PathText.basename))
             for path in media {
-                let sidecar = matcher.sidecar(for: PathText.basename(path), siblings: media.map(PathText.basename))
+                let sidecar = matcher.sidecar(for: PathText.basename(path))
                 let appearance = Appearance(kind: appearanceKind, album: albumName, caption: sidecar?.description,
                                             postTime: sidecar?.creationTime, link: sidecar?.url)
                 collector.add(path: path, present: true, appearance: appearance,
