@@ -116,6 +116,17 @@ final class GoogleTakeoutTests: XCTestCase {
         XCTAssertTrue(names.contains("IMG_3479(1).JPG.json"))
         XCTAssertTrue(names.contains("IMG_3479.JPG.supplemental-metadata(1).json"))
         XCTAssertFalse(names.contains("IMG_3479.JPG.json"), "never strip a counter")
+        // The 46-character cut, into the suffix and into the name, in UTF-16 code units.
+        XCTAssertTrue(GoogleSidecarMatcher.candidateNames(for: "PXL_20240105_101010123.LONG_EXPOSURE.jpg")
+            .contains("PXL_20240105_101010123.LONG_EXPOSURE.jpg.suppl.json"))
+        XCTAssertTrue(GoogleSidecarMatcher.candidateNames(for: "PXL_20230809_203449253.LONG_EXPOSURE-02.ORIGINA.jpg")
+            .contains("PXL_20230809_203449253.LONG_EXPOSURE-02.ORIGIN.json"))
+        XCTAssertTrue(GoogleSidecarMatcher.candidateNames(for: String(repeating: "😀", count: 30) + ".jpg")
+            .contains(String(repeating: "😀", count: 23) + ".json"))
+        XCTAssertTrue(GoogleSidecarMatcher.candidateNames(for: "PXL_20240202_121314555.MOTION-01.CO(1).jpg")
+            .contains("PXL_20240202_121314555.MOTION-01.CO.jpg.supple(1).json"))
+        XCTAssertTrue(GoogleSidecarMatcher.candidateNames(for: "IMG_1-edited.jpg").contains("IMG_1.jpg.json"))
+        XCTAssertTrue(GoogleSidecarMatcher.candidateNames(for: "20030616.jpg").contains("20030616.json"))
     }
 
     func testCorruptFilesAreSkippedWithAWarningNamingThem() throws {

@@ -77,3 +77,21 @@ final class TwitterTests: XCTestCase {
         assertEveryMediaFileListedOnce(files, parsed)
     }
 }
+
+final class TwitterDeletedTweetsTests: XCTestCase {
+    func testDeletedTweetsAreLinkedToTheirMedia() throws {
+        let files: [String: Data] = [
+            "data/deleted-tweets.js": FixtureBytes.text(#"""
+            window.YTD.deleted_tweets.part0 = [ { "tweet" : { "id_str" : "42", "created_at" : "Mon Jan 02 03:04:05 +0000 2023",
+              "full_text" : "oops", "deleted_at" : "Mon Jan 02 04:00:00 +0000 2023",
+              "extended_entities" : { "media" : [ { "type" : "photo", "media_url_https" : "https://pbs.twimg.com/media/Oops.jpg" } ] } } } ]
+            """#),
+            "data/deleted_tweets_media/42-Oops.jpg": FixtureBytes.jpeg("oops"),
+        ]
+        XCTAssertTrue(TwitterExport.recognizes(tree(files)))
+        let parsed = try TwitterExport.read(tree(files))
+        XCTAssertEqual(parsed.media.map(\.path), ["data/deleted_tweets_media/42-Oops.jpg"])
+        XCTAssertEqual(parsed.media.first?.appearances, [Appearance(kind: .tweet, caption: "oops", postTime: epoch(1672628645),
+                                                                    platformID: "42", link: "https://twitter.com/i/web/status/42")])
+    }
+}

@@ -88,42 +88,11 @@ enum JSONValue: Sendable, Equatable {
     }
 }
 
-extension JSONValue: Decodable {
-    init(from decoder: Decoder) throws {
-        if var list = try? decoder.unkeyedContainer() {
-            var values: [JSONValue] = []
-            if let count = list.count { values.reserveCapacity(count) }
-            while !list.isAtEnd { values.append(try list.decode(JSONValue.self)) }
-            self = .array(values)
-            return
-        }
-        if let members = try? decoder.container(keyedBy: AnyKey.self) {
-            var object: [String: JSONValue] = [:]
-            for key in members.allKeys { object[key.stringValue] = try members.decode(JSONValue.self, forKey: key) }
-            self = .object(object)
-            return
-        }
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() { self = .null }
-        else if let b = try? single.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? single.decode(Int64.self) { self = .int(i) }
-        else if let d = try? single.decode(Double.self) { self = .double(d) }
-        else { self = .string(try single.decode(String.self)) }
-    }
-
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { return nil }
-    }
-}
-
 extension JSONValue {
     /// Parses JSON text. With `repairingMojibake`, every key and string value is passed through
     /// `Mojibake.repair` (Meta's exports write each UTF-8 byte as its own `\u00XX` escape).
     static func parse(_ data: Data, repairingMojibake: Bool = false) throws -> JSONValue {
-        let value = try JSONDecoder().decode(JSONValue.self, from: data)
+        let value = try JSONParser.parse(data)
         return repairingMojibake ? value.repairingMojibake() : value
     }
 

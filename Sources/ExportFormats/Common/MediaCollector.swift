@@ -71,15 +71,7 @@ struct JSONLoader {
         }
     }
 
-    static func describe(_ error: Error) -> String {
-        if let decoding = error as? DecodingError {
-            switch decoding {
-            case .dataCorrupted(let context): return context.debugDescription
-            default: return "\(decoding)"
-            }
-        }
-        return "\(error)"
-    }
+    static func describe(_ error: Error) -> String { "\(error)" }
 }
 
 enum Timestamps {

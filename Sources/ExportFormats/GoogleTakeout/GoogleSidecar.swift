@@ -97,31 +97,40 @@ enum GoogleNames {
 /// last, a unique unclaimed sidecar whose `title` is the file name.
 struct GoogleSidecarMatcher {
     private var byName: [String: Int] = [:]
+    private var byTitle: [String: [Int]] = [:]
     private let sidecars: [GoogleSidecar]
     private var used: Set<Int> = []
+    /// Stem → names of the folder's photos (not videos), for live-photo and motion-photo video parts.
+    private var photosByStem: [String: [String]] = [:]
 
-    init(sidecars: [GoogleSidecar]) {
+    init(sidecars: [GoogleSidecar], mediaNames: [String]) {
         self.sidecars = sidecars
-        for (i, sidecar) in sidecars.enumerated() { byName[sidecar.name] = i }
+        for (i, sidecar) in sidecars.enumerated() {
+            byName[sidecar.name] = i
+            if let title = sidecar.title { byTitle[title, default: []].append(i) }
+        }
+        for name in mediaNames where !MediaFiles.isVideo(name) {
+            let normal = name.precomposedStringWithCanonicalMapping
+            photosByStem[PathText.stem(normal), default: []].append(normal)
+        }
     }
 
     var unusedSidecars: [GoogleSidecar] {
         sidecars.indices.filter { !used.contains($0) }.map { sidecars[$0] }
     }
 
-    mutating func sidecar(for mediaName: String, siblings: [String]) -> GoogleSidecar? {
+    mutating func sidecar(for mediaName: String) -> GoogleSidecar? {
         let name = mediaName.precomposedStringWithCanonicalMapping
         if let i = match(name) { used.insert(i); return sidecars[i] }
         // A live-photo .MOV or motion-photo .MP has no sidecar: use its photo's.
         if MediaFiles.isVideo(name) {
-            let stem = PathText.stem(name)
-            for sibling in siblings where sibling != mediaName && PathText.stem(sibling) == stem && !MediaFiles.isVideo(sibling) {
-                if let i = match(sibling.precomposedStringWithCanonicalMapping) { used.insert(i); return sidecars[i] }
+            for photo in photosByStem[PathText.stem(name)] ?? [] {
+                if let i = match(photo) { used.insert(i); return sidecars[i] }
             }
         }
         // Last resort: the sidecar's title is the original upload name.
-        let byTitle = sidecars.indices.filter { !used.contains($0) && sidecars[$0].title == name }
-        if byTitle.count == 1 { used.insert(byTitle[0]); return sidecars[byTitle[0]] }
+        let sameTitle = (byTitle[name] ?? []).filter { !used.contains($0) }
+        if sameTitle.count == 1 { used.insert(sameTitle[0]); return sidecars[sameTitle[0]] }
         return nil
     }
 

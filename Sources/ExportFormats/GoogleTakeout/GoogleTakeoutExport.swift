@@ -23,6 +23,12 @@ public enum GoogleTakeoutExport: ExportFormat {
     static let trashFolders: Set<String> = ["trash", "corbeille", "papierkorb", "cestino", "papelera", "lixeira",
                                             "prullenbak", "kosz", "koš", "корзина", "failed videos"]
 
+    /// Album metadata file names (localized); the content test (`title`, no `photoTakenTime`) decides.
+    static let albumMetadataNames: Set<String> = [
+        "metadata.json", "métadonnées.json", "metadati.json", "metadaten.json", "metadáta.json", "метаданные.json",
+        "метаданни.json", "metadatos.json", "metadades.json",
+    ]
+
     static func isYearFolder(_ name: String) -> Bool {
         let lower = name.lowercased()
         guard let prefix = yearFolderPrefixes.first(where: { lower.hasPrefix($0) }) else { return false }
@@ -83,8 +89,10 @@ public enum GoogleTakeoutExport: ExportFormat {
                 // Other Takeout products (location history, …) are not read: they can be huge.
                 guard inPhotos || isProfile else { continue }
                 guard let json = loader.load(jsonPath, into: &collector) else { continue }
+                let looksLikeSidecar = name.contains(".supplemental-") || MediaFiles.isMedia(PathText.stem(name))
                 guard let object = json.object else {
-                    collector.warn("\(jsonPath): expected a JSON object, found \(json.kindName); skipped")
+                    // Other photo-product files (print-subscriptions.json, …) are lists: only a sidecar is wrong here.
+                    if looksLikeSidecar { collector.warn("\(jsonPath): expected a JSON object, found \(json.kindName); skipped") }
                     continue
                 }
                 if object["photoTakenTime"] != nil || (object["creationTime"] != nil && object["title"] != nil
@@ -92,7 +100,8 @@ public enum GoogleTakeoutExport: ExportFormat {
                     sidecars.append(GoogleSidecar(path: jsonPath, json: json))
                 } else if isProfile || object["displayName"] != nil {
                     ownerName = ownerName ?? json["displayName"]?.text ?? json["name"]?["formattedName"]?.text
-                } else if let album = json["albumData"] ?? (object["title"] != nil ? json : nil) {
+                } else if let album = json["albumData"] ?? (object["title"] != nil && (object["access"] != nil
+                            || object["date"] != nil || albumMetadataNames.contains(name.lowercased())) ? json : nil) {
                     hasAlbumFile = true
                     albumTitle = album["title"]?.text
                 }
@@ -107,10 +116,10 @@ public enum GoogleTakeoutExport: ExportFormat {
             else if directory.isEmpty || isPhotosProductFolder(folderName) { appearanceKind = .uncategorized }
             else { appearanceKind = .album; albumName = folderName }
 
-            var matcher = GoogleSidecarMatcher(sidecars: sidecars)
             let media = (mediaByDirectory[directory] ?? []).sorted()
+            var matcher = GoogleSidecarMatcher(sidecars: sidecars, mediaNames: media.map(PathText.basename))
             for path in media {
-                let sidecar = matcher.sidecar(for: PathText.basename(path), siblings: media.map(PathText.basename))
+                let sidecar = matcher.sidecar(for: PathText.basename(path))
                 let appearance = Appearance(kind: appearanceKind, album: albumName, caption: sidecar?.description,
                                             postTime: sidecar?.creationTime, link: sidecar?.url)
                 collector.add(path: path, present: true, appearance: appearance,

@@ -14,12 +14,16 @@ import ExposureModel
 public enum TwitterExport: ExportFormat {
     public static let platform = Platform.twitter
 
+    /// `tweets.js`, `tweet.js`, `tweets-part1.js`, …, and the same for deleted tweets.
     static func isTweetsFile(_ name: String) -> Bool {
-        name == "tweets.js" || name == "tweet.js" || (name.hasPrefix("tweets-part") && name.hasSuffix(".js"))
-            || (name.hasPrefix("tweet-part") && name.hasSuffix(".js"))
+        guard name.hasSuffix(".js") else { return false }
+        for base in ["tweets", "tweet", "deleted-tweets", "deleted-tweet"] {
+            if name == base + ".js" || name.hasPrefix(base + "-part") { return true }
+        }
+        return false
     }
 
-    static let tweetMediaFolders: Set<String> = ["tweets_media", "tweet_media"]
+    static let tweetMediaFolders: Set<String> = ["tweets_media", "tweet_media", "deleted_tweets_media", "community_tweet_media"]
 
     public static func recognizes(_ tree: ExportFileTree) -> Bool {
         for path in tree.paths {

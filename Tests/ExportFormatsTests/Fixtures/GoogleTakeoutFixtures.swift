@@ -82,6 +82,8 @@ public enum GoogleTakeoutFixtures {
             "\(photos)/Vacances/IMG_8000.jpg": FixtureBytes.jpeg("8000"),
             "\(photos)/Vacances/métadonnées.json": FixtureBytes.text(#"{ "title": "Vacances d'été", "description": "", "access": "", "date": { "timestamp": "0", "formatted": "" } }"#),
             "\(photos)/archive_browser.html": FixtureBytes.text("<html></html>"),
+            "\(photos)/print-subscriptions.json": FixtureBytes.text("[]"),
+            "\(photos)/user-generated-memory-titles.json": FixtureBytes.text(#"{ "title": [] }"#),
             "Takeout/Profile/Profile.json": FixtureBytes.text(#"{ "name": { "givenName": "Anna", "familyName": "Schmidt", "formattedName": "Anna Schmidt" }, "displayName": "Anna Schmidt", "emails": [] }"#),
         ]
     }
