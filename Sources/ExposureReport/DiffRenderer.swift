@@ -4,14 +4,14 @@ extension ReportRenderer {
     /// Metrics shown first in the diff, with plain names; other keys follow alphabetically under their dotted name.
     static let metricNames: [(String, String)] = [
         ("faces.owner.faces", "Photos of your face"),
-        ("faces.owner.labelled", "… labelled with your name"),
+        ("faces.owner.labelled", "Labelled with your name"),
         ("faces.owner.years", "Years with your face"),
         ("faces.owner.first_year", "First year"),
         ("faces.owner.last_year", "Last year"),
         ("faces.owner.matchable_from_profile", "Found from your profile picture"),
         ("faces.others.identities", "Other people (identities)"),
         ("faces.others.faces", "Other people’s faces"),
-        ("faces.others.labelled", "… labelled with a name"),
+        ("faces.others.labelled", "Other people’s faces labelled with a name"),
         ("location.items_with_any_location", "Items with a location"),
         ("location.items_with_exif_gps", "Items with camera GPS"),
         ("location.distinct_places", "Places"),

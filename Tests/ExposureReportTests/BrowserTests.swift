@@ -169,6 +169,7 @@ final class BrowserTests: XCTestCase {
         }
         try ReportRenderer.render(Fixtures.demo(), includeThumbnails: false)
             .write(to: Self.artifacts.appendingPathComponent("report-demo-shared.html"), atomically: true, encoding: .utf8)
+        try pages.first { $0.0 == "hostile" }!.1.write(to: Self.artifacts.appendingPathComponent("report-hostile.html"), atomically: true, encoding: .utf8)
         try pages.first { $0.0 == "demo" }!.1.write(to: Self.artifacts.appendingPathComponent("report-demo.html"), atomically: true, encoding: .utf8)
         print("BrowserTests: 5 Chromium runs (in parallel) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; screenshots in \(Self.artifacts.path)")
     }
