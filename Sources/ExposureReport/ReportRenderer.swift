@@ -24,8 +24,10 @@ public enum ReportRenderer {
         body += methodSection(data)
         body += "</main>\n"
         body += "<footer>Exposure report · generated \(HTML.escapeText(data.generatedAt)) on this computer · nothing was uploaded</footer>\n"
+        var embedded = data.summary
+        embedded.sources = embedded.sources.map { .init(name: displayName($0.name), platform: $0.platform) }
         return Page.assemble(title: "Exposure report: " + headline(data.summary), body: body,
-                             json: HTML.jsonForScript(data.summary))
+                             json: HTML.jsonForScript(embedded))
     }
 
     // MARK: - Header and summary

@@ -91,7 +91,7 @@ final class BrowserTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
 
-        let pages: [(String, String)] = [
+        var pages: [(String, String)] = [
             ("hostile", ReportRenderer.render(Fixtures.hostile(), includeThumbnails: true)),
             ("diff", ReportRenderer.renderDiff(Fixtures.diff())),
             ("demo", ReportRenderer.render(Fixtures.demo(), includeThumbnails: true)),
@@ -99,6 +99,11 @@ final class BrowserTests: XCTestCase {
             // checks below see CSP refusals and page requests when there are some.
             ("control", "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src https:; script-src 'sha256-AAAA'\"><title>control</title></head><body><img src=\"https://tracker.example/p.gif\"><script>document.title='ran'</script></body></html>"),
         ]
+        // The demo with its script forbidden (`--blink-settings=scriptEnabled=false` also stops --dump-dom).
+        let demoHTML = pages.first { $0.0 == "demo" }!.1
+        let noscriptHTML = demoHTML.replacingOccurrences(of: #"script-src &#39;sha256-[^&]*&#39;"#, with: "script-src &#39;none&#39;", options: .regularExpression)
+        XCTAssertNotEqual(noscriptHTML, demoHTML)
+        pages.append(("noscript", noscriptHTML))
         var urls: [String: URL] = [:]
         for (name, html) in pages {
             let url = dir.appendingPathComponent("\(name).html")
@@ -115,6 +120,7 @@ final class BrowserTests: XCTestCase {
             try startChromium(["--dump-dom"], page: urls["control"]!, in: dir, name: "control"),
             try startChromium(["--dump-dom"], page: urls["hostile"]!, in: dir, name: "hostile"),
             try startChromium(["--dump-dom"], page: urls["diff"]!, in: dir, name: "diff"),
+            try startChromium(["--dump-dom"], page: urls["noscript"]!, in: dir, name: "noscript"),
         ] + (try ["demo", "diff"].map {
             try startChromium(["--screenshot=" + screenshots[$0]!.path, "--window-size=1280,900", "--hide-scrollbars"],
                               page: urls[$0]!, in: dir, name: "shot-\($0)")
@@ -157,6 +163,14 @@ final class BrowserTests: XCTestCase {
         XCTAssertEqual(consoleLines(diff.stderr), [])
         XCTAssertEqual(try pageRequests(diff.netLog), [])
 
+        // Without its script the page is complete; only the enhancements are missing.
+        let noscript = try XCTUnwrap(results["noscript"])
+        XCTAssertFalse(noscript.stdout.contains("data-enhanced=\"1\""), "the script was not blocked")
+        XCTAssertTrue(noscript.stdout.contains("214 photos of you, 61 labelled with your name, across 11 years"))
+        XCTAssertTrue(noscript.stdout.contains("<h2 id=\"act-h\">What you can do"))
+        XCTAssertTrue(noscript.stdout.contains(">Home · Lyon</text>"))
+        XCTAssertTrue(noscript.stdout.contains("hidden=\"\">Blur faces</button>"), "the JS-only button stays hidden")
+
         // Screenshots of the first screen, for people to judge.
         for name in ["demo", "diff"] {
             let png = screenshots[name]!
@@ -171,6 +185,6 @@ final class BrowserTests: XCTestCase {
             .write(to: Self.artifacts.appendingPathComponent("report-demo-shared.html"), atomically: true, encoding: .utf8)
         try pages.first { $0.0 == "hostile" }!.1.write(to: Self.artifacts.appendingPathComponent("report-hostile.html"), atomically: true, encoding: .utf8)
         try pages.first { $0.0 == "demo" }!.1.write(to: Self.artifacts.appendingPathComponent("report-demo.html"), atomically: true, encoding: .utf8)
-        print("BrowserTests: 5 Chromium runs (in parallel) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; screenshots in \(Self.artifacts.path)")
+        print("BrowserTests: 6 Chromium runs (in parallel) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; screenshots in \(Self.artifacts.path)")
     }
 }

@@ -167,6 +167,18 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(svg.contains("fill=\"#b42318\""))
     }
 
+    func testSourcePathsAreCutToTheirNames() {
+        var data = Fixtures.demo()
+        data.summary.sources = [.init(name: "/home/alex/Downloads/facebook-alex.zip", platform: "facebook"),
+                                .init(name: "C:\\Users\\alex\\takeout-001.zip", platform: "google-takeout")]
+        let html = ReportRenderer.render(data, includeThumbnails: false)
+        XCTAssertTrue(html.contains(">facebook-alex.zip</td>"))
+        XCTAssertTrue(html.contains(">takeout-001.zip</td>"))
+        XCTAssertFalse(html.contains("/home/alex"))
+        XCTAssertFalse(html.contains("Users"))
+        XCTAssertEqual(ReportRenderer.displayName("plain.zip"), "plain.zip")
+    }
+
     func testEventHandlerCheckSeesInjectedAttributes() {
         XCTAssertEqual(eventHandlerAttributes("<p title=\"x\" onclick=\"y\">a</p><img src=\"data:,\" onerror=\"z\">"), ["onclick", "onerror"])
         XCTAssertEqual(eventHandlerAttributes("<p title=\"&#39; onclick=&#39;y\">onload=</p>"), [])
