@@ -136,11 +136,17 @@ enum Charts {
         let nodes = Array(graph.nodes.sorted { ($0.count, $1.name) > ($1.count, $0.name) }.prefix(limit))
         var index: [String: Int] = [:]
         for (i, n) in nodes.enumerated() where index[n.name] == nil { index[n.name] = i }
-        let width = 760.0, height = 620.0, cx = 380.0, cy = 310.0
-        let ring = nodes.count <= 1 ? 0 : min(210, 40 + Double(nodes.count) * 12)
+        // The owner, when tagged, sits in the centre; everyone else on the circle.
+        let centre = ownerName.flatMap { index[$0] }
+        let onRing = nodes.indices.filter { $0 != centre }
+        var slot: [Int: Int] = [:]
+        for (k, i) in onRing.enumerated() { slot[i] = k }
+        let ring = onRing.count <= 1 && centre == nil ? 0 : min(210, 60 + Double(onRing.count) * 11)
+        let width = 760.0, height = 2 * ring + 90, cx = 380.0, cy = ring + 45
+        func angle(_ i: Int) -> Double { -Double.pi / 2 + 2 * Double.pi * Double(slot[i] ?? 0) / Double(max(1, onRing.count)) }
         func position(_ i: Int) -> (Double, Double) {
-            let angle = -Double.pi / 2 + 2 * Double.pi * Double(i) / Double(max(1, nodes.count))
-            return (cx + ring * cos(angle), cy + ring * sin(angle))
+            if i == centre { return (cx, cy) }
+            return (cx + ring * cos(angle(i)), cy + ring * sin(angle(i)))
         }
         let edges = graph.edges.filter { index[$0.a] != nil && index[$0.b] != nil && $0.a != $0.b }
         let maxWeight = Double(max(1, edges.map(\.weight).max() ?? 1))
@@ -157,10 +163,10 @@ enum Charts {
             let isOwner = n.name == ownerName
             s += "<g><title>\(HTML.escapeText(n.name)): \(Text.plural(n.count, "tag", "tags"))</title>"
             s += "<circle cx=\"\(Text.coord(x))\" cy=\"\(Text.coord(y))\" r=\"\(Text.coord(r))\" fill=\"\(isOwner ? "#b42318" : "#1d2330")\"/>"
-            let angle = -Double.pi / 2 + 2 * Double.pi * Double(i) / Double(max(1, nodes.count))
-            let right = cos(angle) >= -0.01
-            let lx = x + (right ? r + 5 : -(r + 5)), ly = y + 4 + (sin(angle) < -0.9 ? -8 : sin(angle) > 0.9 ? 10 : 0)
-            s += "<text x=\"\(Text.coord(lx))\" y=\"\(Text.coord(ly))\" text-anchor=\"\(nodes.count == 1 ? "start" : right ? "start" : "end")\" font-size=\"12\" font-weight=\"\(isOwner ? "700" : "400")\" fill=\"#1d2330\">\(HTML.escapeText(Text.short(n.name)))</text></g>\n"
+            let a = i == centre ? 0 : angle(i)
+            let right = cos(a) >= -0.01
+            let lx = x + (right ? r + 5 : -(r + 5)), ly = y + 4 + (i == centre ? -(r + 4) : sin(a) < -0.9 ? -8 : sin(a) > 0.9 ? 10 : 0)
+            s += "<text x=\"\(Text.coord(lx))\" y=\"\(Text.coord(ly))\" text-anchor=\"\(right ? "start" : "end")\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" font-size=\"12\" font-weight=\"\(isOwner ? "700" : "400")\" fill=\"#1d2330\">\(HTML.escapeText(Text.short(n.name)))</text></g>\n"
         }
         s += "</svg><figcaption id=\"graph-cap\">Each dot is a person tagged in your export (size: number of tags; red: you). A line joins two people tagged on the same photo; thicker means more photos."
         if graph.nodes.count > limit { s += " Showing the \(limit) most tagged of \(graph.nodes.count) people." }

@@ -4,14 +4,14 @@ extension ReportRenderer {
     /// Metrics shown first in the diff, with plain names; other keys follow alphabetically under their dotted name.
     static let metricNames: [(String, String)] = [
         ("faces.owner.faces", "Photos of your face"),
-        ("faces.owner.labelled", "… labelled with your name"),
+        ("faces.owner.labelled", "Labelled with your name"),
         ("faces.owner.years", "Years with your face"),
         ("faces.owner.first_year", "First year"),
         ("faces.owner.last_year", "Last year"),
         ("faces.owner.matchable_from_profile", "Found from your profile picture"),
         ("faces.others.identities", "Other people (identities)"),
         ("faces.others.faces", "Other people’s faces"),
-        ("faces.others.labelled", "… labelled with a name"),
+        ("faces.others.labelled", "Other people’s faces labelled with a name"),
         ("location.items_with_any_location", "Items with a location"),
         ("location.items_with_exif_gps", "Items with camera GPS"),
         ("location.distinct_places", "Places"),
@@ -75,10 +75,14 @@ extension ReportRenderer {
         body += "<div class=\"diff-grid\">\n"
         for (title, after) in [(data.beforeLabel, false), (data.afterLabel, true)] {
             body += "<div><h3>\(HTML.escapeText(title))</h3><div class=\"cards\">\n"
-            for (key, label) in metricNames.prefix(4) + metricNames.filter({ ["location.distinct_places", "devices.serial_numbers"].contains($0.0) }) {
+            let keys = ["faces.owner.faces", "faces.owner.labelled", "faces.owner.years", "faces.others.faces",
+                        "location.distinct_places", "devices.serial_numbers"]
+            for (key, label) in metricNames.filter({ keys.contains($0.0) }) {
                 let change = data.metrics[key]
                 let v = after ? change?.after : change?.before
-                body += "<div class=\"card\"><span class=\"num\">\(Text.metric(v ?? nil))</span><span class=\"label\">\(label)</span></div>\n"
+                var was = ""
+                if after, let b = change?.before, let a = change?.after, a != b { was = "<span class=\"was\">was \(Text.metric(b))</span>" }
+                body += "<div class=\"card\"><span class=\"num\">\(Text.metric(v ?? nil))</span><span class=\"label\">\(label)</span>\(was)</div>\n"
             }
             body += "</div></div>\n"
         }
@@ -97,7 +101,9 @@ extension ReportRenderer {
                 // Fewer is better for every count except years that only move the span.
                 if !key.hasSuffix("_year") { cls = a < b ? " delta-down" : " delta-up" }
             }
-            body += "<tr><td>\(HTML.escapeText(label))</td><td class=\"n\">\(Text.metric(change.before))</td><td class=\"n\">\(Text.metric(change.after))</td><td class=\"n\(cls)\">\(delta)</td></tr>\n"
+            let isYear = key.hasSuffix("_year")
+            let shown = { (v: Double?) in isYear ? (v.map { String(Int($0)) } ?? "–") : Text.metric(v) }
+            body += "<tr><td>\(HTML.escapeText(label))</td><td class=\"n\">\(shown(change.before))</td><td class=\"n\">\(shown(change.after))</td><td class=\"n\(cls)\">\(delta)</td></tr>\n"
         }
         body += "</tbody></table>\n</section>\n"
 

@@ -68,6 +68,13 @@ extension ReportRenderer {
         return h
     }
 
+    /// Source names are meant to arrive without directories; if a path slips through, only its last
+    /// component is shown, so a report never carries the user's folder layout.
+    static func displayName(_ name: String) -> String {
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? name
+        return last.isEmpty ? name : last
+    }
+
     static func routeBox(_ route: Route) -> String {
         var h = "<div class=\"route\"><h3>\(route.title)</h3><ol>"
         for step in route.steps { h += "<li>\(HTML.escapeText(step))</li>" }
@@ -106,7 +113,7 @@ extension ReportRenderer {
         } else {
             h += "<table><thead><tr><th>Export</th><th>Platform</th></tr></thead><tbody>\n"
             for source in data.summary.sources {
-                h += "<tr><td class=\"mono\">\(HTML.escapeText(source.name))</td><td>\(HTML.escapeText(platformName(source.platform)))</td></tr>\n"
+                h += "<tr><td class=\"mono\">\(HTML.escapeText(displayName(source.name)))</td><td>\(HTML.escapeText(platformName(source.platform)))</td></tr>\n"
             }
             h += "</tbody></table>\n"
         }

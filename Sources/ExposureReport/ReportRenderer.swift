@@ -10,9 +10,9 @@ public enum ReportRenderer {
         var body = ""
         body += header(data, includeThumbnails: includeThumbnails)
         body += "<main>\n"
-        body += toc([("summary", "Summary"), ("faces", "Your face over time"), ("others", "Other people"),
-                     ("places", "Places"), ("devices", "Devices"), ("tags", "Who is tagged with whom"),
-                     ("findings", "Findings"), ("act", "What you can do"), ("method", "How this was measured")])
+        body += toc([("summary", "Summary"), ("faces", "Your face"), ("others", "Other people"),
+                     ("places", "Places"), ("devices", "Devices"), ("tags", "Tags"),
+                     ("findings", "Findings"), ("act", "What you can do"), ("method", "How it was measured")])
         body += summarySection(data)
         body += facesSection(data, includeThumbnails: includeThumbnails)
         body += othersSection(data, includeThumbnails: includeThumbnails)
@@ -24,8 +24,10 @@ public enum ReportRenderer {
         body += methodSection(data)
         body += "</main>\n"
         body += "<footer>Exposure report · generated \(HTML.escapeText(data.generatedAt)) on this computer · nothing was uploaded</footer>\n"
+        var embedded = data.summary
+        embedded.sources = embedded.sources.map { .init(name: displayName($0.name), platform: $0.platform) }
         return Page.assemble(title: "Exposure report: " + headline(data.summary), body: body,
-                             json: HTML.jsonForScript(data.summary))
+                             json: HTML.jsonForScript(embedded))
     }
 
     // MARK: - Header and summary
@@ -36,11 +38,20 @@ public enum ReportRenderer {
         h += "<p class=\"eyebrow\">Exposure report\(data.owner.name.map { " for " + HTML.escapeText($0) } ?? "")</p>\n"
         h += "<h1 class=\"headline\">\(HTML.escapeText(headline(s))).</h1>\n"
         h += "<p class=\"subline\">\(HTML.escapeText(subline(s)))</p>\n"
-        h += "<p class=\"local-note\">Made on this computer. Nothing from your export was uploaded, and this page loads nothing from the internet.</p>\n"
         if includeThumbnails {
-            h += "<button type=\"button\" id=\"toggle-faces\" aria-pressed=\"false\" hidden>Blur faces</button>\n"
+            // One face per year, so the reader sees at once whose face was counted, and for how long.
+            var strip = ""
+            for year in data.owner.timeline where year.year != nil {
+                guard let first = year.thumbnails.first, let uri = Page.imageDataURI(first) else { continue }
+                strip += "<figure><img class=\"face\" src=\"\(uri)\" alt=\"Your face, \(year.year!)\" width=\"64\" height=\"64\"><figcaption>\(year.year!)</figcaption></figure>"
+            }
+            if !strip.isEmpty { h += "<div class=\"face-strip\" aria-label=\"Your face, one photo per year\">\(strip)</div>\n" }
         }
-        h += "</div></header>\n"
+        h += "<p class=\"local-note\">Made on this computer. Nothing from your export was uploaded, and this page loads nothing from the internet."
+        if includeThumbnails {
+            h += " <button type=\"button\" id=\"toggle-faces\" aria-pressed=\"false\" hidden>Blur faces</button>"
+        }
+        h += "</p>\n</div></header>\n"
         return h
     }
 
@@ -75,12 +86,12 @@ public enum ReportRenderer {
         h += card(Text.count(owner.labelled), "labelled with your name", alert: owner.labelled > 0)
         var yearsLabel = owner.years == 1 ? "year with your face" : "years with your face"
         if let first = owner.firstYear, let last = owner.lastYear, first != last { yearsLabel += " (\(first)–\(last))" }
-        h += card(Text.count(owner.years), yearsLabel, alert: owner.years >= 5)
+        h += card(Text.count(owner.years), yearsLabel)
         let home = data.places.first(where: { $0.isHome })
-        h += card(Text.count(s.location.distinctPlaces), home != nil ? "places, your home among them" : "places on the map", alert: home != nil)
-        h += card(Text.count(s.faces.others.identities), "other people's faces (identities)")
+        h += card(Text.count(s.location.distinctPlaces), home != nil ? "places, your home among them" : "places on the map")
+        h += card(Text.count(s.faces.others.identities), "other people in your photos")
         let identifiers = s.devices.serialNumbers + s.devices.ownerNames
-        h += card(Text.count(identifiers), "camera serial numbers and owner names", alert: identifiers > 0)
+        h += card(Text.count(identifiers), "camera serial numbers and owner names")
         h += "</div>\n"
 
         let ordered = sortedBySeverity(data.findings)

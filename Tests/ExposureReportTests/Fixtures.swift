@@ -6,6 +6,9 @@ import ExposureModel
 enum Fixtures {
     // MARK: - Synthetic face thumbnails (PNG, drawn here)
 
+    /// Drawn once per test process: drawing is slow in debug builds and every test uses the demo.
+    static let faces: [Data] = (0..<64).map { cartoonFace(seed: $0) }
+
     /// A 48×48 cartoon face (disc, eyes, mouth) on a background whose hue depends on `seed`.
     static func cartoonFace(seed: Int) -> Data {
         let size = 48
@@ -97,12 +100,12 @@ enum Fixtures {
         var timeline: [ReportData.YearFaces] = []
         for (i, faces) in perYear.enumerated() {
             timeline.append(.init(year: 2010 + i, faces: faces, labelled: labelled[i],
-                                  thumbnails: (0..<min(faces, 8)).map { cartoonFace(seed: i * 3 + $0) }))
+                                  thumbnails: (0..<min(faces, 8)).map { Fixtures.faces[(i * 3 + $0) % 64] }))
         }
         let names: [String?] = ["Sam Okafor", "Jordan Lee", "Priya Shah", nil, "Mia Kowalski", "Luca Bianchi", nil, "Noor Haddad",
                                 "Tom Becker", nil, "Chloé Martin", "Ben Carter"]
         let others = names.enumerated().map { i, name in
-            ReportData.Identity(name: name, faces: 140 - i * 11, labelled: name == nil ? 0 : 60 - i * 5, thumbnail: cartoonFace(seed: 40 + i))
+            ReportData.Identity(name: name, faces: 140 - i * 11, labelled: name == nil ? 0 : 60 - i * 5, thumbnail: Fixtures.faces[40 + i])
         }
         let places = [
             ReportData.Place(latitude: 45.7640, longitude: 4.8357, city: "Lyon", country: "FR", items: 212, isHome: true, isRegular: true),

@@ -71,11 +71,12 @@ final class RenderTests: XCTestCase {
         let with = ReportRenderer.render(data, includeThumbnails: true)
         let without = ReportRenderer.render(data, includeThumbnails: false)
         let expected = data.owner.timeline.reduce(0) { $0 + min(12, $1.thumbnails.count) } + data.otherIdentities.filter { $0.thumbnail != nil }.count
+            + data.owner.timeline.filter { $0.year != nil && !$0.thumbnails.isEmpty }.count   // the header's face strip
         XCTAssertEqual(with.components(separatedBy: "data:image/png;base64,").count - 1, expected)
         XCTAssertFalse(without.contains("data:image"))
         XCTAssertFalse(without.contains("<img"))
         XCTAssertTrue(without.contains("--no-thumbnails"))
-        XCTAssertFalse(without.contains("toggle-faces"))
+        XCTAssertFalse(without.contains("id=\"toggle-faces\""))
     }
 
     func testNonImageThumbnailBytesAreDropped() {
@@ -95,7 +96,7 @@ final class RenderTests: XCTestCase {
             XCTAssertFalse(html.contains("<svg onload"))
             XCTAssertFalse(html.contains("<style>body"))
             XCTAssertFalse(html.contains("<link rel=stylesheet"))
-            XCTAssertFalse(html.contains("onmouseover='"))
+            XCTAssertEqual(eventHandlerAttributes(html), [], "attribute injected into a tag")
             XCTAssertFalse(html.unicodeScalars.contains("\u{202E}"))
             XCTAssertFalse(html.contains("href=\"javascript"))
             // Each payload's distinct marker shows up as text somewhere (nothing silently dropped).
@@ -160,12 +161,43 @@ final class RenderTests: XCTestCase {
         let svg = Charts.peopleGraph(graph, ownerName: "Alex Rivera")
         XCTAssertEqual(allMatches("<line ", in: svg, group: 0).count, Fixtures.demo().peopleGraph.edges.count)
         XCTAssertFalse(svg.contains("Nobody"))
-        // The most tagged person sits at the top of the circle, in the owner's colour.
-        XCTAssertTrue(svg.contains("<title>Alex Rivera: 90 tags</title><circle cx=\"380.0\" cy=\"126.0\""))
+                // The owner sits in the centre; the most tagged other person at the top of the circle (radius 181).
+        XCTAssertTrue(svg.contains("<title>Alex Rivera: 90 tags</title><circle cx=\"380.0\" cy=\"226.0\""))
+        XCTAssertTrue(svg.contains("<title>Sam Okafor: 83 tags</title><circle cx=\"380.0\" cy=\"45.0\""))
         XCTAssertTrue(svg.contains("fill=\"#b42318\""))
     }
 
+    func testSourcePathsAreCutToTheirNames() {
+        var data = Fixtures.demo()
+        data.summary.sources = [.init(name: "/home/alex/Downloads/facebook-alex.zip", platform: "facebook"),
+                                .init(name: "C:\\Users\\alex\\takeout-001.zip", platform: "google-takeout")]
+        let html = ReportRenderer.render(data, includeThumbnails: false)
+        XCTAssertTrue(html.contains(">facebook-alex.zip</td>"))
+        XCTAssertTrue(html.contains(">takeout-001.zip</td>"))
+        XCTAssertFalse(html.contains("/home/alex"))
+        XCTAssertFalse(html.contains("Users"))
+        XCTAssertEqual(ReportRenderer.displayName("plain.zip"), "plain.zip")
+    }
+
+    func testEventHandlerCheckSeesInjectedAttributes() {
+        XCTAssertEqual(eventHandlerAttributes("<p title=\"x\" onclick=\"y\">a</p><img src=\"data:,\" onerror=\"z\">"), ["onclick", "onerror"])
+        XCTAssertEqual(eventHandlerAttributes("<p title=\"&#39; onclick=&#39;y\">onload=</p>"), [])
+    }
+
     // MARK: - Helpers
+
+    /// Attribute names starting with "on" in any tag outside script and style content. Attribute
+    /// values are skipped as whole quoted strings, so escaped text inside them cannot match.
+    func eventHandlerAttributes(_ html: String) -> [String] {
+        let markup = html.replacingOccurrences(of: #"<(script|style)[^>]*>[\s\S]*?</\1>"#, with: "", options: .regularExpression)
+        var names: [String] = []
+        for tag in allMatches(#"<[a-zA-Z][a-zA-Z0-9-]*((?:\s+[^\s=>"']+(?:=(?:"[^"]*"|'[^']*'|[^\s>"']+))?)*)\s*/?>"#, in: markup) {
+            for name in allMatches(#"\s+([^\s=>"']+)(?:=(?:"[^"]*"|'[^']*'|[^\s>"']+))?"#, in: tag) where name.lowercased().hasPrefix("on") {
+                names.append(name.lowercased())
+            }
+        }
+        return names
+    }
 
     func firstMatch(_ pattern: String, in text: String, group: Int = 1) -> String? {
         allMatches(pattern, in: text, group: group).first
