@@ -3,11 +3,13 @@
 //
 //   exposure-bench kernels      GFLOPS of the conv kernels vs the machine's FMA peak
 //   exposure-bench faces        face engine timings (scripts/bench-faces compares with dlib-bin)
+//   exposure-bench make-photos  a synthetic photo folder (scripts/bench-scan compares with exiftool)
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
     "kernels": KernelBench.run,
     "faces": FaceBench.run,
+    "make-photos": PhotoArchiveBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Exposure: ParsableCommand {
@@ -9,4 +10,20 @@ struct Exposure: ParsableCommand {
             ScanCommand.self, SummaryCommand.self, ReportCommand.self, DiffCommand.self, PlanCommand.self,
             FacesCommand.self, ModelsCommand.self, RulesCommand.self, DemoCommand.self,
         ])
+
+    /// ArgumentParser's own runner, with one change: usage errors exit with status 2
+    /// (the documented contract), not EX_USAGE (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
