@@ -167,6 +167,22 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(svg.contains("fill=\"#b42318\""))
     }
 
+    func testReportDataRoundTripsThroughJSON() throws {
+        let data = Fixtures.demo()
+        let json = try JSONEncoder().encode(data)
+        XCTAssertEqual(try JSONDecoder().decode(ReportData.self, from: json), data)
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains("\"reason\":\"profile_picture\""))
+        let diff = Fixtures.diff()
+        XCTAssertEqual(try JSONDecoder().decode(DiffData.self, from: JSONEncoder().encode(diff)), diff)
+        XCTAssertEqual(diff.metrics["faces.owner.labelled"], .init(before: 61, after: 49))
+        XCTAssertEqual(diff.metrics.count, Fixtures.summary().metrics.count)
+        // A metric that is null on one side (absent from Summary.metrics) is nil there, not dropped.
+        var before = Fixtures.summary()
+        before.faces.owner.matchableFromProfile = nil
+        let partial = DiffData(before: before, after: Fixtures.summary(), items: .init(removed: 0, added: 0, kept: 1), generatedAt: "now")
+        XCTAssertEqual(partial.metrics["faces.owner.matchable_from_profile"], .init(before: nil, after: 198))
+    }
+
     func testSourcePathsAreCutToTheirNames() {
         var data = Fixtures.demo()
         data.summary.sources = [.init(name: "/home/alex/Downloads/facebook-alex.zip", platform: "facebook"),
