@@ -6,7 +6,6 @@
 // one module: GRDB by ExposureStore, Yams by ExposureRules, ArgumentParser by
 // the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by MediaMetadata.
 import PackageDescription
-import Foundation  // ReportAssets: list generated reports/*.html to exclude them
 
 // MARK: - Kernel code generation
 // Swift turns SIMD `addProduct` into slow library calls unless the target CPU
@@ -59,11 +58,10 @@ let package = Package(
         .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ExposureAnalysis", dependencies: ["ExposureModel"], swiftSettings: kernelFlags),
         .target(name: "ExposureRules", dependencies: ["ExposureModel", "Yams"]),
-        // Report page skeleton, CSS and JS live in the top-level reports/ folder and are compiled
-        // into the binary (.embedInCode); generated reports (reports/*.html, git-ignored) are excluded.
-        .target(name: "ReportAssets", path: "reports",
-                exclude: ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/reports")) ?? [])
-                    .filter { $0.hasSuffix(".html") },
+        // The report's page skeleton, CSS and JS (reports/assets) are compiled into the binary with
+        // .embedInCode. A subfolder, so generated reports (reports/*.html, git-ignored) never become
+        // unhandled files of the target: SwiftPM caches the manifest, so an exclude list of them goes stale.
+        .target(name: "ReportAssets", path: "reports/assets",
                 resources: [.embedInCode("page.html.template"), .embedInCode("report.css"), .embedInCode("report.js")]),
         .target(name: "ExposureReport", dependencies: ["ExposureModel", "ReportAssets"]),
 
