@@ -48,7 +48,9 @@ public enum ReportRenderer {
             if !strip.isEmpty { h += "<div class=\"face-strip\" aria-label=\"Your face, one photo per year\">\(strip)</div>\n" }
         }
         h += "<p class=\"local-note\">Made on this computer. Nothing from your export was uploaded, and this page loads nothing from the internet."
-        if includeThumbnails {
+        if !includeThumbnails {
+            h += " This copy leaves out every face image, so it can be shared."
+        } else {
             h += " <button type=\"button\" id=\"toggle-faces\" aria-pressed=\"false\" hidden>Blur faces</button>"
         }
         h += "</p>\n</div></header>\n"

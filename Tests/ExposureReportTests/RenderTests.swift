@@ -81,6 +81,8 @@ final class RenderTests: XCTestCase {
         XCTAssertFalse(without.contains("data:image"))
         XCTAssertFalse(without.contains("<img"))
         XCTAssertTrue(without.contains("--no-thumbnails"))
+        XCTAssertTrue(without.contains("This copy leaves out every face image, so it can be shared."))
+        XCTAssertFalse(with.contains("This copy leaves out every face image"))
         XCTAssertFalse(without.contains("id=\"toggle-faces\""))
     }
 
