@@ -19,5 +19,5 @@
 // - Complete with JavaScript off: the script only adds table sorting and a face-blur button.
 // - Source names are shown without directories.
 //
-// The page skeleton, CSS and JS live in the top-level `reports/` folder (target ReportAssets)
+// The page skeleton, CSS and JS live in the top-level `reports/assets/` folder (target ReportAssets)
 // and are compiled in with SwiftPM's `.embedInCode`.

