@@ -192,19 +192,23 @@ public struct PackedConvolution: Sendable {
                              k0: Int, kc: Int, columns: Range<Int>, scratch: ConvScratch) {
         let buffer = scratch.columnsBuffer, taps = scratch.taps, offsets = scratch.offsets
         let window = kh * kw
+        // Walk (channel, u, v) incrementally: integer division per element would cost more
+        // than the multiply-adds on thin layers.
+        var channel = k0 / window, u = (k0 % window) / kw, v = k0 % kw
         for kk in 0..<kc {
-            let k = k0 + kk
-            let r = k % window
-            taps[kk] = source.tap(channel: k / window, u: r / kw, v: r % kw)
+            taps[kk] = source.tap(channel: channel, u: u, v: v)
+            v += 1
+            if v == kw { v = 0; u += 1; if u == kh { u = 0; channel += 1 } }
         }
         let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         let panelCount = (columns.count + gemmNR - 1) / gemmNR
         for q in 0..<panelCount {
             let p0 = columns.lowerBound + q * gemmNR
             let valid = min(gemmNR, columns.upperBound - p0)
+            var y = p0 / ow, x = p0 % ow
             for j in 0..<gemmNR {
-                let p = p0 + min(j, valid - 1)
-                offsets[j] = source.window(y: p / ow, x: p % ow)
+                offsets[j] = source.window(y: y, x: x)
+                if j < valid - 1 { x += 1; if x == ow { x = 0; y += 1 } }
             }
             var split = 0
             for j in 1..<gemmNR where offsets[j] != offsets[j - 1] + 1 { split = j; break }
@@ -269,9 +273,12 @@ struct SourceGeometry {
                 if sx == 1 {
                     (dst + padX).update(from: src, count: w)
                 } else {
-                    for x in 0..<w {
-                        let xp = x + padX
-                        dst[(xp % sx) * phaseWidth + xp / sx] = src[x]
+                    // Phase `phase` holds padded columns phase, phase + sx, ...; no divisions per element.
+                    for phase in 0..<sx {
+                        let d = dst + phase * phaseWidth
+                        var x = phase - padX, i = 0
+                        while x < 0 { x += sx; i += 1 }
+                        while x < w { d[i] = src[x]; x += sx; i += 1 }
                     }
                 }
             }
