@@ -162,8 +162,8 @@ public struct PackedConvolution: Sendable {
                             let a = panels + (ip * k + k0) * gemmMR
                             let epilogue = last ? TileEpilogue(scale: scale + o0, shift: shift + o0, relu: relu) : nil
                             let c = output + o0 * p + p0
-                            if rows == gemmMR && cols == gemmNR {
-                                microkernel6x16(kc: kc, a: a, b: b, c: c, ldc: p,
+                            if cols == gemmNR {
+                                microkernel6x16(kc: kc, a: a, b: b, c: c, ldc: p, rows: rows,
                                                 accumulate: !first, epilogue: epilogue)
                             } else {
                                 if !first {

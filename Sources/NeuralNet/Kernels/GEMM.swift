@@ -39,17 +39,21 @@ private func finish(_ v: SIMD16<Float>, _ e: TileEpilogue, _ row: Int) -> SIMD16
 }
 
 /// One 6x16 tile. `a`: kc groups of 6 weights; `b`: kc groups of 16 inputs;
-/// `c`: 6 rows of 16 floats, `ldc` floats apart. `accumulate` adds to what is in `c`
+/// `c`: `rows` (<= 6) rows of 16 floats, `ldc` floats apart. `accumulate` adds to what is in `c`
 /// (K split into several blocks); `epilogue` is applied after the last block only.
 @inline(never)
 func microkernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int,
+                     c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int = gemmMR,
                      accumulate: Bool, epilogue: TileEpilogue?) {
     var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
     var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
     if accumulate {
-        c0 = loadVector(c); c1 = loadVector(c + ldc); c2 = loadVector(c + 2 * ldc)
-        c3 = loadVector(c + 3 * ldc); c4 = loadVector(c + 4 * ldc); c5 = loadVector(c + 5 * ldc)
+        c0 = loadVector(c)
+        if rows > 1 { c1 = loadVector(c + ldc) }
+        if rows > 2 { c2 = loadVector(c + 2 * ldc) }
+        if rows > 3 { c3 = loadVector(c + 3 * ldc) }
+        if rows > 4 { c4 = loadVector(c + 4 * ldc) }
+        if rows > 5 { c5 = loadVector(c + 5 * ldc) }
     }
     var a = a, b = b
     for _ in 0..<kc {
@@ -66,8 +70,13 @@ func microkernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c0 = finish(c0, e, 0); c1 = finish(c1, e, 1); c2 = finish(c2, e, 2)
         c3 = finish(c3, e, 3); c4 = finish(c4, e, 4); c5 = finish(c5, e, 5)
     }
-    storeVector(c0, c); storeVector(c1, c + ldc); storeVector(c2, c + 2 * ldc)
-    storeVector(c3, c + 3 * ldc); storeVector(c4, c + 4 * ldc); storeVector(c5, c + 5 * ldc)
+    // Only `rows` rows exist in the output (the last weight panel may be partly padding).
+    storeVector(c0, c)
+    if rows > 1 { storeVector(c1, c + ldc) }
+    if rows > 2 { storeVector(c2, c + 2 * ldc) }
+    if rows > 3 { storeVector(c3, c + 3 * ldc) }
+    if rows > 4 { storeVector(c4, c + 4 * ldc) }
+    if rows > 5 { storeVector(c5, c + 5 * ldc) }
 }
 
 /// Packs a row-major `rows x k` matrix into MR-row panels: panel p holds, for each
