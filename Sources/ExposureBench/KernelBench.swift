@@ -56,18 +56,27 @@ enum KernelBench {
     }
 
     static func run(_ args: [String]) throws {
-        var runs = 7, canvas = (h: 1300, w: 1000), batch = 8
+        var runs = 7, canvas = (h: 1300, w: 1000), batch = 8, only: String? = nil
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
             case "--batch": batch = Int(args[i + 1]) ?? batch; i += 2
+            case "--only": only = args[i + 1]; i += 2   // profile one layer: repeat it, print nothing else
             case "--canvas":
                 let parts = args[i + 1].split(separator: "x").compactMap { Int($0) }
                 if parts.count == 2 { canvas = (parts[0], parts[1]) }
                 i += 2
             default: throw BenchError.usage("unknown option \(args[i])")
             }
+        }
+        if let only {
+            let shape = (resnet + detector(h: canvas.h, w: canvas.w)).first { $0.name.contains(only) }!
+            let conv = packedConvolution(shape)
+            let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
+            let t = Parallel.withThreadCount(1) { measure { for _ in 0..<runs { _ = conv.apply(x) } } }
+            print("\(shape.name): \(fmt(2.0 * Double(conv.multiplyAdds(for: x) * runs) / t.cpu / 1e9)) GFLOPS (CPU time)")
+            return
         }
         var microFlops = 0.0
         let microTimes = (0..<5).map { _ in measure { microFlops = runMicrokernelForBenchmark(iterations: 100_000) } }

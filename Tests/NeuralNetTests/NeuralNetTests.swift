@@ -90,9 +90,13 @@ final class ConvolutionKernelTests: XCTestCase {
         let p = randomConvolution(&rng, inChannels: 40, outChannels: 38, kernel: 3, stride: 1, pad: 1)
         let x = rng.tensor(n: 1, k: 40, h: 30, w: 30)
         assertClose(Ops.conv2d(x, p), ReferenceOps.conv2d(x, p), "40x30x30 3x3 -> 38")
+        // Thin layer (panels read in place) with two K blocks: 40*3*3 = 360, 30 channels, 40-wide rows.
+        let thin = randomConvolution(&rng, inChannels: 40, outChannels: 30, kernel: 3, stride: 1, pad: 1)
+        let t = rng.tensor(n: 2, k: 40, h: 9, w: 40)
+        assertClose(Ops.conv2d(t, thin), ReferenceOps.conv2d(t, thin), "40x9x40 3x3 -> 30")
         // 9x9 45 -> 1, the detector's last layer (one output row of a 6-row panel).
         let last = randomConvolution(&rng, inChannels: 45, outChannels: 1, kernel: 9, stride: 1, pad: 4)
-        let y = rng.tensor(n: 1, k: 45, h: 13, w: 21)
+        let y = rng.tensor(n: 1, k: 45, h: 13, w: 37)
         assertClose(Ops.conv2d(y, last), ReferenceOps.conv2d(y, last), "45x13x21 9x9 -> 1")
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 // Fast convolution: im2col packed straight into GEMM panels, then the 6x16 micro-kernel.
 //
 // Per sample: out[O][P] = W[O][K] * col[K][P], K = I*kh*kw, P = Ho*Wo (NCHW output rows
@@ -76,7 +77,10 @@ public struct PackedConvolution: Sendable {
     public func apply(_ input: Tensor) -> Tensor {
         precondition(input.k == inChannels, "conv2d: input has \(input.k) channels, filters expect \(inChannels)")
         let (oh, ow) = outputShape(for: input)
-        var out = Tensor(n: input.n, k: outChannels, h: oh, w: ow)
+        // Every output value is written by exactly one tile, so skip zero-filling 10s of MB.
+        let outCount = input.n * outChannels * oh * ow
+        var out = Tensor(n: input.n, k: outChannels, h: oh, w: ow,
+                         data: [Float](unsafeUninitializedCapacity: outCount) { _, initialized in initialized = outCount })
         if out.count == 0 { return out }
         let inPlane = input.k * input.h * input.w
         let outPlane = outChannels * oh * ow
@@ -88,8 +92,8 @@ public struct PackedConvolution: Sendable {
                 if input.n > 1 && Parallel.threadCount > 1 {
                     Parallel.forEachChunk(input.n) { _, samples in
                         let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
-                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
-                        defer { padded.deallocate() }
+                        let padded = BufferPool.shared.take(source.count)
+                        defer { BufferPool.shared.give(padded, source.count) }
                         for s in samples {
                             let sampleSource = source.prepare(src + s * inPlane, into: padded)
                             runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
@@ -103,8 +107,8 @@ public struct PackedConvolution: Sendable {
                     let workers = max(1, min(Parallel.threadCount, maxWorkers))
                     let block = columnBlock(positions: positions, workers: workers)
                     let blocks = (positions + block - 1) / block
-                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
-                    defer { padded.deallocate() }
+                    let padded = BufferPool.shared.take(source.count)
+                    defer { BufferPool.shared.give(padded, source.count) }
                     for s in 0..<input.n {
                         let sampleSource = source.prepare(src + s * inPlane, into: padded)
                         Parallel.forEachChunk(blocks, maxWorkers: workers) { _, range in
@@ -136,6 +140,10 @@ public struct PackedConvolution: Sendable {
         let p = oh * ow
         let kBlocks = (k + gemmKC - 1) / gemmKC
         let weightPanels = (outChannels + gemmMR - 1) / gemmMR
+        // Thin layers (few weight panels) use each packed value for few multiply-adds, so
+        // packing costs as much as the GEMM: read in-row panels straight from the source.
+        // Wide layers reuse a packed panel over many weight panels and keep it in L1.
+        let direct = weightPanels <= directMaxWeightPanels
         panels.withUnsafeBufferPointer { panels in
         scale.withUnsafeBufferPointer { scale in
         shift.withUnsafeBufferPointer { shift in
@@ -150,19 +158,23 @@ public struct PackedConvolution: Sendable {
                     let k0 = k * kb / kBlocks, k1 = k * (kb + 1) / kBlocks
                     let kc = k1 - k0
                     packColumns(input, source, ow: ow, k0: k0, kc: kc,
-                                columns: blockStart..<blockEnd, scratch: scratch)
+                                columns: blockStart..<blockEnd, direct: direct, scratch: scratch)
                     let first = kb == 0, last = kb == kBlocks - 1
                     for jp in 0..<columnPanels {
                         let p0 = blockStart + jp * gemmNR
                         let cols = min(gemmNR, blockEnd - p0)
                         let b = UnsafePointer(scratch.columnsBuffer + jp * kc * gemmNR)
+                        let directStart = scratch.directStart[jp]
                         for ip in 0..<weightPanels {
                             let o0 = ip * gemmMR
                             let rows = min(gemmMR, outChannels - o0)
                             let a = panels + (ip * k + k0) * gemmMR
                             let epilogue = last ? TileEpilogue(scale: scale + o0, shift: shift + o0, relu: relu) : nil
                             let c = output + o0 * p + p0
-                            if cols == gemmNR {
+                            if directStart >= 0 {
+                                microkernel6x16Direct(kc: kc, a: a, source: input + directStart, taps: scratch.taps,
+                                                      c: c, ldc: p, rows: rows, accumulate: !first, epilogue: epilogue)
+                            } else if cols == gemmNR {
                                 microkernel6x16(kc: kc, a: a, b: b, c: c, ldc: p, rows: rows,
                                                 accumulate: !first, epilogue: epilogue)
                             } else {
@@ -188,8 +200,10 @@ public struct PackedConvolution: Sendable {
     /// panel that lies in one output row are 16 consecutive floats, for any stride.
     /// A panel that crosses one row boundary is two such runs blended together.
     /// Columns past the end of the block repeat the last valid one (never stored).
+    /// With `direct`, in-row panels are not copied: `scratch.directStart[q]` gets their source
+    /// offset (it is -1 for packed panels) and the GEMM reads them through `scratch.taps`.
     private func packColumns(_ input: UnsafePointer<Float>, _ source: SourceGeometry, ow: Int,
-                             k0: Int, kc: Int, columns: Range<Int>, scratch: ConvScratch) {
+                             k0: Int, kc: Int, columns: Range<Int>, direct: Bool, scratch: ConvScratch) {
         let buffer = scratch.columnsBuffer, taps = scratch.taps, offsets = scratch.offsets
         let window = kh * kw
         // Walk (channel, u, v) incrementally: integer division per element would cost more
@@ -213,7 +227,10 @@ public struct PackedConvolution: Sendable {
             var split = 0
             for j in 1..<gemmNR where offsets[j] != offsets[j - 1] + 1 { split = j; break }
             let dst = buffer + q * kc * gemmNR
-            if split == 0 {
+            scratch.directStart[q] = -1
+            if split == 0 && direct && valid == gemmNR {
+                scratch.directStart[q] = offsets[0]
+            } else if split == 0 {
                 let a = input + offsets[0]
                 for kk in 0..<kc {
                     let v = UnsafeRawPointer(a + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
@@ -262,28 +279,61 @@ struct SourceGeometry {
     /// Offset of the window of output position (y, x) (its tap (0, 0, 0)).
     @inline(__always) func window(y: Int, x: Int) -> Int { y * strideY * rowLength + x }
 
-    /// Writes the padded, phase-split copy of `sample` into `buffer` (count floats).
+    /// Writes the padded, phase-split copy of `sample` into `buffer` (count floats). Every
+    /// float is written (padding as zeros), so the buffer may hold stale data from a reuse.
     func prepare(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
-        buffer.initialize(repeating: 0, count: count)
-        let phaseWidth = phaseWidth, rowLength = rowLength, sx = strideX
+        let phaseWidth = phaseWidth, rowLength = rowLength, sx = strideX, plane = plane
         for c in 0..<channels {
+            let channelBase = buffer + c * plane
+            channelBase.update(repeating: 0, count: padY * rowLength)
+            (channelBase + (padY + h) * rowLength).update(repeating: 0, count: padY * rowLength)
             for y in 0..<h {
-                let dst = buffer + c * plane + (y + padY) * rowLength
+                let dst = channelBase + (y + padY) * rowLength
                 let src = sample + (c * h + y) * w
                 if sx == 1 {
+                    dst.update(repeating: 0, count: padX)
                     (dst + padX).update(from: src, count: w)
+                    (dst + padX + w).update(repeating: 0, count: rowLength - padX - w)
                 } else {
                     // Phase `phase` holds padded columns phase, phase + sx, ...; no divisions per element.
                     for phase in 0..<sx {
                         let d = dst + phase * phaseWidth
                         var x = phase - padX, i = 0
-                        while x < 0 { x += sx; i += 1 }
-                        while x < w { d[i] = src[x]; x += sx; i += 1 }
+                        while x < 0 { d[i] = 0; x += sx; i += 1 }
+                        while x < w && i < phaseWidth { d[i] = src[x]; x += sx; i += 1 }
+                        while i < phaseWidth { d[i] = 0; i += 1 }
                     }
                 }
             }
         }
+        (buffer + channels * plane).update(repeating: 0, count: SourceGeometry.slack)
         return UnsafePointer(buffer)
+    }
+}
+
+/// Layers with at most this many 6-channel weight panels read in-row panels in place.
+let directMaxWeightPanels = 6
+
+/// Reuses the large per-call source copies: fresh multi-MB allocations are returned to the
+/// OS on free, and page-faulting them in again cost ~15% of a detector layer.
+final class BufferPool: @unchecked Sendable {
+    static let shared = BufferPool()
+    private let lock = NSLock()
+    private var free: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
+
+    func take(_ capacity: Int) -> UnsafeMutablePointer<Float> {
+        lock.lock(); defer { lock.unlock() }
+        if let i = free.firstIndex(where: { $0.capacity >= capacity && $0.capacity <= 2 * capacity }) {
+            return free.remove(at: i).pointer
+        }
+        return .allocate(capacity: capacity)
+    }
+
+    /// Keeps at most 4 buffers (two workers, a layer's input and a pyramid level or so).
+    func give(_ pointer: UnsafeMutablePointer<Float>, _ capacity: Int) {
+        lock.lock(); defer { lock.unlock() }
+        free.append((pointer, capacity))
+        if free.count > 4 { free.removeFirst().pointer.deallocate() }
     }
 }
 
@@ -296,8 +346,11 @@ final class ConvScratch {
     let taps: UnsafeMutablePointer<Int>
     /// Per panel: offset of each of its 16 windows in the source.
     let offsets: UnsafeMutablePointer<Int>
+    /// Per panel of the block: source offset when read in place, -1 when packed.
+    let directStart: UnsafeMutablePointer<Int>
 
     init(columns: Int) {
+        directStart = .allocate(capacity: (columns + gemmNR - 1) / gemmNR)
         taps = .allocate(capacity: gemmKC)
         offsets = .allocate(capacity: gemmNR)
         self.columns = columns
@@ -307,5 +360,5 @@ final class ConvScratch {
         tile.initialize(repeating: 0, count: gemmMR * gemmNR)
     }
 
-    deinit { columnsBuffer.deallocate(); tile.deallocate(); taps.deallocate(); offsets.deallocate() }
+    deinit { columnsBuffer.deallocate(); tile.deallocate(); taps.deallocate(); offsets.deallocate(); directStart.deallocate() }
 }

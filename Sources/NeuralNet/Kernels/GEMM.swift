@@ -45,6 +45,54 @@ private func finish(_ v: SIMD16<Float>, _ e: TileEpilogue, _ row: Int) -> SIMD16
 func microkernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                      c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int = gemmMR,
                      accumulate: Bool, epilogue: TileEpilogue?) {
+    if rows == 1 {
+        tile1x16(kc: kc, a: a, c: c, accumulate: accumulate, epilogue: epilogue) { kk in loadVector(b + kk * gemmNR) }
+        return
+    }
+    tile6x16(kc: kc, a: a, c: c, ldc: ldc, rows: rows, accumulate: accumulate, epilogue: epilogue) { kk in
+        loadVector(b + kk * gemmNR)
+    }
+}
+
+/// The same tile with B read in place instead of from a packed panel: row kk of B is the
+/// 16 consecutive floats at `source + taps[kk]` (implicit im2col; no packing pass).
+@inline(never)
+func microkernel6x16Direct(kc: Int, a: UnsafePointer<Float>, source: UnsafePointer<Float>, taps: UnsafePointer<Int>,
+                           c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int = gemmMR,
+                           accumulate: Bool, epilogue: TileEpilogue?) {
+    if rows == 1 {
+        tile1x16(kc: kc, a: a, c: c, accumulate: accumulate, epilogue: epilogue) { kk in loadVector(source + taps[kk]) }
+        return
+    }
+    tile6x16(kc: kc, a: a, c: c, ldc: ldc, rows: rows, accumulate: accumulate, epilogue: epilogue) { kk in
+        loadVector(source + taps[kk])
+    }
+}
+
+/// A single output channel (the detector's final 45 -> 1 conv): skip the 5 padding rows
+/// of the panel and split the reduction over 4 accumulators to hide the FMA latency.
+@inline(__always)
+private func tile1x16(kc: Int, a: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                      accumulate: Bool, epilogue: TileEpilogue?, loadB: (Int) -> SIMD16<Float>) {
+    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+    var kk = 0
+    while kk + 4 <= kc {
+        s0.addProduct(SIMD16(repeating: a[kk * gemmMR]), loadB(kk))
+        s1.addProduct(SIMD16(repeating: a[(kk + 1) * gemmMR]), loadB(kk + 1))
+        s2.addProduct(SIMD16(repeating: a[(kk + 2) * gemmMR]), loadB(kk + 2))
+        s3.addProduct(SIMD16(repeating: a[(kk + 3) * gemmMR]), loadB(kk + 3))
+        kk += 4
+    }
+    while kk < kc { s0.addProduct(SIMD16(repeating: a[kk * gemmMR]), loadB(kk)); kk += 1 }
+    var sum = (s0 + s1) + (s2 + s3)
+    if accumulate { sum += loadVector(c) }
+    if let e = epilogue { sum = finish(sum, e, 0) }
+    storeVector(sum, c)
+}
+
+@inline(__always)
+private func tile6x16(kc: Int, a: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int,
+                      accumulate: Bool, epilogue: TileEpilogue?, loadB: (Int) -> SIMD16<Float>) {
     var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
     var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
     if accumulate {
@@ -55,16 +103,16 @@ func microkernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         if rows > 4 { c4 = loadVector(c + 4 * ldc) }
         if rows > 5 { c5 = loadVector(c + 5 * ldc) }
     }
-    var a = a, b = b
-    for _ in 0..<kc {
-        let bv = loadVector(b)
+    var a = a
+    for kk in 0..<kc {
+        let bv = loadB(kk)
         c0.addProduct(SIMD16(repeating: a[0]), bv)
         c1.addProduct(SIMD16(repeating: a[1]), bv)
         c2.addProduct(SIMD16(repeating: a[2]), bv)
         c3.addProduct(SIMD16(repeating: a[3]), bv)
         c4.addProduct(SIMD16(repeating: a[4]), bv)
         c5.addProduct(SIMD16(repeating: a[5]), bv)
-        a += 6; b += 16
+        a += 6
     }
     if let e = epilogue {
         c0 = finish(c0, e, 0); c1 = finish(c1, e, 1); c2 = finish(c2, e, 2)
