@@ -63,6 +63,7 @@ enum KernelBench {
             case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
             case "--batch": batch = Int(args[i + 1]) ?? batch; i += 2
             case "--only": only = args[i + 1]; i += 2   // profile one layer: repeat it, print nothing else
+            case "--ab-direct": i += 1
             case "--canvas":
                 let parts = args[i + 1].split(separator: "x").compactMap { Int($0) }
                 if parts.count == 2 { canvas = (parts[0], parts[1]) }
@@ -76,6 +77,27 @@ enum KernelBench {
             let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
             let t = Parallel.withThreadCount(1) { measure { for _ in 0..<runs { _ = conv.apply(x) } } }
             print("\(shape.name): \(fmt(2.0 * Double(conv.multiplyAdds(for: x) * runs) / t.cpu / 1e9)) GFLOPS (CPU time)")
+            return
+        }
+        if args.contains("--ab-direct") {
+            // Interleaved A/B of the in-place (direct) B path vs packing, same process, same inputs.
+            print("layer: packed time / direct time (median of \(runs) interleaved pairs, CPU time); >1 means direct is faster")
+            let saved = ConvolutionTuning.directMaxWeightPanels
+            for shape in resnet + detector(h: canvas.h, w: canvas.w) where (shape.outChannels + 5) / 6 <= 6 {
+                let conv = packedConvolution(shape)
+                let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
+                let inner = max(1, min(200, Int(1e8 / Double(2 * conv.multiplyAdds(for: x)))))
+                var ratios: [Double] = []
+                for _ in 0..<runs {
+                    ConvolutionTuning.directMaxWeightPanels = 0
+                    let packedTime = Parallel.withThreadCount(1) { measure { for _ in 0..<inner { _ = conv.apply(x) } } }.cpu
+                    ConvolutionTuning.directMaxWeightPanels = 6   // every layer listed here
+                    let directTime = Parallel.withThreadCount(1) { measure { for _ in 0..<inner { _ = conv.apply(x) } } }.cpu
+                    ratios.append(packedTime / directTime)
+                }
+                ConvolutionTuning.directMaxWeightPanels = saved
+                print("  \(shape.name): x\(fmt2(median(ratios)))")
+            }
             return
         }
         var microFlops = 0.0

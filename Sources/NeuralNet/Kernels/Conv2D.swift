@@ -141,9 +141,9 @@ public struct PackedConvolution: Sendable {
         let kBlocks = (k + gemmKC - 1) / gemmKC
         let weightPanels = (outChannels + gemmMR - 1) / gemmMR
         // Thin layers (few weight panels) use each packed value for few multiply-adds, so
-        // packing costs as much as the GEMM: read in-row panels straight from the source.
-        // Wide layers reuse a packed panel over many weight panels and keep it in L1.
-        let direct = weightPanels <= directMaxWeightPanels
+        // packing can cost as much as the GEMM: read in-row panels straight from the source.
+        // Wider layers reuse a packed panel over many weight panels and keep it in L1.
+        let direct = weightPanels <= ConvolutionTuning.directMaxWeightPanels
         panels.withUnsafeBufferPointer { panels in
         scale.withUnsafeBufferPointer { scale in
         shift.withUnsafeBufferPointer { shift in
@@ -311,8 +311,14 @@ struct SourceGeometry {
     }
 }
 
-/// Layers with at most this many 6-channel weight panels read in-row panels in place.
-let directMaxWeightPanels = 6
+/// Tuning knobs of the conv kernel (benchmarks flip them to compare variants in one process).
+public enum ConvolutionTuning {
+    /// Layers with at most this many 6-channel weight panels read in-row panels in place
+    /// instead of packing them; 0 turns the in-place path off. Measured (`exposure-bench kernels
+    /// --ab-direct`, interleaved pairs): x1.58 on the detector's 45 -> 1 layer, x0.86..x1.04 on
+    /// layers with 3..6 panels, so only one-panel layers (<= 6 output channels) use it.
+    nonisolated(unsafe) public static var directMaxWeightPanels = 1
+}
 
 /// Reuses the large per-call source copies: fresh multi-MB allocations are returned to the
 /// OS on free, and page-faulting them in again cost ~15% of a detector layer.
