@@ -1,13 +1,19 @@
-import Foundation
 // Fast convolution: im2col packed straight into GEMM panels, then the 6x16 micro-kernel.
 //
 // Per sample: out[O][P] = W[O][K] * col[K][P], K = I*kh*kw, P = Ho*Wo (NCHW output rows
 // are contiguous over P, so the vectorized GEMM dimension is the output position).
-// Loops (BLIS order): column blocks of up to `columnBlock` positions ->
-// K blocks of <= 256 -> pack that col block into 16-wide panels -> for each 16-column
-// panel (stays in L1) -> for each 6-channel weight panel (whole weight block in L2) -> tile.
-// Bias, affine (per-channel scale/shift) and relu are applied as each tile is stored
-// after its last K block, so a conv+affine+relu layer is one pass over its output.
+// 1. The sample is copied once, zero-padded and with each row split into its stride phases
+//    (`SourceGeometry`): then the 16 windows of 16 consecutive output columns in one row
+//    start at 16 consecutive floats for every tap, whatever the stride, and no read needs
+//    a bounds test.
+// 2. Loops (BLIS order): column blocks of <= 128 positions (the unit of work split across
+//    threads) -> K blocks of <= 256 -> pack the block into 16-wide panels (vector copies;
+//    a panel crossing a row boundary is two copies blended) -> for each 16-column panel
+//    (stays in L1) -> for each 6-channel weight panel (the layer's weight block stays in L2)
+//    -> one 6x16 tile. One-panel layers read in-row panels in place instead (no packing).
+// 3. Bias, affine (per-channel scale/shift) and relu are applied as each tile is stored
+//    after its last K block, so a conv+affine+relu layer is one pass over its output.
+import Foundation
 
 /// A convolution with its weights packed once (at model load time) for the fast kernel,
 /// optionally fused with a following affine layer and relu:
