@@ -114,6 +114,21 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// Inputs too big for one L2-sized source copy run in bands of output rows (here 7 bands
+    /// each), per sample, across threads, with packed and in-place panels.
+    func testConvolutionInBands() {
+        var rng = SeededRandom(seed: 123)
+        for (kernel, stride, pad, outChannels, n) in [(3, 1, 1, 9, 1), (5, 2, 2, 5, 1), (3, 1, 1, 9, 2)] {
+            let p = randomConvolution(&rng, inChannels: 40, outChannels: outChannels, kernel: kernel, stride: stride, pad: pad)
+            let x = rng.tensor(n: n, k: 40, h: 150, w: 60)
+            let expected = ReferenceOps.conv2d(x, p)
+            let one = Parallel.withThreadCount(1) { Ops.conv2d(x, p) }
+            let two = Parallel.withThreadCount(2) { Ops.conv2d(x, p) }
+            assertClose(one, expected, "bands k\(kernel) s\(stride) -> \(outChannels), N=\(n)")
+            XCTAssertEqual(one, two, "bands: 1 vs 2 threads, k\(kernel) s\(stride) N=\(n)")
+        }
+    }
+
     /// The fused epilogue equals relu(affine(conv)) computed by the reference ops.
     func testFusedAffineRelu() {
         var rng = SeededRandom(seed: 99)

@@ -92,34 +92,51 @@ public struct PackedConvolution: Sendable {
         let outPlane = outChannels * oh * ow
         let source = SourceGeometry(channels: input.k, h: input.h, w: input.w, padY: padY, padX: padX,
                                     strideY: strideY, strideX: strideX)
+        // Large inputs go in bands of output rows whose source copy (<= ~256 KiB) stays in L2
+        // between being written and being read by the GEMM.
+        let bandRows = source.outputRowsPerBand(kh: kh, oh: oh, budgetFloats: 64 * 1024)
+        let bands = (oh + bandRows - 1) / bandRows
+        let bandCapacity = source.band(outputRows: 0..<min(oh, bandRows), kh: kh).count
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!
-                if input.n > 1 && Parallel.threadCount > 1 {
-                    Parallel.forEachChunk(input.n) { _, samples in
-                        let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
-                        let padded = BufferPool.shared.take(source.count)
-                        defer { BufferPool.shared.give(padded, source.count) }
-                        for s in samples {
-                            let sampleSource = source.prepare(src + s * inPlane, into: padded)
-                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
-                                      positions: 0..<(oh * ow), columnBlock: scratch.columns, scratch: scratch)
+                /// Samples `samples`, bands `bandRange` of each, on the calling thread.
+                func runBands(samples: Range<Int>, bandRange: Range<Int>) {
+                    let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
+                    let buffer = BufferPool.shared.take(bandCapacity)
+                    defer { BufferPool.shared.give(buffer, bandCapacity) }
+                    for s in samples {
+                        for b in bandRange {
+                            let rows = (b * bandRows)..<min(oh, (b + 1) * bandRows)
+                            let geometry = source.band(outputRows: rows, kh: kh)
+                            let prepared = geometry.prepare(src + s * inPlane, into: buffer)
+                            runSample(prepared, geometry, dst + s * outPlane, oh: oh, ow: ow,
+                                      positions: (rows.lowerBound * ow)..<(rows.upperBound * ow),
+                                      columnBlock: scratch.columns, scratch: scratch)
                         }
                     }
+                }
+                if input.n > 1 && Parallel.threadCount > 1 {
+                    Parallel.forEachChunk(input.n) { _, samples in runBands(samples: samples, bandRange: 0..<bands) }
+                } else if bands > 1 {
+                    for s in 0..<input.n {
+                        Parallel.forEachChunk(bands) { _, bandRange in runBands(samples: s..<(s + 1), bandRange: bandRange) }
+                    }
                 } else {
+                    // One band: split its output positions across workers when there are enough.
                     let positions = oh * ow
-                    // Split positions only when each worker gets at least a few panels.
                     let maxWorkers = max(1, positions / (4 * gemmNR))
                     let workers = max(1, min(Parallel.threadCount, maxWorkers))
                     let block = columnBlock(positions: positions, workers: workers)
                     let blocks = (positions + block - 1) / block
-                    let padded = BufferPool.shared.take(source.count)
-                    defer { BufferPool.shared.give(padded, source.count) }
+                    let geometry = source.band(outputRows: 0..<oh, kh: kh)
+                    let buffer = BufferPool.shared.take(geometry.count)
+                    defer { BufferPool.shared.give(buffer, geometry.count) }
                     for s in 0..<input.n {
-                        let sampleSource = source.prepare(src + s * inPlane, into: padded)
+                        let prepared = geometry.prepare(src + s * inPlane, into: buffer)
                         Parallel.forEachChunk(blocks, maxWorkers: workers) { _, range in
                             let scratch = ConvScratch(columns: block)
-                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
+                            runSample(prepared, geometry, dst + s * outPlane, oh: oh, ow: ow,
                                       positions: (range.lowerBound * block)..<min(positions, range.upperBound * block),
                                       columnBlock: block, scratch: scratch)
                         }
@@ -269,13 +286,38 @@ public struct PackedConvolution: Sendable {
 /// past a row's end stay inside the buffer.
 struct SourceGeometry {
     let channels: Int, h: Int, w: Int, padY: Int, padX: Int, strideY: Int, strideX: Int
+    /// The copy holds padded rows firstRow ..< firstRow + rows (a band), all of them by default.
+    var firstRow = 0
+    var rows: Int
+
+    init(channels: Int, h: Int, w: Int, padY: Int, padX: Int, strideY: Int, strideX: Int) {
+        self.channels = channels; self.h = h; self.w = w; self.padY = padY; self.padX = padX
+        self.strideY = strideY; self.strideX = strideX
+        rows = h + 2 * padY
+    }
+
     static let slack = 32
     var paddedH: Int { h + 2 * padY }
     var paddedW: Int { w + 2 * padX }
     var phaseWidth: Int { (paddedW + strideX - 1) / strideX }
     var rowLength: Int { strideX * phaseWidth }
-    var plane: Int { paddedH * rowLength }
+    var plane: Int { rows * rowLength }
     var count: Int { channels * plane + SourceGeometry.slack }
+
+    /// Output rows per band so that a band's copy stays within `budgetFloats` (at least one row).
+    func outputRowsPerBand(kh: Int, oh: Int, budgetFloats: Int) -> Int {
+        let inputRows = budgetFloats / max(1, channels * rowLength)
+        return min(oh, max(1, (inputRows - kh) / strideY + 1))
+    }
+
+    /// The geometry of the copy that output rows `outputRows` read: padded rows
+    /// y0*sy ..< (y1-1)*sy + kh.
+    func band(outputRows: Range<Int>, kh: Int) -> SourceGeometry {
+        var g = self
+        g.firstRow = outputRows.lowerBound * strideY
+        g.rows = (outputRows.upperBound - 1) * strideY + kh - g.firstRow
+        return g
+    }
 
     /// Offset of tap (channel, u, v) relative to a window's offset.
     @inline(__always) func tap(channel: Int, u: Int, v: Int) -> Int {
@@ -283,18 +325,18 @@ struct SourceGeometry {
     }
 
     /// Offset of the window of output position (y, x) (its tap (0, 0, 0)).
-    @inline(__always) func window(y: Int, x: Int) -> Int { y * strideY * rowLength + x }
+    @inline(__always) func window(y: Int, x: Int) -> Int { (y * strideY - firstRow) * rowLength + x }
 
-    /// Writes the padded, phase-split copy of `sample` into `buffer` (count floats). Every
+    /// Writes the padded, phase-split copy of the band of `sample` into `buffer` (count floats). Every
     /// float is written (padding as zeros), so the buffer may hold stale data from a reuse.
     func prepare(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
         let phaseWidth = phaseWidth, rowLength = rowLength, sx = strideX, plane = plane
         for c in 0..<channels {
             let channelBase = buffer + c * plane
-            channelBase.update(repeating: 0, count: padY * rowLength)
-            (channelBase + (padY + h) * rowLength).update(repeating: 0, count: padY * rowLength)
-            for y in 0..<h {
-                let dst = channelBase + (y + padY) * rowLength
+            for row in 0..<rows {
+                let dst = channelBase + row * rowLength
+                let y = firstRow + row - padY   // input row, or padding
+                if y < 0 || y >= h { dst.update(repeating: 0, count: rowLength); continue }
                 let src = sample + (c * h + y) * w
                 if sx == 1 {
                     dst.update(repeating: 0, count: padX)
