@@ -56,12 +56,14 @@ enum KernelBench {
     }
 
     static func run(_ args: [String]) throws {
-        var runs = 7, canvas = (h: 1300, w: 1000), batch = 8
+        var runs = 7, canvas = (h: 1300, w: 1000), batch = 8, only: String? = nil
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
             case "--batch": batch = Int(args[i + 1]) ?? batch; i += 2
+            case "--only": only = args[i + 1]; i += 2   // profile one layer: repeat it, print nothing else
+            case "--ab-direct": i += 1
             case "--canvas":
                 let parts = args[i + 1].split(separator: "x").compactMap { Int($0) }
                 if parts.count == 2 { canvas = (parts[0], parts[1]) }
@@ -69,19 +71,49 @@ enum KernelBench {
             default: throw BenchError.usage("unknown option \(args[i])")
             }
         }
+        if let only {
+            let shape = (resnet + detector(h: canvas.h, w: canvas.w)).first { $0.name.contains(only) }!
+            let conv = packedConvolution(shape)
+            let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
+            let t = Parallel.withThreadCount(1) { measure { for _ in 0..<runs { _ = conv.apply(x) } } }
+            print("\(shape.name): \(fmt(2.0 * Double(conv.multiplyAdds(for: x) * runs) / t.cpu / 1e9)) GFLOPS (CPU time)")
+            return
+        }
+        if args.contains("--ab-direct") {
+            // Interleaved A/B of the in-place (direct) B path vs packing, same process, same inputs.
+            print("layer: packed time / direct time (median of \(runs) interleaved pairs, CPU time); >1 means direct is faster")
+            let saved = ConvolutionTuning.directMaxWeightPanels
+            for shape in resnet + detector(h: canvas.h, w: canvas.w) where (shape.outChannels + 5) / 6 <= 6 {
+                let conv = packedConvolution(shape)
+                let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
+                let inner = max(1, min(200, Int(1e8 / Double(2 * conv.multiplyAdds(for: x)))))
+                var ratios: [Double] = []
+                for _ in 0..<runs {
+                    ConvolutionTuning.directMaxWeightPanels = 0
+                    let packedTime = Parallel.withThreadCount(1) { measure { for _ in 0..<inner { _ = conv.apply(x) } } }.cpu
+                    ConvolutionTuning.directMaxWeightPanels = 6   // every layer listed here
+                    let directTime = Parallel.withThreadCount(1) { measure { for _ in 0..<inner { _ = conv.apply(x) } } }.cpu
+                    ratios.append(packedTime / directTime)
+                }
+                ConvolutionTuning.directMaxWeightPanels = saved
+                print("  \(shape.name): x\(fmt2(median(ratios)))")
+            }
+            return
+        }
         var microFlops = 0.0
         let microTimes = (0..<5).map { _ in measure { microFlops = runMicrokernelForBenchmark(iterations: 100_000) } }
         let micro = microFlops / median(microTimes.map(\.cpu)) / 1e9
         print("micro-kernel 6x16 on L1-resident panels: \(fmt(micro)) GFLOPS (CPU time) = \(pct(micro / nominalPeak)) of \(Int(nominalPeak)) GFLOPS nominal peak"
               + "; wall-clock \(fmt(microFlops / median(microTimes.map(\.wall)) / 1e9)) GFLOPS")
-        print("threads available: \(Parallel.threadCount); medians of \(runs) runs; load average \(loadAverage())")
+        print("CPU: \(cpuDescription()); threads available: \(Parallel.threadCount); medians of \(runs) runs; load average \(loadAverage())")
         print("1-thread GFLOPS use process CPU time (the machine is shared; wall time includes waiting for a core).")
-        print("2-thread columns are wall-clock: speed-up = wall(1 thread) / wall(2 threads), cpu x = CPU(2) / CPU(1) (overhead).\n")
+        print("2thr est x: speed-up two dedicated cores would give = CPU(1 thread) / (serial CPU + slowest worker's CPU), from per-worker thread CPU times.")
+        print("wall columns: wall-clock GFLOPS on the shared machine; cpu x = CPU(2 threads) / CPU(1 thread) (parallel overhead).\n")
 
         print("ResNet (150x150 chip), N=1, conv + fused affine/relu epilogue")
         let resnetTotals = table(resnet, samples: 1, runs: runs, micro: micro)
         print("ResNet conv total (29 layers, weighted): 1 thread \(fmt(resnetTotals.one)) GFLOPS (CPU time) = \(pct(resnetTotals.one / nominalPeak)) of peak; "
-              + "wall 1 thread \(fmt(resnetTotals.oneWall)), 2 threads \(fmt(resnetTotals.twoWall)) GFLOPS (x\(fmt2(resnetTotals.twoWall / resnetTotals.oneWall)))\n")
+              + "2 threads estimated x\(fmt2(resnetTotals.estimatedSpeedup)); wall 1 thread \(fmt(resnetTotals.oneWall)), 2 threads \(fmt(resnetTotals.twoWall)) GFLOPS (x\(fmt2(resnetTotals.twoWall / resnetTotals.oneWall)))\n")
 
         // A batch of chips: every conv layer of the network once per chip, threads across samples.
         let packed = resnet.map { packedConvolution($0) }
@@ -89,25 +121,27 @@ enum KernelBench {
         func wholeBatch() { for (layer, (shape, conv)) in zip(resnet, packed).enumerated() { for _ in 0..<shape.count { _ = conv.apply(inputs[layer]) } } }
         let batchFlops = zip(resnet, packed).reduce(0.0) { $0 + Double($1.0.count * $1.1.multiplyAdds(for: inputs[0].reshapedFor($1.0)) * 2 * batch) }
         let oneBatch = (0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(1) { measure(wholeBatch) } }
-        let twoBatch = (0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(2) { measure(wholeBatch) } }
+        let twoBatchRuns = (0..<max(3, runs / 2)).map { _ in Parallel.withThreadCount(2) { measureParallel(wholeBatch) } }
+        let twoBatch = twoBatchRuns.map(\.timing)
         let w1 = median(oneBatch.map(\.wall)), w2 = median(twoBatch.map(\.wall))
         let c1 = median(oneBatch.map(\.cpu)), c2 = median(twoBatch.map(\.cpu))
-        print(String(format: "ResNet batch of %d chips, all 29 convs: 1 thread %.1f ms wall (%.1f GFLOPS by CPU time), "
-                     + "2 threads %.1f ms wall: speed-up x%.2f (wall); CPU(2)/CPU(1) x%.2f\n",
-                     batch, w1 * 1e3, batchFlops / c1 / 1e9, w2 * 1e3, w1 / w2, c2 / c1))
+        let critical = median(twoBatchRuns.map(\.criticalPath))
+        print(String(format: "ResNet batch of %d chips, all 29 convs: 1 thread %.1f ms CPU = %.1f GFLOPS; 2 threads: estimated speed-up x%.2f "
+                     + "(critical path %.1f ms CPU); wall 1 thread %.1f ms, 2 threads %.1f ms = x%.2f; CPU(2)/CPU(1) x%.2f\n",
+                     batch, c1 * 1e3, batchFlops / c1 / 1e9, c1 / critical, critical * 1e3, w1 * 1e3, w2 * 1e3, w1 / w2, c2 / c1))
 
         print("MMOD detector on a \(canvas.h)x\(canvas.w) canvas, conv + fused affine/relu epilogue")
         let det = table(detector(h: canvas.h, w: canvas.w), samples: 1, runs: max(3, runs / 2), micro: micro)
         print("Detector total: 1 thread \(fmt(det.one)) GFLOPS (CPU time) = \(pct(det.one / nominalPeak)) of peak; "
-              + "wall 1 thread \(fmt(det.oneWall)), 2 threads \(fmt(det.twoWall)) GFLOPS (x\(fmt2(det.twoWall / det.oneWall)))")
+              + "2 threads estimated x\(fmt2(det.estimatedSpeedup)); wall 1 thread \(fmt(det.oneWall)), 2 threads \(fmt(det.twoWall)) GFLOPS (x\(fmt2(det.twoWall / det.oneWall)))")
     }
 
     enum BenchError: Error { case usage(String) }
 
     /// Prints one row per shape; returns count-weighted GFLOPS: 1 thread by CPU time, 1 and 2 threads by wall time.
-    static func table(_ shapes: [ConvShape], samples: Int, runs: Int, micro: Double) -> (one: Double, oneWall: Double, twoWall: Double) {
-        print("  layer                                    x  MFLOP   1thr GFLOPS  %peak  %micro | wall 1thr  2thr  speed-up  cpu x")
-        var flopsTotal = 0.0, oneTotal = 0.0, oneWallTotal = 0.0, twoWallTotal = 0.0
+    static func table(_ shapes: [ConvShape], samples: Int, runs: Int, micro: Double) -> (one: Double, oneWall: Double, twoWall: Double, estimatedSpeedup: Double) {
+        print("  layer                                    x  MFLOP   1thr GFLOPS  %42GF  %micro | 2thr est x | wall 1thr  2thr  speed-up  cpu x")
+        var flopsTotal = 0.0, oneTotal = 0.0, oneWallTotal = 0.0, twoWallTotal = 0.0, criticalTotal = 0.0
         for shape in shapes {
             let conv = packedConvolution(shape)
             let x = randomTensor(n: samples, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
@@ -116,7 +150,9 @@ enum KernelBench {
             let inner = max(1, min(2000, Int(1e8 / max(flops, 1))))
             func once() { for _ in 0..<inner { _ = conv.apply(x) } }
             let one = (0..<runs).map { _ in Parallel.withThreadCount(1) { measure(once) } }
-            let two = (0..<runs).map { _ in Parallel.withThreadCount(2) { measure(once) } }
+            let twoRuns = (0..<runs).map { _ in Parallel.withThreadCount(2) { measureParallel(once) } }
+            let two = twoRuns.map(\.timing)
+            let critical2 = median(twoRuns.map(\.criticalPath)) / Double(inner)
             let cpu1 = median(one.map(\.cpu)) / Double(inner)
             let wall1 = median(one.map(\.wall)) / Double(inner), wall2 = median(two.map(\.wall)) / Double(inner)
             let cpu2 = median(two.map(\.cpu)) / Double(inner)
@@ -124,13 +160,24 @@ enum KernelBench {
             let name = shape.name.padding(toLength: 40, withPad: " ", startingAt: 0)
             print("  \(name) " + String(format: "%2d %7.1f  %11.1f", shape.count, flops / 1e6, g1)
                   + "  " + pct(g1 / nominalPeak).leftPadded(5) + "  " + pct(g1 / micro).leftPadded(6)
-                  + String(format: " | %9.1f %5.1f     x%.2f  x%.2f", flops / wall1 / 1e9, flops / wall2 / 1e9, wall1 / wall2, cpu2 / cpu1))
+                  + String(format: " |      x%.2f | %9.1f %5.1f     x%.2f  x%.2f", cpu1 / critical2,
+                           flops / wall1 / 1e9, flops / wall2 / 1e9, wall1 / wall2, cpu2 / cpu1))
+            criticalTotal += critical2 * Double(shape.count)
             flopsTotal += flops * Double(shape.count)
             oneTotal += cpu1 * Double(shape.count)
             oneWallTotal += wall1 * Double(shape.count)
             twoWallTotal += wall2 * Double(shape.count)
         }
-        return (flopsTotal / oneTotal / 1e9, flopsTotal / oneWallTotal / 1e9, flopsTotal / twoWallTotal / 1e9)
+        return (flopsTotal / oneTotal / 1e9, flopsTotal / oneWallTotal / 1e9, flopsTotal / twoWallTotal / 1e9, oneTotal / criticalTotal)
+    }
+
+    /// Family 23 is Zen 1/2 (one 256-bit FMA per cycle, ~42 GFLOPS at 2.6 GHz); family 25 is Zen 3/4 (two).
+    static func cpuDescription() -> String {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "?" }
+        func field(_ name: String) -> String {
+            info.split(separator: "\n").first { $0.hasPrefix(name) }.map { $0.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?" } ?? "?"
+        }
+        return "\(field("model name")), family \(field("cpu family")) model \(field("model")), \(field("cpu MHz")) MHz"
     }
 
     static func loadAverage() -> String {
@@ -173,6 +220,16 @@ enum KernelBench {
         body()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         return Timing(wall: wall, cpu: processCPUTime() - cpu0)
+    }
+
+    /// Two-thread run: besides wall and CPU time, the speed-up two dedicated cores would give,
+    /// from per-worker CPU times: 1-thread CPU / (serial CPU + slowest worker's CPU per parallel call).
+    static func measureParallel(_ body: () -> Void) -> (timing: Timing, criticalPath: Double) {
+        Parallel.measuresCriticalPath = true
+        Parallel.workerSeconds = 0; Parallel.criticalPathSeconds = 0
+        defer { Parallel.measuresCriticalPath = false }
+        let timing = measure(body)
+        return (timing, timing.cpu - Parallel.workerSeconds + Parallel.criticalPathSeconds)
     }
 
     static func processCPUTime() -> Double {

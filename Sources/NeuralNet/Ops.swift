@@ -2,10 +2,20 @@
 /// `ReferenceOps` keeps the naive version of each one beside it.
 /// Contract: results equal `ReferenceOps` up to float summation order (tested in NeuralNetTests).
 ///
-/// For inference, build one `PackedConvolution` per conv layer at load time (fusing the
-/// following affine and relu when the network has them) and call `conv2d(_:_:PackedConvolution)`;
-/// `conv2d(_:_:ConvolutionParameters)` packs the weights on every call.
-/// Threads: `Parallel.threadCount` (default: all cores). Batches (N > 1) run one sample per worker.
+/// For inference, build one `PackedConvolution` per conv layer at load time, fusing the
+/// affine (and relu) that follows it, and call `conv2d(_:_:PackedConvolution)`:
+///
+///     // load time
+///     let conv1 = PackedConvolution(p1, gamma: g1, beta: b1, relu: true)   // con -> affine -> relu
+///     let convB = PackedConvolution(p2, gamma: g2, beta: b2)               // con -> affine
+///     // ResNet block
+///     let y = Ops.conv2d(Ops.conv2d(x, convA), convB)
+///     x = Ops.addPrevRelu(y, shortcut)                                      // relu(add_prev)
+///
+/// `conv2d(_:_:ConvolutionParameters)` packs the weights on every call (fine for tests).
+/// Threads: `Parallel.threadCount` (default: all cores; set it once at start-up, it is a plain
+/// global). A batch (N > 1) runs one sample per worker; N == 1 splits the output positions
+/// of large layers across workers. Calls may come from several threads at once.
 public enum Ops {
     /// conv2d: (N, I, H, W) -> (N, O, Ho, Wo); packs the weights on each call.
     public static func conv2d(_ input: Tensor, _ p: ConvolutionParameters) -> Tensor {

@@ -90,9 +90,15 @@ final class ConvolutionKernelTests: XCTestCase {
         let p = randomConvolution(&rng, inChannels: 40, outChannels: 38, kernel: 3, stride: 1, pad: 1)
         let x = rng.tensor(n: 1, k: 40, h: 30, w: 30)
         assertClose(Ops.conv2d(x, p), ReferenceOps.conv2d(x, p), "40x30x30 3x3 -> 38")
+        // One-panel layer (panels read in place) and a packed one, each with two K blocks: 40*3*3 = 360, 30 channels, 40-wide rows.
+        for outChannels in [6, 30] {
+            let thin = randomConvolution(&rng, inChannels: 40, outChannels: outChannels, kernel: 3, stride: 1, pad: 1)
+            let t = rng.tensor(n: 2, k: 40, h: 9, w: 40)
+            assertClose(Ops.conv2d(t, thin), ReferenceOps.conv2d(t, thin), "40x9x40 3x3 -> \(outChannels)")
+        }
         // 9x9 45 -> 1, the detector's last layer (one output row of a 6-row panel).
         let last = randomConvolution(&rng, inChannels: 45, outChannels: 1, kernel: 9, stride: 1, pad: 4)
-        let y = rng.tensor(n: 1, k: 45, h: 13, w: 21)
+        let y = rng.tensor(n: 1, k: 45, h: 13, w: 37)
         assertClose(Ops.conv2d(y, last), ReferenceOps.conv2d(y, last), "45x13x21 9x9 -> 1")
     }
 
@@ -101,9 +107,25 @@ final class ConvolutionKernelTests: XCTestCase {
     func testConvolutionOnWideRows() {
         var rng = SeededRandom(seed: 77)
         for (kernel, stride, pad, w) in [(5, 2, 0, 75), (5, 2, 0, 76), (3, 1, 1, 50), (5, 1, 2, 41), (7, 2, 0, 90), (3, 3, 1, 70), (1, 2, 0, 40)] {
-            let p = randomConvolution(&rng, inChannels: 4, outChannels: 13, kernel: kernel, stride: stride, pad: pad)
+            // 13 channels: packed panels; 5 channels: panels read in place (one weight panel).
+            let p = randomConvolution(&rng, inChannels: 4, outChannels: w % 2 == 0 ? 13 : 5, kernel: kernel, stride: stride, pad: pad)
             let x = rng.tensor(n: 2, k: 4, h: 11, w: w)
             assertClose(Ops.conv2d(x, p), ReferenceOps.conv2d(x, p), "wide k\(kernel) s\(stride) p\(pad) w\(w)")
+        }
+    }
+
+    /// Inputs too big for one L2-sized source copy run in bands of output rows (here 7 bands
+    /// each), per sample, across threads, with packed and in-place panels.
+    func testConvolutionInBands() {
+        var rng = SeededRandom(seed: 123)
+        for (kernel, stride, pad, outChannels, n) in [(3, 1, 1, 9, 1), (5, 2, 2, 5, 1), (3, 1, 1, 9, 2)] {
+            let p = randomConvolution(&rng, inChannels: 40, outChannels: outChannels, kernel: kernel, stride: stride, pad: pad)
+            let x = rng.tensor(n: n, k: 40, h: 150, w: 60)
+            let expected = ReferenceOps.conv2d(x, p)
+            let one = Parallel.withThreadCount(1) { Ops.conv2d(x, p) }
+            let two = Parallel.withThreadCount(2) { Ops.conv2d(x, p) }
+            assertClose(one, expected, "bands k\(kernel) s\(stride) -> \(outChannels), N=\(n)")
+            XCTAssertEqual(one, two, "bands: 1 vs 2 threads, k\(kernel) s\(stride) N=\(n)")
         }
     }
 

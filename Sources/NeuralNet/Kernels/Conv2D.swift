@@ -2,11 +2,18 @@
 //
 // Per sample: out[O][P] = W[O][K] * col[K][P], K = I*kh*kw, P = Ho*Wo (NCHW output rows
 // are contiguous over P, so the vectorized GEMM dimension is the output position).
-// Loops (BLIS order): column blocks of up to `columnBlock` positions ->
-// K blocks of <= 256 -> pack that col block into 16-wide panels -> for each 16-column
-// panel (stays in L1) -> for each 6-channel weight panel (whole weight block in L2) -> tile.
-// Bias, affine (per-channel scale/shift) and relu are applied as each tile is stored
-// after its last K block, so a conv+affine+relu layer is one pass over its output.
+// 1. The sample is copied once, zero-padded and with each row split into its stride phases
+//    (`SourceGeometry`): then the 16 windows of 16 consecutive output columns in one row
+//    start at 16 consecutive floats for every tap, whatever the stride, and no read needs
+//    a bounds test.
+// 2. Loops (BLIS order): column blocks of <= 128 positions (the unit of work split across
+//    threads) -> K blocks of <= 256 -> pack the block into 16-wide panels (vector copies;
+//    a panel crossing a row boundary is two copies blended) -> for each 16-column panel
+//    (stays in L1) -> for each 6-channel weight panel (the layer's weight block stays in L2)
+//    -> one 6x16 tile. One-panel layers read in-row panels in place instead (no packing).
+// 3. Bias, affine (per-channel scale/shift) and relu are applied as each tile is stored
+//    after its last K block, so a conv+affine+relu layer is one pass over its output.
+import Foundation
 
 /// A convolution with its weights packed once (at model load time) for the fast kernel,
 /// optionally fused with a following affine layer and relu:
@@ -76,40 +83,60 @@ public struct PackedConvolution: Sendable {
     public func apply(_ input: Tensor) -> Tensor {
         precondition(input.k == inChannels, "conv2d: input has \(input.k) channels, filters expect \(inChannels)")
         let (oh, ow) = outputShape(for: input)
-        var out = Tensor(n: input.n, k: outChannels, h: oh, w: ow)
+        // Every output value is written by exactly one tile, so skip zero-filling 10s of MB.
+        let outCount = input.n * outChannels * oh * ow
+        var out = Tensor(n: input.n, k: outChannels, h: oh, w: ow,
+                         data: [Float](unsafeUninitializedCapacity: outCount) { _, initialized in initialized = outCount })
         if out.count == 0 { return out }
         let inPlane = input.k * input.h * input.w
         let outPlane = outChannels * oh * ow
         let source = SourceGeometry(channels: input.k, h: input.h, w: input.w, padY: padY, padX: padX,
                                     strideY: strideY, strideX: strideX)
+        // Large inputs go in bands of output rows whose source copy (<= ~256 KiB) stays in L2
+        // between being written and being read by the GEMM.
+        let bandRows = source.outputRowsPerBand(kh: kh, oh: oh, budgetFloats: 64 * 1024)
+        let bands = (oh + bandRows - 1) / bandRows
+        let bandCapacity = source.band(outputRows: 0..<min(oh, bandRows), kh: kh).count
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!
-                if input.n > 1 && Parallel.threadCount > 1 {
-                    Parallel.forEachChunk(input.n) { _, samples in
-                        let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
-                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
-                        defer { padded.deallocate() }
-                        for s in samples {
-                            let sampleSource = source.prepare(src + s * inPlane, into: padded)
-                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
-                                      positions: 0..<(oh * ow), columnBlock: scratch.columns, scratch: scratch)
+                /// Samples `samples`, bands `bandRange` of each, on the calling thread.
+                func runBands(samples: Range<Int>, bandRange: Range<Int>) {
+                    let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
+                    let buffer = BufferPool.shared.take(bandCapacity)
+                    defer { BufferPool.shared.give(buffer, bandCapacity) }
+                    for s in samples {
+                        for b in bandRange {
+                            let rows = (b * bandRows)..<min(oh, (b + 1) * bandRows)
+                            let geometry = source.band(outputRows: rows, kh: kh)
+                            let prepared = geometry.prepare(src + s * inPlane, into: buffer)
+                            runSample(prepared, geometry, dst + s * outPlane, oh: oh, ow: ow,
+                                      positions: (rows.lowerBound * ow)..<(rows.upperBound * ow),
+                                      columnBlock: scratch.columns, scratch: scratch)
                         }
                     }
+                }
+                if input.n > 1 && Parallel.threadCount > 1 {
+                    Parallel.forEachChunk(input.n) { _, samples in runBands(samples: samples, bandRange: 0..<bands) }
+                } else if bands > 1 {
+                    for s in 0..<input.n {
+                        Parallel.forEachChunk(bands) { _, bandRange in runBands(samples: s..<(s + 1), bandRange: bandRange) }
+                    }
                 } else {
+                    // One band: split its output positions across workers when there are enough.
                     let positions = oh * ow
-                    // Split positions only when each worker gets at least a few panels.
                     let maxWorkers = max(1, positions / (4 * gemmNR))
                     let workers = max(1, min(Parallel.threadCount, maxWorkers))
                     let block = columnBlock(positions: positions, workers: workers)
                     let blocks = (positions + block - 1) / block
-                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
-                    defer { padded.deallocate() }
+                    let geometry = source.band(outputRows: 0..<oh, kh: kh)
+                    let buffer = BufferPool.shared.take(geometry.count)
+                    defer { BufferPool.shared.give(buffer, geometry.count) }
                     for s in 0..<input.n {
-                        let sampleSource = source.prepare(src + s * inPlane, into: padded)
+                        let prepared = geometry.prepare(src + s * inPlane, into: buffer)
                         Parallel.forEachChunk(blocks, maxWorkers: workers) { _, range in
                             let scratch = ConvScratch(columns: block)
-                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
+                            runSample(prepared, geometry, dst + s * outPlane, oh: oh, ow: ow,
                                       positions: (range.lowerBound * block)..<min(positions, range.upperBound * block),
                                       columnBlock: block, scratch: scratch)
                         }
@@ -136,6 +163,10 @@ public struct PackedConvolution: Sendable {
         let p = oh * ow
         let kBlocks = (k + gemmKC - 1) / gemmKC
         let weightPanels = (outChannels + gemmMR - 1) / gemmMR
+        // Thin layers (few weight panels) use each packed value for few multiply-adds, so
+        // packing can cost as much as the GEMM: read in-row panels straight from the source.
+        // Wider layers reuse a packed panel over many weight panels and keep it in L1.
+        let direct = weightPanels <= ConvolutionTuning.directMaxWeightPanels
         panels.withUnsafeBufferPointer { panels in
         scale.withUnsafeBufferPointer { scale in
         shift.withUnsafeBufferPointer { shift in
@@ -150,20 +181,24 @@ public struct PackedConvolution: Sendable {
                     let k0 = k * kb / kBlocks, k1 = k * (kb + 1) / kBlocks
                     let kc = k1 - k0
                     packColumns(input, source, ow: ow, k0: k0, kc: kc,
-                                columns: blockStart..<blockEnd, scratch: scratch)
+                                columns: blockStart..<blockEnd, direct: direct, scratch: scratch)
                     let first = kb == 0, last = kb == kBlocks - 1
                     for jp in 0..<columnPanels {
                         let p0 = blockStart + jp * gemmNR
                         let cols = min(gemmNR, blockEnd - p0)
                         let b = UnsafePointer(scratch.columnsBuffer + jp * kc * gemmNR)
+                        let directStart = scratch.directStart[jp]
                         for ip in 0..<weightPanels {
                             let o0 = ip * gemmMR
                             let rows = min(gemmMR, outChannels - o0)
                             let a = panels + (ip * k + k0) * gemmMR
                             let epilogue = last ? TileEpilogue(scale: scale + o0, shift: shift + o0, relu: relu) : nil
                             let c = output + o0 * p + p0
-                            if rows == gemmMR && cols == gemmNR {
-                                microkernel6x16(kc: kc, a: a, b: b, c: c, ldc: p,
+                            if directStart >= 0 {
+                                microkernel6x16Direct(kc: kc, a: a, source: input + directStart, taps: scratch.taps,
+                                                      c: c, ldc: p, rows: rows, accumulate: !first, epilogue: epilogue)
+                            } else if cols == gemmNR {
+                                microkernel6x16(kc: kc, a: a, b: b, c: c, ldc: p, rows: rows,
                                                 accumulate: !first, epilogue: epilogue)
                             } else {
                                 if !first {
@@ -188,28 +223,37 @@ public struct PackedConvolution: Sendable {
     /// panel that lies in one output row are 16 consecutive floats, for any stride.
     /// A panel that crosses one row boundary is two such runs blended together.
     /// Columns past the end of the block repeat the last valid one (never stored).
+    /// With `direct`, in-row panels are not copied: `scratch.directStart[q]` gets their source
+    /// offset (it is -1 for packed panels) and the GEMM reads them through `scratch.taps`.
     private func packColumns(_ input: UnsafePointer<Float>, _ source: SourceGeometry, ow: Int,
-                             k0: Int, kc: Int, columns: Range<Int>, scratch: ConvScratch) {
+                             k0: Int, kc: Int, columns: Range<Int>, direct: Bool, scratch: ConvScratch) {
         let buffer = scratch.columnsBuffer, taps = scratch.taps, offsets = scratch.offsets
         let window = kh * kw
+        // Walk (channel, u, v) incrementally: integer division per element would cost more
+        // than the multiply-adds on thin layers.
+        var channel = k0 / window, u = (k0 % window) / kw, v = k0 % kw
         for kk in 0..<kc {
-            let k = k0 + kk
-            let r = k % window
-            taps[kk] = source.tap(channel: k / window, u: r / kw, v: r % kw)
+            taps[kk] = source.tap(channel: channel, u: u, v: v)
+            v += 1
+            if v == kw { v = 0; u += 1; if u == kh { u = 0; channel += 1 } }
         }
         let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         let panelCount = (columns.count + gemmNR - 1) / gemmNR
         for q in 0..<panelCount {
             let p0 = columns.lowerBound + q * gemmNR
             let valid = min(gemmNR, columns.upperBound - p0)
+            var y = p0 / ow, x = p0 % ow
             for j in 0..<gemmNR {
-                let p = p0 + min(j, valid - 1)
-                offsets[j] = source.window(y: p / ow, x: p % ow)
+                offsets[j] = source.window(y: y, x: x)
+                if j < valid - 1 { x += 1; if x == ow { x = 0; y += 1 } }
             }
             var split = 0
             for j in 1..<gemmNR where offsets[j] != offsets[j - 1] + 1 { split = j; break }
             let dst = buffer + q * kc * gemmNR
-            if split == 0 {
+            scratch.directStart[q] = -1
+            if split == 0 && direct && valid == gemmNR {
+                scratch.directStart[q] = offsets[0]
+            } else if split == 0 {
                 let a = input + offsets[0]
                 for kk in 0..<kc {
                     let v = UnsafeRawPointer(a + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
@@ -242,13 +286,38 @@ public struct PackedConvolution: Sendable {
 /// past a row's end stay inside the buffer.
 struct SourceGeometry {
     let channels: Int, h: Int, w: Int, padY: Int, padX: Int, strideY: Int, strideX: Int
+    /// The copy holds padded rows firstRow ..< firstRow + rows (a band), all of them by default.
+    var firstRow = 0
+    var rows: Int
+
+    init(channels: Int, h: Int, w: Int, padY: Int, padX: Int, strideY: Int, strideX: Int) {
+        self.channels = channels; self.h = h; self.w = w; self.padY = padY; self.padX = padX
+        self.strideY = strideY; self.strideX = strideX
+        rows = h + 2 * padY
+    }
+
     static let slack = 32
     var paddedH: Int { h + 2 * padY }
     var paddedW: Int { w + 2 * padX }
     var phaseWidth: Int { (paddedW + strideX - 1) / strideX }
     var rowLength: Int { strideX * phaseWidth }
-    var plane: Int { paddedH * rowLength }
+    var plane: Int { rows * rowLength }
     var count: Int { channels * plane + SourceGeometry.slack }
+
+    /// Output rows per band so that a band's copy stays within `budgetFloats` (at least one row).
+    func outputRowsPerBand(kh: Int, oh: Int, budgetFloats: Int) -> Int {
+        let inputRows = budgetFloats / max(1, channels * rowLength)
+        return min(oh, max(1, (inputRows - kh) / strideY + 1))
+    }
+
+    /// The geometry of the copy that output rows `outputRows` read: padded rows
+    /// y0*sy ..< (y1-1)*sy + kh.
+    func band(outputRows: Range<Int>, kh: Int) -> SourceGeometry {
+        var g = self
+        g.firstRow = outputRows.lowerBound * strideY
+        g.rows = (outputRows.upperBound - 1) * strideY + kh - g.firstRow
+        return g
+    }
 
     /// Offset of tap (channel, u, v) relative to a window's offset.
     @inline(__always) func tap(channel: Int, u: Int, v: Int) -> Int {
@@ -256,27 +325,69 @@ struct SourceGeometry {
     }
 
     /// Offset of the window of output position (y, x) (its tap (0, 0, 0)).
-    @inline(__always) func window(y: Int, x: Int) -> Int { y * strideY * rowLength + x }
+    @inline(__always) func window(y: Int, x: Int) -> Int { (y * strideY - firstRow) * rowLength + x }
 
-    /// Writes the padded, phase-split copy of `sample` into `buffer` (count floats).
+    /// Writes the padded, phase-split copy of the band of `sample` into `buffer` (count floats). Every
+    /// float is written (padding as zeros), so the buffer may hold stale data from a reuse.
     func prepare(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
-        buffer.initialize(repeating: 0, count: count)
-        let phaseWidth = phaseWidth, rowLength = rowLength, sx = strideX
+        let phaseWidth = phaseWidth, rowLength = rowLength, sx = strideX, plane = plane
         for c in 0..<channels {
-            for y in 0..<h {
-                let dst = buffer + c * plane + (y + padY) * rowLength
+            let channelBase = buffer + c * plane
+            for row in 0..<rows {
+                let dst = channelBase + row * rowLength
+                let y = firstRow + row - padY   // input row, or padding
+                if y < 0 || y >= h { dst.update(repeating: 0, count: rowLength); continue }
                 let src = sample + (c * h + y) * w
                 if sx == 1 {
+                    dst.update(repeating: 0, count: padX)
                     (dst + padX).update(from: src, count: w)
+                    (dst + padX + w).update(repeating: 0, count: rowLength - padX - w)
                 } else {
-                    for x in 0..<w {
-                        let xp = x + padX
-                        dst[(xp % sx) * phaseWidth + xp / sx] = src[x]
+                    // Phase `phase` holds padded columns phase, phase + sx, ...; no divisions per element.
+                    for phase in 0..<sx {
+                        let d = dst + phase * phaseWidth
+                        var x = phase - padX, i = 0
+                        while x < 0 { d[i] = 0; x += sx; i += 1 }
+                        while x < w && i < phaseWidth { d[i] = src[x]; x += sx; i += 1 }
+                        while i < phaseWidth { d[i] = 0; i += 1 }
                     }
                 }
             }
         }
+        (buffer + channels * plane).update(repeating: 0, count: SourceGeometry.slack)
         return UnsafePointer(buffer)
+    }
+}
+
+/// Tuning knobs of the conv kernel (benchmarks flip them to compare variants in one process).
+public enum ConvolutionTuning {
+    /// Layers with at most this many 6-channel weight panels read in-row panels in place
+    /// instead of packing them; 0 turns the in-place path off. Measured (`exposure-bench kernels
+    /// --ab-direct`, interleaved pairs): x1.58 on the detector's 45 -> 1 layer, x0.86..x1.04 on
+    /// layers with 3..6 panels, so only one-panel layers (<= 6 output channels) use it.
+    nonisolated(unsafe) public static var directMaxWeightPanels = 1
+}
+
+/// Reuses the large per-call source copies: fresh multi-MB allocations are returned to the
+/// OS on free, and page-faulting them in again cost ~15% of a detector layer.
+final class BufferPool: @unchecked Sendable {
+    static let shared = BufferPool()
+    private let lock = NSLock()
+    private var free: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
+
+    func take(_ capacity: Int) -> UnsafeMutablePointer<Float> {
+        lock.lock(); defer { lock.unlock() }
+        if let i = free.firstIndex(where: { $0.capacity >= capacity && $0.capacity <= 2 * capacity }) {
+            return free.remove(at: i).pointer
+        }
+        return .allocate(capacity: capacity)
+    }
+
+    /// Keeps at most 4 buffers (two workers, a layer's input and a pyramid level or so).
+    func give(_ pointer: UnsafeMutablePointer<Float>, _ capacity: Int) {
+        lock.lock(); defer { lock.unlock() }
+        free.append((pointer, capacity))
+        if free.count > 4 { free.removeFirst().pointer.deallocate() }
     }
 }
 
@@ -289,8 +400,11 @@ final class ConvScratch {
     let taps: UnsafeMutablePointer<Int>
     /// Per panel: offset of each of its 16 windows in the source.
     let offsets: UnsafeMutablePointer<Int>
+    /// Per panel of the block: source offset when read in place, -1 when packed.
+    let directStart: UnsafeMutablePointer<Int>
 
     init(columns: Int) {
+        directStart = .allocate(capacity: (columns + gemmNR - 1) / gemmNR)
         taps = .allocate(capacity: gemmKC)
         offsets = .allocate(capacity: gemmNR)
         self.columns = columns
@@ -300,5 +414,5 @@ final class ConvScratch {
         tile.initialize(repeating: 0, count: gemmMR * gemmNR)
     }
 
-    deinit { columnsBuffer.deallocate(); tile.deallocate(); taps.deallocate(); offsets.deallocate() }
+    deinit { columnsBuffer.deallocate(); tile.deallocate(); taps.deallocate(); offsets.deallocate(); directStart.deallocate() }
 }

@@ -39,35 +39,92 @@ private func finish(_ v: SIMD16<Float>, _ e: TileEpilogue, _ row: Int) -> SIMD16
 }
 
 /// One 6x16 tile. `a`: kc groups of 6 weights; `b`: kc groups of 16 inputs;
-/// `c`: 6 rows of 16 floats, `ldc` floats apart. `accumulate` adds to what is in `c`
+/// `c`: `rows` (<= 6) rows of 16 floats, `ldc` floats apart. `accumulate` adds to what is in `c`
 /// (K split into several blocks); `epilogue` is applied after the last block only.
 @inline(never)
 func microkernel6x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     c: UnsafeMutablePointer<Float>, ldc: Int,
+                     c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int = gemmMR,
                      accumulate: Bool, epilogue: TileEpilogue?) {
+    if rows == 1 {
+        tile1x16(kc: kc, a: a, c: c, accumulate: accumulate, epilogue: epilogue) { kk in loadVector(b + kk * gemmNR) }
+        return
+    }
+    tile6x16(kc: kc, a: a, c: c, ldc: ldc, rows: rows, accumulate: accumulate, epilogue: epilogue) { kk in
+        loadVector(b + kk * gemmNR)
+    }
+}
+
+/// The same tile with B read in place instead of from a packed panel: row kk of B is the
+/// 16 consecutive floats at `source + taps[kk]` (implicit im2col; no packing pass).
+@inline(never)
+func microkernel6x16Direct(kc: Int, a: UnsafePointer<Float>, source: UnsafePointer<Float>, taps: UnsafePointer<Int>,
+                           c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int = gemmMR,
+                           accumulate: Bool, epilogue: TileEpilogue?) {
+    if rows == 1 {
+        tile1x16(kc: kc, a: a, c: c, accumulate: accumulate, epilogue: epilogue) { kk in loadVector(source + taps[kk]) }
+        return
+    }
+    tile6x16(kc: kc, a: a, c: c, ldc: ldc, rows: rows, accumulate: accumulate, epilogue: epilogue) { kk in
+        loadVector(source + taps[kk])
+    }
+}
+
+/// A single output channel (the detector's final 45 -> 1 conv): skip the 5 padding rows
+/// of the panel and split the reduction over 4 accumulators to hide the FMA latency.
+@inline(__always)
+private func tile1x16(kc: Int, a: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+                      accumulate: Bool, epilogue: TileEpilogue?, loadB: (Int) -> SIMD16<Float>) {
+    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+    var kk = 0
+    while kk + 4 <= kc {
+        s0.addProduct(SIMD16(repeating: a[kk * gemmMR]), loadB(kk))
+        s1.addProduct(SIMD16(repeating: a[(kk + 1) * gemmMR]), loadB(kk + 1))
+        s2.addProduct(SIMD16(repeating: a[(kk + 2) * gemmMR]), loadB(kk + 2))
+        s3.addProduct(SIMD16(repeating: a[(kk + 3) * gemmMR]), loadB(kk + 3))
+        kk += 4
+    }
+    while kk < kc { s0.addProduct(SIMD16(repeating: a[kk * gemmMR]), loadB(kk)); kk += 1 }
+    var sum = (s0 + s1) + (s2 + s3)
+    if accumulate { sum += loadVector(c) }
+    if let e = epilogue { sum = finish(sum, e, 0) }
+    storeVector(sum, c)
+}
+
+@inline(__always)
+private func tile6x16(kc: Int, a: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int,
+                      accumulate: Bool, epilogue: TileEpilogue?, loadB: (Int) -> SIMD16<Float>) {
     var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
     var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
     if accumulate {
-        c0 = loadVector(c); c1 = loadVector(c + ldc); c2 = loadVector(c + 2 * ldc)
-        c3 = loadVector(c + 3 * ldc); c4 = loadVector(c + 4 * ldc); c5 = loadVector(c + 5 * ldc)
+        c0 = loadVector(c)
+        if rows > 1 { c1 = loadVector(c + ldc) }
+        if rows > 2 { c2 = loadVector(c + 2 * ldc) }
+        if rows > 3 { c3 = loadVector(c + 3 * ldc) }
+        if rows > 4 { c4 = loadVector(c + 4 * ldc) }
+        if rows > 5 { c5 = loadVector(c + 5 * ldc) }
     }
-    var a = a, b = b
-    for _ in 0..<kc {
-        let bv = loadVector(b)
+    var a = a
+    for kk in 0..<kc {
+        let bv = loadB(kk)
         c0.addProduct(SIMD16(repeating: a[0]), bv)
         c1.addProduct(SIMD16(repeating: a[1]), bv)
         c2.addProduct(SIMD16(repeating: a[2]), bv)
         c3.addProduct(SIMD16(repeating: a[3]), bv)
         c4.addProduct(SIMD16(repeating: a[4]), bv)
         c5.addProduct(SIMD16(repeating: a[5]), bv)
-        a += 6; b += 16
+        a += 6
     }
     if let e = epilogue {
         c0 = finish(c0, e, 0); c1 = finish(c1, e, 1); c2 = finish(c2, e, 2)
         c3 = finish(c3, e, 3); c4 = finish(c4, e, 4); c5 = finish(c5, e, 5)
     }
-    storeVector(c0, c); storeVector(c1, c + ldc); storeVector(c2, c + 2 * ldc)
-    storeVector(c3, c + 3 * ldc); storeVector(c4, c + 4 * ldc); storeVector(c5, c + 5 * ldc)
+    // Only `rows` rows exist in the output (the last weight panel may be partly padding).
+    storeVector(c0, c)
+    if rows > 1 { storeVector(c1, c + ldc) }
+    if rows > 2 { storeVector(c2, c + 2 * ldc) }
+    if rows > 3 { storeVector(c3, c + 3 * ldc) }
+    if rows > 4 { storeVector(c4, c + 4 * ldc) }
+    if rows > 5 { storeVector(c5, c + 5 * ldc) }
 }
 
 /// Packs a row-major `rows x k` matrix into MR-row panels: panel p holds, for each

@@ -14,12 +14,43 @@ public enum Parallel {
                                     _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = max(1, min(threadCount, count, maxWorkers))
-        if workers == 1 { body(0, 0..<count); return }
+        if !measuresCriticalPath {
+            if workers == 1 { body(0, 0..<count); return }
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let lo = count * worker / workers
+                let hi = count * (worker + 1) / workers
+                if lo < hi { body(worker, lo..<hi) }
+            }
+            return
+        }
+        let seconds = UnsafeMutablePointer<Double>.allocate(capacity: workers)
+        seconds.initialize(repeating: 0, count: workers)
+        defer { seconds.deallocate() }
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let lo = count * worker / workers
             let hi = count * (worker + 1) / workers
+            let start = threadCPUSeconds()
             if lo < hi { body(worker, lo..<hi) }
+            seconds[worker] = threadCPUSeconds() - start
         }
+        for w in 0..<workers { workerSeconds += seconds[w] }
+        criticalPathSeconds += (0..<workers).map { seconds[$0] }.max() ?? 0
+    }
+
+    // MARK: Benchmark instrumentation
+    // The build machine is shared, so wall-clock time does not show what two dedicated cores
+    // would do. With `measuresCriticalPath` set (single-threaded callers only), every
+    // `forEachChunk` adds each worker's thread CPU time to `workerSeconds` and the slowest
+    // worker's to `criticalPathSeconds`; CPU time outside the workers is serial work.
+
+    nonisolated(unsafe) public static var measuresCriticalPath = false
+    nonisolated(unsafe) public static var workerSeconds: Double = 0
+    nonisolated(unsafe) public static var criticalPathSeconds: Double = 0
+
+    public static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// Runs `body` with `threadCount` temporarily set to `threads` (benchmarks, nested parallelism).
