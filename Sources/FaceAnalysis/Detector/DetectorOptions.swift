@@ -18,23 +18,31 @@ public struct DetectorOptions: Sendable, Equatable {
     /// Rows/columns of mean colour between pyramid levels, and around the whole tiled image.
     public var pyramidPadding: Int
     public var pyramidOuterPadding: Int
+    /// N of the input layer's `pyramid_down<N>` (6 for the face model).
+    public var pyramidDownFactor: Int
     /// Output cell (r, c) looks at input pixel (stride * c + offset, stride * r + offset):
     /// dlib's `output_tensor_to_input_tensor` through the network's convolutions.
     public var outputStride: Int
     public var outputOffset: Int
     /// Scores must be strictly above this (dlib's `adjust_threshold`, 0 in the Python binding).
     public var scoreThreshold: Float
+    /// Smallest tiled tensor side the network accepts: three 5x5 stride-2 convolutions need 29
+    /// (dlib fails with "Filter windows must be small enough" below that). Smaller images find nothing.
+    public var minimumInputSize: Int
 
     public init(windowWidth: Int, windowHeight: Int, nmsIoU: Double, nmsPercentCovered: Double,
                 averageRed: Float, averageGreen: Float, averageBlue: Float,
-                pyramidPadding: Int = 10, pyramidOuterPadding: Int = 11,
-                outputStride: Int = 8, outputOffset: Int = 14, scoreThreshold: Float = 0) {
+                pyramidPadding: Int = 10, pyramidOuterPadding: Int = 11, pyramidDownFactor: Int = 6,
+                outputStride: Int = 8, outputOffset: Int = 14, scoreThreshold: Float = 0,
+                minimumInputSize: Int = 29) {
         precondition(windowWidth > 0 && windowHeight > 0 && pyramidPadding >= 0 && pyramidOuterPadding >= 0)
-        precondition(outputStride > 0)
+        precondition(outputStride > 0 && pyramidDownFactor >= 2)
         self.windowWidth = windowWidth; self.windowHeight = windowHeight
         self.nmsIoU = nmsIoU; self.nmsPercentCovered = nmsPercentCovered
         self.averageRed = averageRed; self.averageGreen = averageGreen; self.averageBlue = averageBlue
         self.pyramidPadding = pyramidPadding; self.pyramidOuterPadding = pyramidOuterPadding
+        self.pyramidDownFactor = pyramidDownFactor
+        self.minimumInputSize = minimumInputSize
         self.outputStride = outputStride; self.outputOffset = outputOffset
         self.scoreThreshold = scoreThreshold
     }

@@ -26,6 +26,14 @@ public struct FaceDetector {
         self.network = network
     }
 
+    /// The detector for a loaded `mmod_human_face_detector.dat` (its `MMODDetectorModel.options`).
+    public init(options: MMODOptions, network: @escaping (Tensor) -> Tensor) {
+        precondition(options.windows.count == 1, "FaceDetector: \(options.windows.count) detector windows; only one is supported")
+        var detectorOptions = options.detectorOptions
+        detectorOptions.pyramidDownFactor = options.pyramidDownFactor
+        self.init(options: detectorOptions, network: network)
+    }
+
     /// Faces in `image`, highest confidence first. `upsample` doubles the image that many times
     /// with dlib's `pyramid_up` before detecting (finds faces down to about 40 px at 1, 20 px at 2;
     /// each step costs about 4x); boxes are mapped back to `image`'s coordinates.
@@ -35,6 +43,8 @@ public struct FaceDetector {
         var work = image
         for _ in 0..<upsample { work = PyramidUp.upsample(work) }
         let pyramid = inputPyramid(rows: work.height, cols: work.width)
+        guard !pyramid.levels.isEmpty,
+              min(pyramid.rows, pyramid.cols) >= options.minimumInputSize else { return [] }
         let input = pyramid.inputTensor(for: work, averageRed: options.averageRed,
                                         averageGreen: options.averageGreen, averageBlue: options.averageBlue)
         let scores = network(input)
@@ -46,7 +56,7 @@ public struct FaceDetector {
     /// The tiled layout the detector uses for an image of this size.
     public func inputPyramid(rows: Int, cols: Int) -> TiledPyramid {
         TiledPyramid(imageRows: rows, imageCols: cols, padding: options.pyramidPadding,
-                     outerPadding: options.pyramidOuterPadding)
+                     outerPadding: options.pyramidOuterPadding, downFactor: options.pyramidDownFactor)
     }
 
     /// Score map -> boxes in the pyramid's level-0 image, after NMS (dlib's `loss_mmod_::to_label`).

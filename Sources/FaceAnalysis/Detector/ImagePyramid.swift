@@ -17,12 +17,12 @@ public struct TiledPyramid: Sendable, Equatable {
     public let rows: Int
     public let cols: Int
 
-    /// `pyramid_down<N>` ratio used for the level sizes and `point_up`.
-    static let downRatio = (6 - 1.0) / 6
-    static let upRatio = 6 / 5.0
+    /// N of `pyramid_down<N>`: each level is (N-1)/N the size of the previous one.
+    public let downFactor: Int
 
-    /// Level sizes: `rows = floor(ratio * rows)` in double, stopping when a level is empty or shorter than 5.
-    public static func levelSizes(rows: Int, cols: Int) -> [(rows: Int, cols: Int)] {
+    /// Level sizes: `rows = floor((N-1)/N * rows)` in double, stopping when a level is empty or shorter than 5.
+    public static func levelSizes(rows: Int, cols: Int, downFactor: Int = 6) -> [(rows: Int, cols: Int)] {
+        let downRatio = (Double(downFactor) - 1.0) / Double(downFactor)
         var sizes = [(rows: rows, cols: cols)]
         var r = rows, c = cols
         while true {
@@ -37,9 +37,16 @@ public struct TiledPyramid: Sendable, Equatable {
     /// `compute_tiled_image_pyramid_details`, including its unsigned arithmetic: dlib compares
     /// `unsigned long` widths and heights, so differences that go negative wrap around and the
     /// tests pass or fail accordingly. The wrap is reproduced with `UInt64(bitPattern:)`.
-    public init(imageRows: Int, imageCols: Int, padding: Int, outerPadding: Int) {
+    ///
+    /// An image narrower than `padding` leaves no level in the layout (dlib fails on such images
+    /// with an alias_tensor assertion); `levels` is then empty.
+    public init(imageRows: Int, imageCols: Int, padding: Int, outerPadding: Int, downFactor: Int = 6) {
         precondition(imageRows > 0 && imageCols > 0, "TiledPyramid: empty image")
-        let sizes = TiledPyramid.levelSizes(rows: imageRows, cols: imageCols)
+        // dlib's pyramid_down<N> classes differ in more than the ratio (pyramid_down<2> maps points
+        // with (p + (1.25, 0.75)) * 2); only the detector's pyramid_down<6> is reproduced here.
+        precondition(downFactor == 6, "TiledPyramid: only pyramid_down<6> is implemented, not <\(downFactor)>")
+        self.downFactor = downFactor
+        let sizes = TiledPyramid.levelSizes(rows: imageRows, cols: imageCols, downFactor: downFactor)
         @inline(__always) func unsigned(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64(v)) }
 
         var totalHeight = 0
@@ -73,7 +80,7 @@ public struct TiledPyramid: Sendable, Equatable {
         y -= padding
         // The rest: bottom-up along the right edge, until one would touch level 0.
         let rightEdge = outerPadding + w0 - 1
-        while i < sizes.count {
+        while !placed.isEmpty && i < sizes.count {
             let r = DlibRectangle(left: rightEdge - (sizes[i].cols - 1), top: (y - 1) - (sizes[i].rows - 1),
                                   right: rightEdge, bottom: y - 1)
             if !placed[0].intersection(r).isEmpty { break }
@@ -101,17 +108,18 @@ public struct TiledPyramid: Sendable, Equatable {
 
     /// `tiled_pyramid_to_image<pyramid_down<6>>` then `lround`: the level is the one nearest the
     /// rectangle's rounded centre; the rectangle is moved to that level's origin and scaled up by
-    /// `point_up` (p * 6/5 + 0.3) once per level.
+    /// `point_up` (p * N/(N-1) + 0.3) once per level.
     func imageRectangle(fromTensor rect: DoubleRectangle) -> DlibRectangle {
         let cx = floorHalfUp((rect.left + rect.right) / 2)
         let cy = floorHalfUp((rect.top + rect.bottom) / 2)
         let level = nearestLevel(x: cx, y: cy)
         let origin = levels[level]
+        let upRatio = Double(downFactor) / (Double(downFactor) - 1.0)
         var r = DoubleRectangle(left: rect.left - Double(origin.left), top: rect.top - Double(origin.top),
                                 right: rect.right - Double(origin.left), bottom: rect.bottom - Double(origin.top))
         for _ in 0..<level {
-            r = DoubleRectangle(left: r.left * TiledPyramid.upRatio + 0.3, top: r.top * TiledPyramid.upRatio + 0.3,
-                                right: r.right * TiledPyramid.upRatio + 0.3, bottom: r.bottom * TiledPyramid.upRatio + 0.3)
+            r = DoubleRectangle(left: r.left * upRatio + 0.3, top: r.top * upRatio + 0.3,
+                                right: r.right * upRatio + 0.3, bottom: r.bottom * upRatio + 0.3)
         }
         return r.rounded
     }
@@ -127,21 +135,28 @@ public struct TiledPyramid: Sendable, Equatable {
     /// planes); each next level is dlib's bilinear `resize_image` of the previous level's
     /// normalised planes (not the pyramid_down filter; no blur), as `input_rgb_image_pyramid` does.
     public func inputTensor(for image: RGBImage, averageRed: Float, averageGreen: Float, averageBlue: Float) -> Tensor {
-        precondition(image.height == levels[0].height && image.width == levels[0].width,
+        precondition(!levels.isEmpty && image.height == levels[0].height && image.width == levels[0].width,
                      "TiledPyramid: image \(image.width)x\(image.height) does not match the layout")
-        var tensor = Tensor(n: 1, k: 3, h: rows, w: cols, repeating: 0)
-        let plane = rows * cols
+        let cols = self.cols, plane = rows * self.cols
         let averages = [averageRed, averageGreen, averageBlue]
         let level0 = levels[0]
-        tensor.data.withUnsafeMutableBufferPointer { data in
+        // Every value is written exactly once here (padding rows zeroed row by row, in cache),
+        // instead of zero-filling the whole tensor first: this tensor is ~3.7x the image in floats.
+        let data = [Float](unsafeUninitializedCapacity: 3 * plane) { buffer, initialized in
+            let base = buffer.baseAddress!
             image.pixels.withUnsafeBufferPointer { px in
-                for ch in 0..<3 {
-                    let avg = averages[ch]
-                    for y in 0..<image.height {
-                        let out = data.baseAddress! + ch * plane + (level0.top + y) * cols + level0.left
-                        let row = y * image.width * 3 + ch
+                Parallel.forEachChunk(3 * rows, maxWorkers: max(1, 3 * plane / 262_144)) { _, chunk in
+                    for planeRow in chunk {
+                        let ch = planeRow / rows, y = planeRow % rows
+                        let out = base + ch * plane + y * cols
+                        out.initialize(repeating: 0, count: cols)
+                        let imageY = y - level0.top
+                        guard imageY >= 0 && imageY < image.height else { continue }
+                        let avg = averages[ch]
+                        let row = imageY * image.width * 3 + ch
+                        let dst = out + level0.left
                         for x in 0..<image.width {
-                            out[x] = (Float(px[row + 3 * x]) - avg) / 256
+                            dst[x] = (Float(px[row + 3 * x]) - avg) / 256
                         }
                     }
                 }
@@ -149,15 +164,25 @@ public struct TiledPyramid: Sendable, Equatable {
             for i in levels.indices.dropFirst() {
                 let src = levels[i - 1], dst = levels[i]
                 let plan = BilinearResize.columnPlan(inCols: src.width, outCols: dst.width)
-                for ch in 0..<3 {
-                    let base = data.baseAddress! + ch * plane
-                    BilinearResize.resizePlane(UnsafePointer(base + src.top * cols + src.left),
-                                               inRows: src.height, inCols: src.width, srcStride: cols,
-                                               into: base + dst.top * cols + dst.left,
-                                               outRows: dst.height, outCols: dst.width, dstStride: cols, plan: plan)
+                let ys = BilinearResize.rowPositions(inRows: src.height, outRows: dst.height)
+                // Rows of one level are independent; levels depend on the previous one.
+                Parallel.forEachChunk(3 * dst.height, maxWorkers: max(1, 3 * dst.area / 65536)) { _, chunk in
+                    var start = chunk.lowerBound
+                    while start < chunk.upperBound {
+                        let ch = start / dst.height
+                        let end = min(chunk.upperBound, (ch + 1) * dst.height)
+                        let p = base + ch * plane
+                        BilinearResize.resizePlaneRows((start - ch * dst.height)..<(end - ch * dst.height),
+                                                       UnsafePointer(p + src.top * cols + src.left),
+                                                       inRows: src.height, inCols: src.width, srcStride: cols,
+                                                       into: p + dst.top * cols + dst.left, dstStride: cols,
+                                                       plan: plan, rowPositions: ys)
+                        start = end
+                    }
                 }
             }
+            initialized = 3 * plane
         }
-        return tensor
+        return Tensor(n: 1, k: 3, h: rows, w: cols, data: data)
     }
 }
