@@ -45,7 +45,7 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .target(name: "CImageCodecs", path: "Sources/CLibraries/CImageCodecs",
                 cSettings: [.unsafeFlags(["-O2"])],
-                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"), .linkedLibrary("heif")]),
 
         // MARK: - Model types (bottom layer, no dependencies)
         .target(name: "ExposureModel"),
@@ -53,7 +53,9 @@ let package = Package(
         // MARK: - Input: archives, platform exports, media files
         .target(name: "ArchiveInput", dependencies: ["ExposureModel", "CArchive", "CCrypto"]),
         .target(name: "ExportFormats", dependencies: ["ExposureModel", "ArchiveInput"]),
-        .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"]),
+        // -O even in debug builds: this is the scan's per-file hot path (segment walks, XMP, thumbnail compare).
+        .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
 
         // MARK: - Faces: tensor kernels, dlib model files, the three networks
         .target(name: "NeuralNet", swiftSettings: kernelFlags),

@@ -36,9 +36,12 @@ public final class FaceEngine: Sendable {
             throw DlibModelError(file: ModelStore.shapePredictor.name, offset: 0,
                                  message: "expected a 5-point shape predictor, found \(shapePredictor.partCount) points")
         }
+        guard detectorModel.options.windows.count == 1 else {
+            throw DlibModelError(file: ModelStore.detector.name, offset: 0,
+                                 message: "expected one detector window, found \(detectorModel.options.windows.count)")
+        }
         let network = detectorModel.network
-        detector = FaceDetectorBox(detector: FaceDetector(options: detectorModel.options.detectorOptions,
-                                                          network: { network.forward($0) }))
+        detector = FaceDetectorBox(detector: FaceDetector(options: detectorModel.options, network: { network.forward($0) }))
     }
 
     /// dlib's `cnn_face_detection_model_v1(image, upsample)`: boxes in `image` pixels, highest score first.

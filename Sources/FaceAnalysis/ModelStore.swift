@@ -99,6 +99,14 @@ public struct ModelStore: Sendable {
                                      "--no-binary", ModelStore.sdistName,
                                      "\(ModelStore.sdistName)==\(ModelStore.sdistVersion)", "-d", downloadDirectory.path])
         }
+        // older pip versions normalize the file name with hyphens
+        let hyphenated = downloadDirectory.appendingPathComponent("\(ModelStore.sdistName.replacingOccurrences(of: "_", with: "-"))-\(ModelStore.sdistVersion).tar.gz")
+        if !FileManager.default.fileExists(atPath: sdist.path), FileManager.default.fileExists(atPath: hyphenated.path) {
+            try FileManager.default.moveItem(at: hyphenated, to: sdist)
+        }
+        guard FileManager.default.fileExists(atPath: sdist.path) else {
+            throw StoreError.commandFailed("pip did not produce \(sdist.lastPathComponent) in \(downloadDirectory.path)")
+        }
         let sdistHash = try SHA256.hex(ofFile: sdist)
         guard sdistHash == ModelStore.sdistSHA256 else {
             throw StoreError.checksumMismatch(file: sdist.lastPathComponent, expected: ModelStore.sdistSHA256, found: sdistHash)

@@ -29,6 +29,7 @@ struct EmbeddedSegments {
         switch format {
         case .jpeg: return readJPEG(data)
         case .png: return readPNG(data)
+        case .webp: return readWebP(data)
         default: return EmbeddedSegments()
         }
     }
@@ -110,6 +111,29 @@ struct EmbeddedSegments {
                 p = end + 4  // CRC
             }
             result.malformed = "truncated before IEND"
+        }
+        return result
+    }
+
+    /// WebP (RIFF): "RIFF" size "WEBP", then chunks `type(4) size(4, LE) data pad-to-even`.
+    /// "EXIF" holds TIFF (some writers prefix "Exif\0\0"), "XMP " the packet.
+    static func readWebP(_ data: Data) -> EmbeddedSegments {
+        var result = EmbeddedSegments()
+        let b = [UInt8](data)
+        var p = 12
+        while p + 8 <= b.count {
+            let type = String(decoding: b[p..<p + 4], as: UTF8.self)
+            let size = Int(b[p + 4]) | Int(b[p + 5]) << 8 | Int(b[p + 6]) << 16 | Int(b[p + 7]) << 24
+            let start = p + 8
+            guard size <= b.count - start else { result.malformed = "chunk \(type) past end of file"; break }
+            var payload = Data(b[start..<start + size])
+            if type == "EXIF", result.exifTIFF == nil {
+                if payload.starts(with: [0x45, 0x78, 0x69, 0x66, 0, 0]) { payload = payload.dropFirst(6) }
+                result.exifTIFF = Data(payload)
+            } else if type == "XMP ", result.xmp == nil, size <= maxXMPBytes {
+                result.xmp = payload
+            }
+            p = start + size + (size & 1)
         }
         return result
     }

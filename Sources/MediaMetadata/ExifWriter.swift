@@ -36,6 +36,15 @@ public enum ExifWriter {
             self.artist = artist; self.software = software; self.imageUniqueID = imageUniqueID
             self.thumbnailJPEG = thumbnailJPEG; self.makerNote = makerNote; self.bigEndian = bigEndian
         }
+
+        /// The EXIF-borne fields of `metadata` (size, XMP regions and thumbnail flags are not EXIF).
+        public init(_ metadata: EmbeddedMetadata, thumbnailJPEG: Data? = nil) {
+            self.init(orientation: metadata.orientation, captureTime: metadata.captureTime, gps: metadata.gps,
+                      make: metadata.make, model: metadata.model, bodySerialNumber: metadata.bodySerialNumber,
+                      lensSerialNumber: metadata.lensSerialNumber, cameraOwnerName: metadata.cameraOwnerName,
+                      artist: metadata.artist, software: metadata.software, imageUniqueID: metadata.imageUniqueID,
+                      thumbnailJPEG: thumbnailJPEG)
+        }
     }
 
     public struct WriteError: Error, CustomStringConvertible { public let description: String }

@@ -45,14 +45,15 @@ public enum ImageDecoder {
     /// unless the caller raises the cap), far below what a forged header can declare.
     public static let defaultMaxPixels = 100_000_000
 
-    /// Decodes a JPEG or PNG (chosen by magic bytes, never by name) to upright 8-bit RGB.
+    /// Decodes a JPEG, PNG, WebP (still) or HEIF/HEIC/AVIF (chosen by magic bytes, never by
+    /// name) to upright 8-bit RGB. GIF and video are `.unsupportedFormat`.
     ///
     /// - Parameters:
     ///   - maxPixels: cap on the size the header declares (before scaling); checked before
     ///     any pixel buffer is allocated.
     ///   - scaleDenominator: 1, 2, 4 or 8. JPEGs are decoded at 1/n size by libjpeg-turbo's
     ///     DCT scaling (cheap: most of the IDCT is skipped); PNGs are decoded in full and then
-    ///     box-downscaled so the result has the same size a JPEG would.
+    ///     box-downscaled so the result has the same size a JPEG would (same for WebP, HEIF).
     ///   - applyOrientation: rotate/flip by the EXIF orientation tag (JPEG APP1, PNG eXIf).
     public static func decode(_ data: Data, maxPixels: Int = defaultMaxPixels, scaleDenominator: Int = 1,
                               applyOrientation: Bool = true) throws -> RGBImage {
@@ -67,15 +68,33 @@ public enum ImageDecoder {
         case .png:
             image = try decodePNG(data, maxPixels: maxPixels)
             if scaleDenominator > 1 { image = ImageOps.boxDownscale(image, by: scaleDenominator) }
+        case .webp, .heic, .avif:
+            image = try decodeOther(data, format: format, maxPixels: maxPixels)
+            if scaleDenominator > 1 { image = ImageOps.boxDownscale(image, by: scaleDenominator) }
         case .unknown:
             throw ImageDecodingError.unknownFormat
         default:
             throw ImageDecodingError.unsupportedFormat(format.rawValue)
         }
-        if applyOrientation, let orientation = EmbeddedSegments.orientation(in: data, format: format) {
+        if applyOrientation, appliesExifOrientation(format), let orientation = EmbeddedSegments.orientation(in: data, format: format) {
             image = ImageOps.applyOrientation(image, orientation)
         }
         return image
+    }
+
+    /// EXIF orientation is applied to JPEG and PNG. HEIF pixels come out of libheif already
+    /// turned by the container's irot/imir boxes (which take precedence over EXIF there);
+    /// WebP viewers disagree on honouring EXIF orientation, so WebP is left as stored.
+    public static func appliesExifOrientation(_ format: MediaFormat) -> Bool { format == .jpeg || format == .png }
+
+    static func decodeOther(_ data: Data, format: MediaFormat, maxPixels: Int) throws -> RGBImage {
+        var result = expo_image()
+        let status = data.withUnsafeBytes { raw in
+            let base = raw.bindMemory(to: UInt8.self).baseAddress
+            return format == .webp ? expo_webp_decode(base, raw.count, Int64(maxPixels), &result)
+                                   : expo_heif_decode(base, raw.count, Int64(maxPixels), &result)
+        }
+        return try takeImage(status, &result, maxPixels: maxPixels)
     }
 
     /// Declared pixel size from the header alone (no orientation applied, nothing decoded).
@@ -211,11 +230,36 @@ public enum ImageEncoder {
         try png(samples: image.pixels, width: image.width, height: image.height, exif: exif, xmp: xmp)
     }
 
+    /// Lossless WebP (for tests).
+    public static func webpLossless(_ image: RGBImage) throws -> Data {
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        let status = image.pixels.withUnsafeBufferPointer {
+            expo_webp_encode_lossless($0.baseAddress, Int32(image.width), Int32(image.height), &out, &size)
+        }
+        return try take(status, out, size, [0])
+    }
+
+    /// HEIF (HEVC via x265, or AVIF via aom, whichever this libheif can encode) with an
+    /// optional EXIF block (raw TIFF, no "Exif\0\0"). For tests; throws when no encoder exists.
+    public static func heif(_ image: RGBImage, quality: Int = 80, exif: Data? = nil) throws -> Data {
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var message = [CChar](repeating: 0, count: Int(EXPO_MESSAGE_CAPACITY))
+        let status = image.pixels.withUnsafeBufferPointer { pixels in
+            withOptionalBytes(exif) { exifBytes, exifCount in
+                expo_heif_encode(pixels.baseAddress, Int32(image.width), Int32(image.height), Int32(quality),
+                                 exifBytes, exifCount, &out, &size, &message)
+            }
+        }
+        return try take(status, out, size, message)
+    }
+
     private static func take(_ status: expo_status, _ out: UnsafeMutablePointer<UInt8>?, _ size: Int,
                              _ message: [CChar]) throws -> Data {
         defer { expo_free(out) }
         guard status == EXPO_OK, let out else {
-            throw EncodingError(description: String(cString: message))
+            throw EncodingError(description: message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         }
         return Data(bytes: out, count: size)
     }

@@ -62,21 +62,33 @@ public enum MediaInspector {
             return inspection
         }
         switch byBytes {
-        case .jpeg, .png: inspectDecodable(data, format: byBytes, options: options, into: &inspection)
+        case .jpeg, .png, .heic, .avif: inspectDecodable(data, format: byBytes, options: options, into: &inspection)
         case .gif: inspection.metadata.width = le16(data, 6); inspection.metadata.height = le16(data, 8)
-        case .webp: readWebPSize(data, into: &inspection.metadata)
+        case .webp: inspectWebP(data, options: options, into: &inspection)
         default: break
         }
         return inspection
     }
 
     private static func inspectDecodable(_ data: Data, format: MediaFormat, options: Options, into inspection: inout MediaInspection) {
-        let segments = EmbeddedSegments.read(data, format: format)
+        var segments = EmbeddedSegments.read(data, format: format)
         // The library's own verdict on the header (cheap: no pixel buffer).
         var info = expo_image()
-        let status = data.withUnsafeBytes { raw -> expo_status in
-            let base = raw.bindMemory(to: UInt8.self).baseAddress
-            return format == .jpeg ? expo_jpeg_info(base, raw.count, &info) : expo_png_info(base, raw.count, &info)
+        var status = EXPO_OK
+        switch format {
+        case .jpeg, .png:
+            status = data.withUnsafeBytes { raw -> expo_status in
+                let base = raw.bindMemory(to: UInt8.self).baseAddress
+                return format == .jpeg ? expo_jpeg_info(base, raw.count, &info) : expo_png_info(base, raw.count, &info)
+            }
+        default:  // HEIF: libheif parses the boxes (size after irot, EXIF and XMP items)
+            var heif = expo_heif_info()
+            status = data.withUnsafeBytes { raw in expo_heif_read_info(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &heif) }
+            defer { expo_free(heif.exif); expo_free(heif.xmp) }
+            info.source_width = heif.width; info.source_height = heif.height
+            withUnsafeBytes(of: heif.message) { src in withUnsafeMutableBytes(of: &info.message) { $0.copyMemory(from: src) } }
+            if let exif = heif.exif { segments.exifTIFF = Data(bytes: exif, count: heif.exif_size) }
+            if let xmp = heif.xmp, heif.xmp_size <= EmbeddedSegments.maxXMPBytes { segments.xmp = Data(bytes: xmp, count: heif.xmp_size) }
         }
         var width = segments.width, height = segments.height
         if status == EXPO_OK {
@@ -96,30 +108,16 @@ public enum MediaInspector {
 
         var metadata = EmbeddedMetadata()
         var exif = ExifResult()
-        if let tiff = segments.exifTIFF {
-            exif = ExifReader.read(tiff: tiff)
-            if let problem = exif.problem { inspection.warnings.append("EXIF: \(problem)") }
-            if exif.makerNotesSkipped > 0 { inspection.warnings.append("EXIF: MakerNote not parsed") }
-        }
-        metadata.orientation = exif.orientation
-        metadata.captureTime = exif.captureTime
-        metadata.gps = exif.gps
-        metadata.make = exif.make
-        metadata.model = exif.model
-        metadata.bodySerialNumber = exif.bodySerialNumber
-        metadata.lensSerialNumber = exif.lensSerialNumber
-        metadata.cameraOwnerName = exif.cameraOwnerName
-        metadata.artist = exif.artist
-        metadata.software = exif.software
-        metadata.imageUniqueID = exif.imageUniqueID
+        if let tiff = segments.exifTIFF { exif = ExifReader.read(tiff: tiff) }
+        fill(&metadata, from: exif, warnings: &inspection.warnings)
         if let w = width, let h = height {
-            let swaps = (exif.orientation ?? 1) >= 5
+            let swaps = ImageDecoder.appliesExifOrientation(format) && (exif.orientation ?? 1) >= 5
             metadata.width = swaps ? h : w
             metadata.height = swaps ? w : h
         }
         if let thumbnail = exif.thumbnail {
             metadata.hasThumbnail = true
-            if options.compareThumbnail && inspection.canDecodePixels {
+            if options.compareThumbnail && inspection.canDecodePixels && (format == .jpeg || format == .png) {
                 switch compareThumbnail(thumbnail, main: data, format: format, mainSize: (width ?? 0, height ?? 0),
                                          maxPixels: options.maxPixels) {
                 case .success(let differs): metadata.thumbnailDiffers = differs
@@ -174,6 +172,43 @@ public enum MediaInspector {
         let a = ImageOps.grayThumbnail(thumbnail, size: 16, crop: crop)
         let b = ImageOps.grayThumbnail(main, size: 16)
         return zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(a.count)
+    }
+
+    /// WebP: size from the first chunk, EXIF and XMP from the RIFF "EXIF"/"XMP " chunks.
+    /// Pixels are not checked here (libwebp validates when decoding).
+    private static func inspectWebP(_ data: Data, options: Options, into inspection: inout MediaInspection) {
+        var metadata = EmbeddedMetadata()
+        readWebPSize(data, into: &metadata)
+        let segments = EmbeddedSegments.read(data, format: .webp)
+        if let tiff = segments.exifTIFF { fill(&metadata, from: ExifReader.read(tiff: tiff), warnings: &inspection.warnings) }
+        if let xmp = segments.xmp {
+            let result = XMPReader.read(packet: xmp)
+            metadata.faceRegions = result.faceRegions; metadata.personInImage = result.personInImage
+        }
+        if let w = metadata.width, let h = metadata.height {
+            if w * h > options.maxPixels { inspection.unreadableReason = "image too large (\(w)x\(h) > \(options.maxPixels) pixels)" }
+            else { inspection.canDecodePixels = true }
+        } else {
+            inspection.unreadableReason = "WebP header not understood"
+        }
+        inspection.metadata = metadata
+    }
+
+    private static func fill(_ metadata: inout EmbeddedMetadata, from exif: ExifResult, warnings: inout [String]) {
+        if let problem = exif.problem { warnings.append("EXIF: \(problem)") }
+        if exif.makerNotesSkipped > 0 { warnings.append("EXIF: MakerNote not parsed") }
+        metadata.orientation = exif.orientation
+        metadata.captureTime = exif.captureTime
+        metadata.gps = exif.gps
+        metadata.make = exif.make
+        metadata.model = exif.model
+        metadata.bodySerialNumber = exif.bodySerialNumber
+        metadata.lensSerialNumber = exif.lensSerialNumber
+        metadata.cameraOwnerName = exif.cameraOwnerName
+        metadata.artist = exif.artist
+        metadata.software = exif.software
+        metadata.imageUniqueID = exif.imageUniqueID
+        metadata.hasThumbnail = exif.thumbnail != nil
     }
 
     private static func le16(_ data: Data, _ offset: Int) -> Int? {

@@ -1,4 +1,5 @@
 import ExposureModel
+import NeuralNet
 
 /// dlib's `resize_image` with bilinear interpolation, reproduced bit for bit.
 ///
@@ -58,20 +59,36 @@ enum BilinearResize {
         return plan
     }
 
+    /// Source y of each destination row. dlib accumulates `y += y_scale` row by row in double;
+    /// the sum is computed here once so rows can then be split across threads.
+    static func rowPositions(inRows: Int, outRows: Int) -> [Double] {
+        let yScale = Double(inRows - 1) / Double(max(outRows - 1, 1))
+        var y = -yScale
+        return (0..<outRows).map { _ in y += yScale; return y }
+    }
+
     /// Resizes one float plane: `src` is `inRows x inCols` with row stride `srcStride`, `dst` is
     /// `outRows x outCols` with row stride `dstStride` (float image -> float image, dlib's SSE path).
     static func resizePlane(_ src: UnsafePointer<Float>, inRows: Int, inCols: Int, srcStride: Int,
                             into dst: UnsafeMutablePointer<Float>, outRows: Int, outCols: Int, dstStride: Int,
                             plan: ColumnPlan) {
-        guard outRows > 0, outCols > 0, inRows > 0, inCols > 0 else { return }
-        let yScale = Double(inRows - 1) / Double(max(outRows - 1, 1))
-        var y = -yScale
+        let ys = rowPositions(inRows: inRows, outRows: outRows)
+        resizePlaneRows(0..<outRows, src, inRows: inRows, inCols: inCols, srcStride: srcStride,
+                        into: dst, dstStride: dstStride, plan: plan, rowPositions: ys)
+    }
+
+    /// Destination rows `rows` of `resizePlane` (row positions from `rowPositions`).
+    static func resizePlaneRows(_ rows: Range<Int>, _ src: UnsafePointer<Float>, inRows: Int, inCols: Int, srcStride: Int,
+                                into dst: UnsafeMutablePointer<Float>, dstStride: Int,
+                                plan: ColumnPlan, rowPositions ys: [Double]) {
+        guard !rows.isEmpty, inRows > 0, inCols > 0 else { return }
         let n = plan.simdCount
         plan.left.withUnsafeBufferPointer { left in
         plan.fraction.withUnsafeBufferPointer { lr in
         plan.oneMinusFraction.withUnsafeBufferPointer { invLr in
-            for r in 0..<outRows {
-                y += yScale
+        plan.tailX.withUnsafeBufferPointer { tailX in
+            for r in rows {
+                let y = ys[r]
                 let top = Int(y.rounded(.down))
                 let bottom = min(top + 1, inRows - 1)
                 let tb = y - Double(top)
@@ -90,7 +107,7 @@ enum BilinearResize {
                     v = v + br * bottomRow[l + 1]
                     out[j] = v
                 }
-                for (k, x) in plan.tailX.enumerated() {
+                for (k, x) in tailX.enumerated() {
                     let l = Int(x.rounded(.down))
                     let rr = min(l + 1, inCols - 1)
                     let lrf = Float(x - Double(l))
@@ -99,7 +116,7 @@ enum BilinearResize {
                     out[n + k] = Float((1 - tb) * Double(a) + tb * Double(b))
                 }
             }
-        }}}
+        }}}}
     }
 
     /// `resize_image` for an RGB image: the same sampling, each channel truncated to uint8.
@@ -110,13 +127,14 @@ enum BilinearResize {
             return RGBImage(width: outCols, height: outRows, pixels: out)
         }
         let plan = columnPlan(inCols: inCols, outCols: outCols)
-        let yScale = Double(inRows - 1) / Double(max(outRows - 1, 1))
-        var y = -yScale
+        let ys = rowPositions(inRows: inRows, outRows: outRows)
         let n = plan.simdCount
         image.pixels.withUnsafeBufferPointer { src in
-        out.withUnsafeMutableBufferPointer { dst in
-            for r in 0..<outRows {
-                y += yScale
+        out.withUnsafeMutableBufferPointer { dstBuffer in
+          let dst = dstBuffer.baseAddress!
+          Parallel.forEachChunk(outRows, maxWorkers: max(1, outRows * outCols / 65536)) { _, rows in
+            for r in rows {
+                let y = ys[r]
                 let top = Int(y.rounded(.down))
                 let bottom = min(top + 1, inRows - 1)
                 let tb = y - Double(top)
@@ -147,6 +165,7 @@ enum BilinearResize {
                     }
                 }
             }
+          }
         }}
         return RGBImage(width: outCols, height: outRows, pixels: out)
     }

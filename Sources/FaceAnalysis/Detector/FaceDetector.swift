@@ -26,6 +26,14 @@ public struct FaceDetector {
         self.network = network
     }
 
+    /// The detector for a loaded `mmod_human_face_detector.dat` (its `MMODDetectorModel.options`).
+    public init(options: MMODOptions, network: @escaping (Tensor) -> Tensor) {
+        precondition(options.windows.count == 1, "FaceDetector: \(options.windows.count) detector windows; only one is supported")
+        var detectorOptions = options.detectorOptions
+        detectorOptions.pyramidDownFactor = options.pyramidDownFactor
+        self.init(options: detectorOptions, network: network)
+    }
+
     /// Faces in `image`, highest confidence first. `upsample` doubles the image that many times
     /// with dlib's `pyramid_up` before detecting (finds faces down to about 40 px at 1, 20 px at 2;
     /// each step costs about 4x); boxes are mapped back to `image`'s coordinates.

@@ -91,6 +91,34 @@ expo_status expo_png_encode(const unsigned char *samples, int width, int height,
                             const unsigned char *exif, size_t exif_size, const char *xmp,
                             unsigned char **out, size_t *out_size, char *message);
 
+// WebP (libwebp; still images only: an animated WebP is EXPO_UNSUPPORTED) and HEIF/HEIC/AVIF
+// (libheif, which applies the container's irot/imir transformations itself, so the result
+// is already upright and EXIF orientation must NOT be applied again). Neither library
+// longjmps; the shim only adds the pixel cap and the common output format.
+expo_status expo_webp_decode(const unsigned char *data, size_t size, int64_t max_pixels, expo_image *out);
+expo_status expo_heif_decode(const unsigned char *data, size_t size, int64_t max_pixels, expo_image *out);
+
+// HEIF metadata without decoding: primary image size (after transformations) and copies
+// of its first EXIF block (TIFF bytes, the 4-byte offset prefix removed) and XMP packet.
+typedef struct {
+    int width, height;
+    unsigned char *exif; size_t exif_size;   // malloc'd or NULL; release with expo_free
+    unsigned char *xmp; size_t xmp_size;
+    char message[EXPO_MESSAGE_CAPACITY];
+} expo_heif_info;
+expo_status expo_heif_read_info(const unsigned char *data, size_t size, expo_heif_info *out);
+
+// Test support: lossless WebP of 8-bit RGB.
+expo_status expo_webp_encode_lossless(const unsigned char *rgb, int width, int height,
+                                      unsigned char **out, size_t *out_size);
+
+// Test support: encode 8-bit RGB as HEIF with the first available encoder (HEVC via x265,
+// else AVIF via aom), with an optional EXIF block (raw TIFF). EXPO_UNSUPPORTED when this libheif
+// has no encoder.
+expo_status expo_heif_encode(const unsigned char *rgb, int width, int height, int quality,
+                             const unsigned char *exif, size_t exif_size,
+                             unsigned char **out, size_t *out_size, char *message);
+
 void expo_free(void *pointer);
 
 #ifdef __cplusplus
