@@ -6,6 +6,7 @@
 // one module: GRDB by ExposureStore, Yams by ExposureRules, ArgumentParser by
 // the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by MediaMetadata.
 import PackageDescription
+import Foundation  // ReportAssets: list generated reports/*.html to exclude them
 
 // MARK: - Kernel code generation
 // Swift turns SIMD `addProduct` into slow library calls unless the target CPU
@@ -18,6 +19,18 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O", "-Xcc", "-mavx2", "-Xcc",
 #else
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 #endif
+
+// MARK: - Generated output
+// reports/ holds the report's templates (compiled in) and, after `exposure demo`, the
+// generated reports and the demo's work folder: everything but the templates is excluded.
+let reportTemplates: Set<String> = ["ReportAssets.swift", "page.html.template", "report.css", "report.js"]
+let generatedReports = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/reports")) ?? [])
+    .filter { !reportTemplates.contains($0) }
+
+// The default exposure rules (rules/*.yaml) are compiled into the binary, so `exposure`
+// works from any folder; rules/DefaultRules.swift names each file (a test checks the list).
+let ruleFiles = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/rules")) ?? [])
+    .filter { $0.hasSuffix(".yaml") }.sorted()
 
 let package = Package(
     name: "Exposure",
@@ -58,12 +71,18 @@ let package = Package(
         .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ExposureAnalysis", dependencies: ["ExposureModel"], swiftSettings: kernelFlags),
         .target(name: "ExposureRules", dependencies: ["ExposureModel", "Yams"]),
-        .target(name: "ExposureReport", dependencies: ["ExposureModel"]),
+        .target(name: "DefaultRules", path: "rules", exclude: ["README.md"], resources: ruleFiles.map { .embedInCode($0) }),
+        // Report page skeleton, CSS and JS live in the top-level reports/ folder and are compiled
+        // into the binary (.embedInCode); generated reports (reports/*.html, git-ignored) are excluded.
+        .target(name: "ReportAssets", path: "reports",
+                exclude: generatedReports,
+                resources: [.embedInCode("page.html.template"), .embedInCode("report.css"), .embedInCode("report.js")]),
+        .target(name: "ExposureReport", dependencies: ["ExposureModel", "ReportAssets"]),
 
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
             "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "FaceAnalysis",
-            "ExposureStore", "ExposureAnalysis", "ExposureRules", "ExposureReport",
+            "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport",
         ]),
         .executableTarget(name: "exposure", dependencies: [
             "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,7 +101,7 @@ let package = Package(
         .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureTestSupport"]),
-        .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
         .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureTestSupport"]),
     ]

@@ -2,10 +2,14 @@
 // (dlib-bin, exiftool). Driven by scripts/bench-*; not part of the product.
 //
 //   exposure-bench kernels      GFLOPS of the conv kernels vs the machine's FMA peak
+//   exposure-bench faces        face engine timings (scripts/bench-faces compares with dlib-bin)
+//   exposure-bench make-photos  a synthetic photo folder (scripts/bench-scan compares with exiftool)
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
     "kernels": KernelBench.run,
+    "faces": FaceBench.run,
+    "make-photos": PhotoArchiveBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

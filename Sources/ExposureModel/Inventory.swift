@@ -99,6 +99,8 @@ public struct ParsedExport: Codable, Sendable {
     public var platform: Platform
     /// The account owner's display name, where the export has it.
     public var ownerName: String?
+    /// The account's handle (X `username`, Instagram `Username`), where the export has it.
+    public var ownerUsername: String?
     /// Every media file, present or referenced but missing. A file referenced from
     /// several places appears once, with several appearances.
     public var media: [MediaReference]
@@ -106,8 +108,10 @@ public struct ParsedExport: Codable, Sendable {
     /// naming the file.
     public var warnings: [String]
 
-    public init(platform: Platform, ownerName: String? = nil, media: [MediaReference] = [], warnings: [String] = []) {
+    public init(platform: Platform, ownerName: String? = nil, media: [MediaReference] = [], warnings: [String] = [],
+                ownerUsername: String? = nil) {
         self.platform = platform; self.ownerName = ownerName; self.media = media; self.warnings = warnings
+        self.ownerUsername = ownerUsername
     }
 }
 

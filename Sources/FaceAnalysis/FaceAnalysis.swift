@@ -1,1 +1,14 @@
-// FaceAnalysis: see the module's README section in README.md.
+// FaceAnalysis: dlib's three face models run on NeuralNet's kernels, without dlib.
+//
+//   DlibFormat/      loaders for the .dat files (format documented at the top of each loader):
+//                    DlibReader (primitives), DlibNetworkLoader (ResNet, MMOD CNN), MMODOptions,
+//                    ShapePredictorFile
+//   Detector/        the MMOD detector's tiled pyramid input, score map -> boxes, NMS (FaceDetector)
+//   ShapePredictor   5 landmarks (regression-tree cascade), bit-exact with dlib
+//   FaceChip         150x150 aligned chips (get_face_chip_details + extract_image_chips), bit-exact
+//   FaceDescriptor   chip -> 128-D descriptor (ResNet)
+//   FaceEngine       the facade: faces(in:upsample:) -> [DetectedFace]
+//   ModelStore       model directory, `models fetch` (pip + pinned SHA-256), verification
+//
+// Fidelity against dlib-bin 20.0.1 is tested with Tests/FaceAnalysisTests/Fixtures/dlib-goldens.json
+// (scripts/dlib-goldens.py); speed is compared by scripts/bench-faces.

@@ -23,10 +23,12 @@ struct SHA256 {
         buffer.append(contentsOf: bytes)
         let whole = buffer.count / 64 * 64
         if whole > 0 {
+            let schedule = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+            defer { schedule.deallocate() }
             buffer.withUnsafeBufferPointer { p in
-                for offset in stride(from: 0, to: whole, by: 64) { compress(p, offset) }
+                for offset in stride(from: 0, to: whole, by: 64) { compress(p, offset, schedule) }
             }
-            buffer.removeFirst(whole)
+            buffer.removeSubrange(0..<whole)
             length &+= UInt64(whole)
         }
     }
@@ -37,16 +39,17 @@ struct SHA256 {
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: total >> (8 * UInt64(i)))) }
+        let schedule = UnsafeMutablePointer<UInt32>.allocate(capacity: 64)
+        defer { schedule.deallocate() }
         tail.withUnsafeBufferPointer { p in
-            for offset in stride(from: 0, to: tail.count, by: 64) { compress(p, offset) }
+            for offset in stride(from: 0, to: tail.count, by: 64) { compress(p, offset, schedule) }
         }
         buffer = []
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
     }
 
-    private mutating func compress(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int) {
+    private mutating func compress(_ p: UnsafeBufferPointer<UInt8>, _ offset: Int, _ w: UnsafeMutablePointer<UInt32>) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
             let b = offset + 4 * i
             w[i] = UInt32(p[b]) << 24 | UInt32(p[b + 1]) << 16 | UInt32(p[b + 2]) << 8 | UInt32(p[b + 3])
@@ -57,14 +60,16 @@ struct SHA256 {
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
         var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
+        SHA256.k.withUnsafeBufferPointer { k in
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
+            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj
             h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        }
         }
         state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
         state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h

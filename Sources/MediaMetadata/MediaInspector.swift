@@ -3,7 +3,8 @@
 // Cheap by design (the scan's speed-critical path): headers, the EXIF block and the XMP
 // packet are read without decoding pixels. The only pixel work is the stale-thumbnail
 // check, and only when an EXIF thumbnail exists: the thumbnail (~160x120) is decoded, and
-// the main JPEG at 1/8 size through libjpeg-turbo's DCT scaling.
+// the main JPEG at 1/8 size (less reduction for small pictures) through libjpeg-turbo's
+// DCT scaling.
 import CImageCodecs
 import ExposureModel
 import Foundation
@@ -39,10 +40,12 @@ public enum MediaInspector {
     }
 
     /// Mean absolute difference (0...255) of 16x16 grayscale versions above which the
-    /// thumbnail "shows something else". Measured on synthetic pictures: the same picture
-    /// re-encoded as a 160x120 thumbnail (letterboxed or not) stays under 4; a 50% crop of
-    /// a smooth gradient scores ~30; an unrelated picture scores 40+. 12 leaves room for
-    /// JPEG loss and different resamplers while catching crops and other pictures.
+    /// thumbnail "shows something else". Measured on the synthetic pictures of
+    /// MediaInspectorTests: the same picture re-encoded as a half-size thumbnail scores 0.4,
+    /// also when letterboxed (3:2 in 4:3); the uncropped scene behind a 50% crop scores ~22;
+    /// an unrelated picture ~55. 12 leaves room for JPEG loss and other resamplers while
+    /// catching crops and other pictures. Colour or exposure edits can cross it too: the
+    /// flag means "differs", not "was cropped".
     public static let thumbnailDifferenceThreshold = 12.0
 
     public static func inspect(_ data: Data, filename: String, options: Options = Options()) -> MediaInspection {
@@ -117,7 +120,8 @@ public enum MediaInspector {
         if let thumbnail = exif.thumbnail {
             metadata.hasThumbnail = true
             if options.compareThumbnail && inspection.canDecodePixels {
-                switch compareThumbnail(thumbnail, main: data, format: format, maxPixels: options.maxPixels) {
+                switch compareThumbnail(thumbnail, main: data, format: format, mainSize: (width ?? 0, height ?? 0),
+                                         maxPixels: options.maxPixels) {
                 case .success(let differs): metadata.thumbnailDiffers = differs
                 case .failure(let error):
                     // The main picture failing to decode makes the whole file unreadable;
@@ -144,11 +148,16 @@ public enum MediaInspector {
 
     /// Both pictures are compared as stored (orientation not applied: the thumbnail is
     /// stored the same way up as the main picture).
-    static func compareThumbnail(_ thumbnail: Data, main: Data, format: MediaFormat, maxPixels: Int) -> Result<Bool, ThumbnailError> {
+    /// The main JPEG is decoded at the smallest DCT scale (1/8 at most) that keeps its short
+    /// side at 64 pixels or more, so the 16x16 comparison grid averages several pixels per cell.
+    static func compareThumbnail(_ thumbnail: Data, main: Data, format: MediaFormat, mainSize: (width: Int, height: Int),
+                                 maxPixels: Int) -> Result<Bool, ThumbnailError> {
+        let shortSide = min(mainSize.width, mainSize.height)
+        let scale = format == .jpeg ? ([8, 4, 2].first { shortSide / $0 >= 64 } ?? 1) : 1
         let thumb: RGBImage, full: RGBImage
         do { thumb = try ImageDecoder.decode(thumbnail, maxPixels: 1 << 22, applyOrientation: false) }
         catch { return .failure(.thumbnail(error as? ImageDecodingError ?? .corrupt("\(error)"))) }
-        do { full = try ImageDecoder.decode(main, maxPixels: maxPixels, scaleDenominator: format == .jpeg ? 8 : 1, applyOrientation: false) }
+        do { full = try ImageDecoder.decode(main, maxPixels: maxPixels, scaleDenominator: scale, applyOrientation: false) }
         catch { return .failure(.main(error as? ImageDecodingError ?? .corrupt("\(error)"))) }
         return .success(thumbnailDifference(thumb, full) > thumbnailDifferenceThreshold)
     }

@@ -8,7 +8,7 @@
 //   IPTC Ext      Iptc4xmpExt:PersonInImage/rdf:Bag/rdf:li text.
 //
 // Limits: packets over 1 MiB are ignored, nesting deeper than 64 is flattened, at most
-// 100,000 elements. Malformed markup ends the parse with whatever was built so far.
+// 20,000 elements. Malformed markup ends the parse with whatever was built so far.
 import ExposureModel
 import Foundation
 
@@ -110,7 +110,9 @@ enum XMLTree {
         return qualified
     }
 
-    static let maxDepth = 64, maxElements = 100_000
+    static let maxDepth = 64, maxElements = 20_000
+    static let commentOpen = Array("<!--".utf8), commentClose = Array("-->".utf8)
+    static let cdataOpen = Array("<![CDATA[".utf8), cdataClose = Array("]]>".utf8)
 
     static func parse(_ b: [UInt8]) -> Node {
         let root = Node(name: "#document")
@@ -120,7 +122,7 @@ enum XMLTree {
             guard pattern.count <= n else { return nil }
             var j = start
             while j + pattern.count <= n {
-                if b[j] == pattern[0] && Array(b[j..<j + pattern.count]) == pattern { return j }
+                if b[j] == pattern[0] && b[j..<j + pattern.count].elementsEqual(pattern) { return j }
                 j += 1
             }
             return nil
@@ -132,11 +134,11 @@ enum XMLTree {
                 i = end
                 continue
             }
-            if b[i...].starts(with: Array("<!--".utf8)) {
-                i = (find(Array("-->".utf8), from: i + 4) ?? n - 3) + 3; continue
+            if b[i...].starts(with: commentOpen) {
+                i = (find(commentClose, from: i + 4) ?? n - 3) + 3; continue
             }
-            if b[i...].starts(with: Array("<![CDATA[".utf8)) {
-                let end = find(Array("]]>".utf8), from: i + 9) ?? n
+            if b[i...].starts(with: cdataOpen) {
+                let end = find(cdataClose, from: i + 9) ?? n
                 stack.last!.text += String(decoding: b[(i + 9)..<end], as: UTF8.self)
                 i = min(n, end + 3); continue
             }

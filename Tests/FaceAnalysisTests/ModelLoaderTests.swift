@@ -103,7 +103,7 @@ final class ModelLoaderTests: XCTestCase {
         // tensor header, and some inside weight data (parser may accept those: no crash is the point).
         var structural = 0
         for position in [0, 1, 5, 14, 17, 33, 60, 95, 137, 5067, 5100, 300_000, 729_000] {
-            for bit in [0, 3, 6] {
+            for bit in [0, 6] {
                 try withCopy(of: FaceTestData.detectorFile, { $0[position] ^= UInt8(1 << bit) }) { url in
                     do { _ = try MMODDetectorModel(contentsOf: url) } catch let e as DlibModelError {
                         structural += 1
@@ -112,7 +112,7 @@ final class ModelLoaderTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThan(structural, 20, "most flips in structural bytes must be reported")
+        XCTAssertGreaterThan(structural, 14, "most flips in structural bytes must be reported")
         // In the shape predictor every number is variable-length: a flipped control byte is caught,
         // a flipped magnitude byte is just another value.
         var shapeErrors = 0

@@ -96,6 +96,17 @@ final class ConvolutionKernelTests: XCTestCase {
         assertClose(Ops.conv2d(y, last), ReferenceOps.conv2d(y, last), "45x13x21 9x9 -> 1")
     }
 
+    /// Wide rows: 16-position panels that lie inside one output row take the vector-copy
+    /// packing paths (stride 1: 16 contiguous floats; stride 2: every other float of 32).
+    func testConvolutionOnWideRows() {
+        var rng = SeededRandom(seed: 77)
+        for (kernel, stride, pad, w) in [(5, 2, 0, 75), (5, 2, 0, 76), (3, 1, 1, 50), (5, 1, 2, 41), (7, 2, 0, 90), (3, 3, 1, 70), (1, 2, 0, 40)] {
+            let p = randomConvolution(&rng, inChannels: 4, outChannels: 13, kernel: kernel, stride: stride, pad: pad)
+            let x = rng.tensor(n: 2, k: 4, h: 11, w: w)
+            assertClose(Ops.conv2d(x, p), ReferenceOps.conv2d(x, p), "wide k\(kernel) s\(stride) p\(pad) w\(w)")
+        }
+    }
+
     /// The fused epilogue equals relu(affine(conv)) computed by the reference ops.
     func testFusedAffineRelu() {
         var rng = SeededRandom(seed: 99)

@@ -80,15 +80,19 @@ public struct PackedConvolution: Sendable {
         if out.count == 0 { return out }
         let inPlane = input.k * input.h * input.w
         let outPlane = outChannels * oh * ow
+        let source = SourceGeometry(channels: input.k, h: input.h, w: input.w, padY: padY, padX: padX,
+                                    strideY: strideY, strideX: strideX)
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
                 let src = src.baseAddress!, dst = dst.baseAddress!
                 if input.n > 1 && Parallel.threadCount > 1 {
                     Parallel.forEachChunk(input.n) { _, samples in
                         let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
+                        let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
+                        defer { padded.deallocate() }
                         for s in samples {
-                            runSample(src + s * inPlane, h: input.h, w: input.w,
-                                      dst + s * outPlane, oh: oh, ow: ow,
+                            let sampleSource = source.prepare(src + s * inPlane, into: padded)
+                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
                                       positions: 0..<(oh * ow), columnBlock: scratch.columns, scratch: scratch)
                         }
                     }
@@ -99,11 +103,13 @@ public struct PackedConvolution: Sendable {
                     let workers = max(1, min(Parallel.threadCount, maxWorkers))
                     let block = columnBlock(positions: positions, workers: workers)
                     let blocks = (positions + block - 1) / block
+                    let padded = UnsafeMutablePointer<Float>.allocate(capacity: source.count)
+                    defer { padded.deallocate() }
                     for s in 0..<input.n {
+                        let sampleSource = source.prepare(src + s * inPlane, into: padded)
                         Parallel.forEachChunk(blocks, maxWorkers: workers) { _, range in
                             let scratch = ConvScratch(columns: block)
-                            runSample(src + s * inPlane, h: input.h, w: input.w,
-                                      dst + s * outPlane, oh: oh, ow: ow,
+                            runSample(sampleSource, source, dst + s * outPlane, oh: oh, ow: ow,
                                       positions: (range.lowerBound * block)..<min(positions, range.upperBound * block),
                                       columnBlock: block, scratch: scratch)
                         }
@@ -123,7 +129,7 @@ public struct PackedConvolution: Sendable {
     }
 
     /// One sample, output positions `positions` (a range of y * Wo + x).
-    private func runSample(_ input: UnsafePointer<Float>, h: Int, w: Int,
+    private func runSample(_ input: UnsafePointer<Float>, _ source: SourceGeometry,
                            _ output: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
                            positions: Range<Int>, columnBlock: Int, scratch: ConvScratch) {
         let k = reductionLength
@@ -143,8 +149,8 @@ public struct PackedConvolution: Sendable {
                     // Equal-sized K blocks (no tiny tail block).
                     let k0 = k * kb / kBlocks, k1 = k * (kb + 1) / kBlocks
                     let kc = k1 - k0
-                    packColumns(input, h: h, w: w, ow: ow, k0: k0, kc: kc,
-                                columns: blockStart..<blockEnd, into: scratch.columnsBuffer)
+                    packColumns(input, source, ow: ow, k0: k0, kc: kc,
+                                columns: blockStart..<blockEnd, scratch: scratch)
                     let first = kb == 0, last = kb == kBlocks - 1
                     for jp in 0..<columnPanels {
                         let p0 = blockStart + jp * gemmNR
@@ -177,58 +183,100 @@ public struct PackedConvolution: Sendable {
 
     /// im2col for reduction rows k0..<k0+kc and output positions `columns`, written as
     /// 16-wide panels: panel q holds for each kk the 16 values of positions
-    /// columns.lowerBound + 16q ..< +16 (zeros past the end and in the padding).
-    private func packColumns(_ input: UnsafePointer<Float>, h: Int, w: Int, ow: Int,
-                             k0: Int, kc: Int, columns: Range<Int>, into buffer: UnsafeMutablePointer<Float>) {
-        let panelStride = kc * gemmNR
-        let count = columns.count
-        // Zero the tail of the last panel once; every other slot is written below.
-        let tailStart = count, tailEnd = (count + gemmNR - 1) / gemmNR * gemmNR
-        if tailEnd > tailStart {
-            let panel = buffer + (tailStart / gemmNR) * panelStride
-            for kk in 0..<kc { for j in (tailStart % gemmNR)..<gemmNR { panel[kk * gemmNR + j] = 0 } }
-        }
+    /// columns.lowerBound + 16q ..< +16. The source is zero-padded and split into stride
+    /// phases (see `SourceGeometry`), so every read is in bounds and the 16 windows of a
+    /// panel that lies in one output row are 16 consecutive floats, for any stride.
+    /// A panel that crosses one row boundary is two such runs blended together.
+    /// Columns past the end of the block repeat the last valid one (never stored).
+    private func packColumns(_ input: UnsafePointer<Float>, _ source: SourceGeometry, ow: Int,
+                             k0: Int, kc: Int, columns: Range<Int>, scratch: ConvScratch) {
+        let buffer = scratch.columnsBuffer, taps = scratch.taps, offsets = scratch.offsets
         let window = kh * kw
-        let firstRow = columns.lowerBound / ow, lastRow = (columns.upperBound - 1) / ow
-        let sx = strideX
         for kk in 0..<kc {
-            let kIndex = k0 + kk
-            let channel = kIndex / window
-            let u = (kIndex % window) / kw, v = kIndex % kw
-            let plane = input + channel * h * w
-            // First x whose source column x*sx - padX + v is >= 0, and one past the last < w.
-            let xValidLo = max(0, (padX - v + sx - 1) / sx)
-            let xValidHi = (w - 1 + padX - v) < 0 ? 0 : (w - 1 + padX - v) / sx + 1
-            let dstK = buffer + kk * gemmNR
-            for y in firstRow...lastRow {
-                let rowStart = y * ow
-                let xa = max(0, columns.lowerBound - rowStart), xb = min(ow, columns.upperBound - rowStart)
-                let q0 = rowStart + xa - columns.lowerBound   // column index of (y, xa) in the block
-                let iy = y * strideY - padY + u
-                if iy < 0 || iy >= h {
-                    var q = q0
-                    for _ in xa..<xb { dstK[(q >> 4) * panelStride + (q & 15)] = 0; q += 1 }
-                    continue
+            let k = k0 + kk
+            let r = k % window
+            taps[kk] = source.tap(channel: k / window, u: r / kw, v: r % kw)
+        }
+        let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let panelCount = (columns.count + gemmNR - 1) / gemmNR
+        for q in 0..<panelCount {
+            let p0 = columns.lowerBound + q * gemmNR
+            let valid = min(gemmNR, columns.upperBound - p0)
+            for j in 0..<gemmNR {
+                let p = p0 + min(j, valid - 1)
+                offsets[j] = source.window(y: p / ow, x: p % ow)
+            }
+            var split = 0
+            for j in 1..<gemmNR where offsets[j] != offsets[j - 1] + 1 { split = j; break }
+            let dst = buffer + q * kc * gemmNR
+            if split == 0 {
+                let a = input + offsets[0]
+                for kk in 0..<kc {
+                    let v = UnsafeRawPointer(a + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(dst + kk * gemmNR).storeBytes(of: v, as: SIMD16<Float>.self)
                 }
-                let lo = min(max(xa, xValidLo), xb), hi = max(min(xb, xValidHi), lo)
-                var q = q0
-                for _ in xa..<lo { dstK[(q >> 4) * panelStride + (q & 15)] = 0; q += 1 }
-                var s = plane + iy * w + lo * sx - padX + v
-                var x = lo
-                while x < hi {
-                    // Copy up to the end of the current 16-wide panel in one run.
-                    let run = min(hi - x, gemmNR - (q & 15))
-                    let d = dstK + (q >> 4) * panelStride + (q & 15)
-                    if sx == 1 {
-                        for j in 0..<run { d[j] = s[j] }
-                    } else {
-                        for j in 0..<run { d[j] = s[j * sx] }
-                    }
-                    s += run * sx; q += run; x += run
+            } else if offsets[gemmNR - 1] - offsets[split] == gemmNR - 1 - split {
+                // Lanes < split come from the first row's run, the rest from the next row's.
+                let a = input + offsets[0], b = input + offsets[split] - split
+                let fromSecond = lanes .>= SIMD16(repeating: Int32(split))
+                for kk in 0..<kc {
+                    let va = UnsafeRawPointer(a + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
+                    let vb = UnsafeRawPointer(b + taps[kk]).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(dst + kk * gemmNR).storeBytes(of: va.replacing(with: vb, where: fromSecond),
+                                                                          as: SIMD16<Float>.self)
                 }
-                for _ in hi..<xb { dstK[(q >> 4) * panelStride + (q & 15)] = 0; q += 1 }
+            } else {
+                for kk in 0..<kc {
+                    let s = input + taps[kk], d = dst + kk * gemmNR
+                    for j in 0..<gemmNR { d[j] = s[offsets[j]] }
+                }
             }
         }
+    }
+}
+
+/// The conv's copy of one input sample: zero-padded, and with each row split into its
+/// `strideX` phases (columns 0, s, 2s, ... then 1, 1+s, ...), so that the windows of
+/// consecutive output columns start at consecutive floats for every tap. With stride 1
+/// this is just the padded image. Ends with `slack` zero floats so 16-wide loads that run
+/// past a row's end stay inside the buffer.
+struct SourceGeometry {
+    let channels: Int, h: Int, w: Int, padY: Int, padX: Int, strideY: Int, strideX: Int
+    static let slack = 32
+    var paddedH: Int { h + 2 * padY }
+    var paddedW: Int { w + 2 * padX }
+    var phaseWidth: Int { (paddedW + strideX - 1) / strideX }
+    var rowLength: Int { strideX * phaseWidth }
+    var plane: Int { paddedH * rowLength }
+    var count: Int { channels * plane + SourceGeometry.slack }
+
+    /// Offset of tap (channel, u, v) relative to a window's offset.
+    @inline(__always) func tap(channel: Int, u: Int, v: Int) -> Int {
+        channel * plane + u * rowLength + (v % strideX) * phaseWidth + v / strideX
+    }
+
+    /// Offset of the window of output position (y, x) (its tap (0, 0, 0)).
+    @inline(__always) func window(y: Int, x: Int) -> Int { y * strideY * rowLength + x }
+
+    /// Writes the padded, phase-split copy of `sample` into `buffer` (count floats).
+    func prepare(_ sample: UnsafePointer<Float>, into buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        buffer.initialize(repeating: 0, count: count)
+        let phaseWidth = phaseWidth, rowLength = rowLength, sx = strideX
+        for c in 0..<channels {
+            for y in 0..<h {
+                let dst = buffer + c * plane + (y + padY) * rowLength
+                let src = sample + (c * h + y) * w
+                if sx == 1 {
+                    (dst + padX).update(from: src, count: w)
+                } else {
+                    for x in 0..<w {
+                        let xp = x + padX
+                        dst[(xp % sx) * phaseWidth + xp / sx] = src[x]
+                    }
+                }
+            }
+        }
+        return UnsafePointer(buffer)
     }
 }
 
@@ -237,8 +285,14 @@ final class ConvScratch {
     let columns: Int
     let columnsBuffer: UnsafeMutablePointer<Float>
     let tile: UnsafeMutablePointer<Float>
+    /// Per K block: offset of each reduction row from a window's corner.
+    let taps: UnsafeMutablePointer<Int>
+    /// Per panel: offset of each of its 16 windows in the source.
+    let offsets: UnsafeMutablePointer<Int>
 
     init(columns: Int) {
+        taps = .allocate(capacity: gemmKC)
+        offsets = .allocate(capacity: gemmNR)
         self.columns = columns
         let padded = (columns + gemmNR - 1) / gemmNR * gemmNR
         columnsBuffer = .allocate(capacity: padded * gemmKC)
@@ -246,5 +300,5 @@ final class ConvScratch {
         tile.initialize(repeating: 0, count: gemmMR * gemmNR)
     }
 
-    deinit { columnsBuffer.deallocate(); tile.deallocate() }
+    deinit { columnsBuffer.deallocate(); tile.deallocate(); taps.deallocate(); offsets.deallocate() }
 }

@@ -1,1 +1,0 @@
-// ExportFormats: see the module's README section in README.md.

@@ -1,0 +1,180 @@
+import Foundation
+import ExposureModel
+
+/// Which rule chose the owner identity.
+public enum OwnerReason: String, Codable, Sendable {
+    /// The identity with the most faces in the export's profile pictures.
+    case profilePicture = "profile_picture"
+    /// The identity whose name (from tags) matches the account owner's display name.
+    case ownerName = "owner_name"
+    /// The identity with the most faces.
+    case mostFrequent = "most_frequent"
+    /// The identity of the face nearest to the user's `--me` descriptor (within 0.6).
+    case userSupplied = "user_supplied"
+}
+
+/// One person: faces that Chinese whispers grouped together.
+public struct Identity: Codable, Hashable, Sendable {
+    /// 0 is the identity with the most faces (then: smallest face index).
+    public var id: Int
+    /// Indices into `AnalysisInput.faces`, ascending.
+    public var faces: [Int]
+    /// Distinct items holding these faces, ascending.
+    public var items: [Int64]
+    /// Name by majority vote of person tags, or nil.
+    public var name: String?
+}
+
+/// The summary contract's `faces.owner` object.
+public struct OwnerFaceMetrics: Codable, Hashable, Sendable {
+    public var faces: Int
+    public var labelled: Int
+    /// Distinct capture years of items with owner faces.
+    public var years: Int
+    public var firstYear: Int?
+    public var lastYear: Int?
+    /// Items other than profile pictures with a face within 0.6 of an owner face seen in a
+    /// profile picture; nil when no profile picture shows the owner.
+    public var matchableFromProfile: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case faces, labelled, years, firstYear = "first_year", lastYear = "last_year"
+        case matchableFromProfile = "matchable_from_profile"
+    }
+    public init(faces: Int, labelled: Int, years: Int, firstYear: Int?, lastYear: Int?, matchableFromProfile: Int?) {
+        self.faces = faces; self.labelled = labelled; self.years = years
+        self.firstYear = firstYear; self.lastYear = lastYear; self.matchableFromProfile = matchableFromProfile
+    }
+    /// Writes null (not an absent key) for unknown values, as the contract shows every key.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(faces, forKey: .faces); try c.encode(labelled, forKey: .labelled); try c.encode(years, forKey: .years)
+        try c.encode(firstYear, forKey: .firstYear); try c.encode(lastYear, forKey: .lastYear)
+        try c.encode(matchableFromProfile, forKey: .matchableFromProfile)
+    }
+}
+
+/// The summary contract's `faces.others` object: everyone but the owner.
+public struct OtherFaceMetrics: Codable, Hashable, Sendable {
+    public var identities: Int
+    public var faces: Int
+    public var labelled: Int
+}
+
+/// The summary contract's `faces` object.
+public struct FaceMetrics: Codable, Hashable, Sendable {
+    public var detected: Int
+    public var itemsWithFaces: Int
+    public var identities: Int
+    public var owner: OwnerFaceMetrics
+    public var others: OtherFaceMetrics
+    enum CodingKeys: String, CodingKey {
+        case detected, itemsWithFaces = "items_with_faces", identities, owner, others
+    }
+}
+
+/// Everything the analysis computes for one scan.
+public struct AnalysisResult: Codable, Sendable {
+    public var identities: [Identity]
+    /// Identity id per input face.
+    public var identityOfFace: [Int]
+    /// Per input face: its identity has a name and the face's item carries that name.
+    public var faceLabelled: [Bool]
+    /// The owner's identity id, nil when there are no faces (or `--me` matched none).
+    public var owner: Int?
+    public var ownerReason: OwnerReason?
+    public var faces: FaceMetrics
+    public var places: PlacesResult
+    public var devices: DevicesResult
+    /// Metric values by vocabulary path (rules/README.md); nil = not computable.
+    public var metrics: [String: Double?]
+    /// Items involved per metric path (a finding's `items`).
+    public var itemCounts: [String: Int]
+}
+
+/// The analysis entry point: pure, deterministic, no I/O.
+public enum Analysis {
+    public struct Options: Sendable {
+        public var places = PlaceClustering.Options()
+        public var threads = ProcessInfo.processInfo.activeProcessorCount
+        public init() {}
+    }
+
+    public static func run(_ input: AnalysisInput, geocoder: Geocoder? = nil, options: Options = Options()) -> AnalysisResult {
+        let faces = input.faces
+        let items = Dictionary(input.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let clusters = FaceClusters.cluster(faces.map(\.descriptor), threads: options.threads)
+        let names = IdentityNaming.names(faces: faces, identityOfFace: clusters.identityOfFace,
+                                         identityCount: clusters.members.count, items: items)
+        let identities = clusters.members.enumerated().map { id, members in
+            Identity(id: id, faces: members, items: Array(Set(members.map { faces[$0].itemID })).sorted(), name: names[id])
+        }
+        // A face is labelled when its item carries its identity's name.
+        let labelled: [Bool] = faces.indices.map { f in
+            guard let name = names[clusters.identityOfFace[f]], let item = items[faces[f].itemID] else { return false }
+            let key = PersonName.key(name)
+            return item.allPersonNames.contains { PersonName.key($0) == key }
+        }
+        let (owner, reason) = chooseOwner(input, clusters: clusters, names: names, items: items)
+        let faceMetrics = measureFaces(input, clusters: clusters, labelled: labelled, owner: owner, items: items)
+        let places = PlaceClustering.places(items: input.items, options: options.places, geocoder: geocoder)
+        let devices = DeviceIdentifiers.collect(input.items)
+        var result = AnalysisResult(identities: identities, identityOfFace: clusters.identityOfFace, faceLabelled: labelled,
+                                    owner: owner, ownerReason: reason, faces: faceMetrics, places: places, devices: devices,
+                                    metrics: [:], itemCounts: [:])
+        (result.metrics, result.itemCounts) = MetricTable.build(result, input: input, items: items)
+        return result
+    }
+
+    /// The owner rules, in order: `--me`; profile pictures; owner name; most frequent.
+    static func chooseOwner(_ input: AnalysisInput, clusters: FaceClusters, names: [String?],
+                            items: [Int64: ItemInput]) -> (Int?, OwnerReason?) {
+        guard !input.faces.isEmpty else { return (nil, nil) }
+        if let me = input.me {
+            var best: Int? = nil, bestDistance = Double(sameFaceDistance) * Double(sameFaceDistance)
+            for (f, face) in input.faces.enumerated() {
+                let d = NeighbourGraph.exactSquaredDistance(me, face.descriptor)
+                if d < bestDistance { best = f; bestDistance = d }
+            }
+            return (best.map { clusters.identityOfFace[$0] }, .userSupplied)
+        }
+        var profileFaces = [Int](repeating: 0, count: clusters.members.count)
+        for (f, face) in input.faces.enumerated() where items[face.itemID]?.isProfilePicture == true {
+            profileFaces[clusters.identityOfFace[f]] += 1
+        }
+        if let top = profileFaces.max(), top > 0 { return (profileFaces.firstIndex(of: top)!, .profilePicture) }
+        if let ownerName = input.ownerName {
+            let key = PersonName.key(ownerName)
+            if !key.isEmpty, let id = names.firstIndex(where: { $0.map(PersonName.key) == key }) { return (id, .ownerName) }
+        }
+        return (0, .mostFrequent)
+    }
+
+    static func measureFaces(_ input: AnalysisInput, clusters: FaceClusters, labelled: [Bool], owner: Int?,
+                             items: [Int64: ItemInput]) -> FaceMetrics {
+        let faces = input.faces
+        let ownerFaces = owner.map { clusters.members[$0] } ?? []
+        let years = Set(ownerFaces.compactMap { items[faces[$0].itemID]?.captureYear })
+        // Owner faces seen in profile pictures, and items elsewhere with a face that close.
+        let profileOwnerFaces = ownerFaces.filter { items[faces[$0].itemID]?.isProfilePicture == true }
+        var matchable: Int? = nil
+        if !profileOwnerFaces.isEmpty {
+            let limit = Double(sameFaceDistance) * Double(sameFaceDistance)
+            var matched = Set<Int64>()
+            for face in faces where items[face.itemID]?.isProfilePicture != true && !matched.contains(face.itemID) {
+                if profileOwnerFaces.contains(where: { NeighbourGraph.exactSquaredDistance(faces[$0].descriptor, face.descriptor) < limit }) {
+                    matched.insert(face.itemID)
+                }
+            }
+            matchable = matched.count
+        }
+        let ownerLabelled = ownerFaces.filter { labelled[$0] }.count
+        let otherFaces = faces.count - ownerFaces.count
+        return FaceMetrics(
+            detected: faces.count, itemsWithFaces: Set(faces.map(\.itemID)).count, identities: clusters.members.count,
+            owner: OwnerFaceMetrics(faces: ownerFaces.count, labelled: ownerLabelled, years: years.count,
+                                    firstYear: years.min(), lastYear: years.max(), matchableFromProfile: matchable),
+            others: OtherFaceMetrics(identities: clusters.members.count - (owner == nil ? 0 : 1), faces: otherFaces,
+                                     labelled: labelled.filter { $0 }.count - ownerLabelled))
+    }
+}

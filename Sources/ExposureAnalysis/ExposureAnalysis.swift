@@ -1,1 +1,0 @@
-// ExposureAnalysis: see the module's README section in README.md.

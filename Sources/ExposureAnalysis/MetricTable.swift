@@ -1,0 +1,69 @@
+import Foundation
+
+/// The analysis as flat metric paths, the vocabulary rules test (rules/README.md lists
+/// every path and its meaning; ExposureRules.MetricVocabulary holds the same list).
+/// Each metric also has an item count: how many items the finding concerns.
+public enum MetricTable {
+    /// Every metric path `build` fills, in documentation order.
+    public static let paths: [String] = [
+        "faces.detected", "faces.items_with_faces", "faces.identities",
+        "faces.owner.faces", "faces.owner.labelled", "faces.owner.years",
+        "faces.owner.first_year", "faces.owner.last_year", "faces.owner.matchable_from_profile",
+        "faces.others.identities", "faces.others.faces", "faces.others.labelled",
+        "location.items_with_gps", "location.items_with_exif_gps", "location.items_with_platform_location",
+        "location.places", "location.home_inferred", "location.regular_places", "location.upload_ips",
+        "devices.camera_models", "devices.serial_numbers", "devices.owner_names", "devices.instagram_device_ids",
+        "items.stale_thumbnails",
+        "people.xmp_region_names", "people.tagged_names",
+    ]
+
+    static func build(_ r: AnalysisResult, input: AnalysisInput, items: [Int64: ItemInput]) -> ([String: Double?], [String: Int]) {
+        var m: [String: Double?] = [:]
+        var n: [String: Int] = [:]
+        func put(_ path: String, _ value: Double?, items count: Int) { m[path] = .some(value); n[path] = count }
+        func distinctItems(_ faceIndices: some Sequence<Int>) -> Int { Set(faceIndices.map { input.faces[$0].itemID }).count }
+
+        let f = r.faces
+        let ownerFaces = r.owner.map { r.identities[$0].faces } ?? []
+        let ownerSet = Set(ownerFaces)
+        let otherFaces = input.faces.indices.filter { !ownerSet.contains($0) }
+        put("faces.detected", Double(f.detected), items: f.itemsWithFaces)
+        put("faces.items_with_faces", Double(f.itemsWithFaces), items: f.itemsWithFaces)
+        put("faces.identities", Double(f.identities), items: f.itemsWithFaces)
+        put("faces.owner.faces", Double(f.owner.faces), items: distinctItems(ownerFaces))
+        put("faces.owner.labelled", Double(f.owner.labelled), items: distinctItems(ownerFaces.filter { r.faceLabelled[$0] }))
+        let dated = distinctItems(ownerFaces.filter { items[input.faces[$0].itemID]?.captureYear != nil })
+        put("faces.owner.years", Double(f.owner.years), items: dated)
+        put("faces.owner.first_year", f.owner.firstYear.map(Double.init), items: dated)
+        put("faces.owner.last_year", f.owner.lastYear.map(Double.init), items: dated)
+        put("faces.owner.matchable_from_profile", f.owner.matchableFromProfile.map(Double.init),
+            items: f.owner.matchableFromProfile ?? 0)
+        put("faces.others.identities", Double(f.others.identities), items: distinctItems(otherFaces))
+        put("faces.others.faces", Double(f.others.faces), items: distinctItems(otherFaces))
+        put("faces.others.labelled", Double(f.others.labelled), items: distinctItems(otherFaces.filter { r.faceLabelled[$0] }))
+
+        let p = r.places
+        put("location.items_with_gps", Double(p.itemsWithLocation), items: p.itemsWithLocation)
+        put("location.items_with_exif_gps", Double(p.itemsWithExifGPS), items: p.itemsWithExifGPS)
+        put("location.items_with_platform_location", Double(p.itemsWithPlatformLocation), items: p.itemsWithPlatformLocation)
+        put("location.places", Double(p.places.count), items: p.itemsWithLocation)
+        put("location.home_inferred", p.home == nil ? 0 : 1, items: p.home.map { p.places[$0].items.count } ?? 0)
+        put("location.regular_places", Double(p.regularPlaces.count),
+            items: p.regularPlaces.reduce(0) { $0 + p.places[$1].items.count })
+        let d = r.devices
+        put("location.upload_ips", Double(d.uploadIPs.count), items: d.uploadIPs.items)
+        put("devices.camera_models", Double(d.cameraModels.count), items: d.cameraModels.items)
+        put("devices.serial_numbers", Double(d.serialNumbers.count), items: d.serialNumbers.items)
+        put("devices.owner_names", Double(d.ownerNames.count), items: d.ownerNames.items)
+        put("devices.instagram_device_ids", Double(d.deviceIDs.count), items: d.deviceIDs.items)
+        put("items.stale_thumbnails", Double(d.staleThumbnails.count), items: d.staleThumbnails.count)
+
+        let regionNames = Set(input.items.flatMap { $0.faceRegions.map { PersonName.key($0.name) } }.filter { !$0.isEmpty })
+        put("people.xmp_region_names", Double(regionNames.count),
+            items: input.items.filter { $0.faceRegions.contains { !PersonName.key($0.name).isEmpty } }.count)
+        let tagged = Set(input.items.flatMap { $0.allPersonNames.map(PersonName.key) }.filter { !$0.isEmpty })
+        put("people.tagged_names", Double(tagged.count),
+            items: input.items.filter { $0.allPersonNames.contains { !PersonName.key($0).isEmpty } }.count)
+        return (m, n)
+    }
+}

@@ -1,0 +1,156 @@
+/// `exposure summary --json`: the contract ("schema": "exposure.summary/1").
+/// Key names are the JSON names; every count is an integer.
+public struct Summary: Codable, Equatable, Sendable {
+    public var schema: String = "exposure.summary/1"
+    public var owner: Owner
+    public var sources: [Source]
+    public var items: Items
+    public var time: Time
+    public var location: Location
+    public var devices: Devices
+    public var people: People
+    public var faces: Faces
+    public var findings: [Finding]
+
+    public struct Owner: Codable, Equatable, Sendable {
+        public var name: String?
+        public init(name: String?) { self.name = name }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+        }
+        enum CodingKeys: String, CodingKey { case name }
+    }
+    public struct Source: Codable, Equatable, Sendable {
+        /// Archive file or folder name, without directories.
+        public var name: String
+        public var platform: String
+        public init(name: String, platform: String) { self.name = name; self.platform = platform }
+    }
+    public struct Items: Codable, Equatable, Sendable {
+        public var total = 0, photos = 0, videos = 0, unreadable = 0, missing = 0
+        public var profilePictures = 0
+        enum CodingKeys: String, CodingKey {
+            case total, photos, videos, unreadable, missing, profilePictures = "profile_pictures"
+        }
+        public init() {}
+    }
+    public struct Time: Codable, Equatable, Sendable {
+        public var itemsWithCaptureTime = 0
+        /// "YYYY-MM-DD" or null.
+        public var first: String?
+        public var last: String?
+        enum CodingKeys: String, CodingKey { case itemsWithCaptureTime = "items_with_capture_time", first, last }
+        public init() {}
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(itemsWithCaptureTime, forKey: .itemsWithCaptureTime)
+            try c.encode(first, forKey: .first)   // explicit null, not an absent key
+            try c.encode(last, forKey: .last)
+        }
+    }
+    public struct Location: Codable, Equatable, Sendable {
+        public var itemsWithExifGPS = 0, itemsWithPlatformLocation = 0, itemsWithAnyLocation = 0
+        public var distinctPlaces = 0, uploadIPs = 0
+        enum CodingKeys: String, CodingKey {
+            case itemsWithExifGPS = "items_with_exif_gps", itemsWithPlatformLocation = "items_with_platform_location"
+            case itemsWithAnyLocation = "items_with_any_location", distinctPlaces = "distinct_places", uploadIPs = "upload_ips"
+        }
+        public init() {}
+    }
+    public struct Devices: Codable, Equatable, Sendable {
+        public var cameraModels = 0, serialNumbers = 0, ownerNames = 0
+        enum CodingKeys: String, CodingKey {
+            case cameraModels = "camera_models", serialNumbers = "serial_numbers", ownerNames = "owner_names"
+        }
+        public init() {}
+    }
+    public struct People: Codable, Equatable, Sendable {
+        public var named = 0, tagInstances = 0, graphEdges = 0
+        enum CodingKeys: String, CodingKey { case named, tagInstances = "tag_instances", graphEdges = "graph_edges" }
+        public init() {}
+    }
+    public struct Faces: Codable, Equatable, Sendable {
+        public var detected = 0, itemsWithFaces = 0, identities = 0
+        public var owner = OwnerFaces()
+        public var others = OtherFaces()
+        enum CodingKeys: String, CodingKey {
+            case detected, itemsWithFaces = "items_with_faces", identities, owner, others
+        }
+        public init() {}
+    }
+    public struct OwnerFaces: Codable, Equatable, Sendable {
+        public var faces = 0, labelled = 0, years = 0
+        public var firstYear: Int?
+        public var lastYear: Int?
+        /// Null when no profile picture shows the owner.
+        public var matchableFromProfile: Int?
+        enum CodingKeys: String, CodingKey {
+            case faces, labelled, years, firstYear = "first_year", lastYear = "last_year"
+            case matchableFromProfile = "matchable_from_profile"
+        }
+        public init() {}
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(faces, forKey: .faces); try c.encode(labelled, forKey: .labelled)
+            try c.encode(years, forKey: .years); try c.encode(firstYear, forKey: .firstYear)
+            try c.encode(lastYear, forKey: .lastYear); try c.encode(matchableFromProfile, forKey: .matchableFromProfile)
+        }
+    }
+    public struct OtherFaces: Codable, Equatable, Sendable {
+        public var identities = 0, faces = 0, labelled = 0
+        public init() {}
+    }
+    public struct Finding: Codable, Equatable, Sendable {
+        public var rule: String
+        public var severity: String
+        public var items: Int
+        public var value: Double?
+        public init(rule: String, severity: String, items: Int, value: Double?) {
+            self.rule = rule; self.severity = severity; self.items = items; self.value = value
+        }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(rule, forKey: .rule); try c.encode(severity, forKey: .severity)
+            try c.encode(items, forKey: .items); try c.encode(value, forKey: .value)
+        }
+        enum CodingKeys: String, CodingKey { case rule, severity, items, value }
+    }
+
+    public init(owner: Owner = Owner(name: nil), sources: [Source] = [], items: Items = Items(), time: Time = Time(),
+                location: Location = Location(), devices: Devices = Devices(), people: People = People(),
+                faces: Faces = Faces(), findings: [Finding] = []) {
+        self.owner = owner; self.sources = sources; self.items = items; self.time = time; self.location = location
+        self.devices = devices; self.people = people; self.faces = faces; self.findings = findings
+    }
+
+    /// Every numeric metric by its dotted JSON path ("faces.owner.labelled"), for rules and diffs.
+    /// A null metric maps to nil.
+    public var metrics: [String: Double?] {
+        var m: [String: Double?] = [:]
+        m["items.total"] = Double(items.total); m["items.photos"] = Double(items.photos)
+        m["items.videos"] = Double(items.videos); m["items.unreadable"] = Double(items.unreadable)
+        m["items.missing"] = Double(items.missing); m["items.profile_pictures"] = Double(items.profilePictures)
+        m["time.items_with_capture_time"] = Double(time.itemsWithCaptureTime)
+        m["location.items_with_exif_gps"] = Double(location.itemsWithExifGPS)
+        m["location.items_with_platform_location"] = Double(location.itemsWithPlatformLocation)
+        m["location.items_with_any_location"] = Double(location.itemsWithAnyLocation)
+        m["location.distinct_places"] = Double(location.distinctPlaces)
+        m["location.upload_ips"] = Double(location.uploadIPs)
+        m["devices.camera_models"] = Double(devices.cameraModels)
+        m["devices.serial_numbers"] = Double(devices.serialNumbers)
+        m["devices.owner_names"] = Double(devices.ownerNames)
+        m["people.named"] = Double(people.named); m["people.tag_instances"] = Double(people.tagInstances)
+        m["people.graph_edges"] = Double(people.graphEdges)
+        m["faces.detected"] = Double(faces.detected); m["faces.items_with_faces"] = Double(faces.itemsWithFaces)
+        m["faces.identities"] = Double(faces.identities)
+        m["faces.owner.faces"] = Double(faces.owner.faces); m["faces.owner.labelled"] = Double(faces.owner.labelled)
+        m["faces.owner.years"] = Double(faces.owner.years)
+        m.updateValue(faces.owner.firstYear.map(Double.init), forKey: "faces.owner.first_year")  // keeps the key when null
+        m.updateValue(faces.owner.lastYear.map(Double.init), forKey: "faces.owner.last_year")  // keeps the key when null
+        m.updateValue(faces.owner.matchableFromProfile.map(Double.init), forKey: "faces.owner.matchable_from_profile")  // keeps the key when null
+        m["faces.others.identities"] = Double(faces.others.identities)
+        m["faces.others.faces"] = Double(faces.others.faces); m["faces.others.labelled"] = Double(faces.others.labelled)
+        return m
+    }
+}

@@ -1,0 +1,92 @@
+import ExposureAnalysis
+import ExposureModel
+import ExposureStore
+import Foundation
+
+/// Runs the analysis over an inventory and stores its results: reads a snapshot, turns it
+/// into the analysis' plain inputs, and writes identities, labels, places, devices and the
+/// metrics back as one replacement.
+enum AnalysisStep {
+    /// The analysis inputs for a snapshot, with the store's face ids in input order.
+    static func input(_ s: InventorySnapshot, me: [Float]?) -> (AnalysisInput, faceIDs: [Int64]) {
+        let filesByItem = Dictionary(grouping: s.files, by: \.itemID)
+        let platformTags = Dictionary(grouping: s.tags.filter { $0.origin == "platform" }, by: \.itemID)
+        let items = s.items.map { item -> ItemInput in
+            let files = filesByItem[item.id, default: []]
+            var input = ItemInput(id: item.id, embedded: item.embedded, platform: mergedPlatformMetadata(files),
+                                  isProfilePicture: files.contains(where: \.isProfilePicture))
+            // Platform tags are stored per item; read them back from the tag table.
+            input.platformPeople = platformTags[item.id, default: []].map(\.name)
+            return input
+        }
+        let faces = s.faces.map { FaceInput(itemID: $0.itemID, faceIndex: $0.faceIndex, descriptor: $0.face.descriptor, box: $0.face.box) }
+        let owner = s.sources.compactMap(\.ownerName).first
+        return (AnalysisInput(faces: faces, items: items, ownerName: owner, me: me), s.faces.map(\.id))
+    }
+
+    /// One item can sit in several places (albums, sources): what the platforms say about
+    /// it, combined. First known value per field; the earliest "taken" time; all people.
+    static func mergedPlatformMetadata(_ files: [ItemFileRecord]) -> PlatformMetadata? {
+        let all = files.compactMap(\.platformMetadata)
+        guard !all.isEmpty else { return nil }
+        var m = PlatformMetadata()
+        m.takenTime = all.compactMap(\.takenTime).min()
+        m.location = all.compactMap(\.location).first { $0.isMeaningful }
+        m.placeName = all.compactMap(\.placeName).first
+        m.cameraMake = all.compactMap(\.cameraMake).first
+        m.cameraModel = all.compactMap(\.cameraModel).first
+        m.uploadIP = all.compactMap(\.uploadIP).first
+        m.deviceID = all.compactMap(\.deviceID).first
+        return m
+    }
+
+    /// Runs the analysis and stores it. Returns the result for the caller's summary.
+    @discardableResult
+    static func run(database: InventoryDatabase, me: [Float]?) throws -> AnalysisResult {
+        let snapshot = try database.snapshot()
+        let (input, faceIDs) = self.input(snapshot, me: me)
+        let geocoder = try? Geocoder(csvURL: Geocoder.defaultTableURL)
+        let result = Analysis.run(input, geocoder: geocoder)
+
+        let identities = result.identities.map { identity in
+            AnalysisWrite.Identity(id: Int64(identity.id + 1), name: identity.name, isOwner: identity.id == result.owner,
+                                   faceIDs: identity.faces.map { faceIDs[$0] })
+        }
+        let labelled = Set(result.faceLabelled.indices.filter { result.faceLabelled[$0] }.map { faceIDs[$0] })
+        let places = result.places.places.map { p in
+            AnalysisWrite.Place(latitude: p.latitude, longitude: p.longitude, itemCount: p.items.count, nightDays: p.nightDays,
+                                isHome: p.id == result.places.home, isRegular: result.places.regularPlaces.contains(p.id),
+                                city: p.city?.name, country: p.city?.countryCode)
+        }
+        let d = result.devices
+        var devices: [AnalysisWrite.Device] = []
+        for (kind, set) in [("camera_model", d.cameraModels), ("serial_number", d.serialNumbers), ("owner_name", d.ownerNames),
+                            ("upload_ip", d.uploadIPs), ("device_id", d.deviceIDs)] {
+            devices += set.values.map { AnalysisWrite.Device(kind: kind, value: $0, itemCount: 0) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ v: T) throws -> String { String(decoding: try encoder.encode(v), as: UTF8.self) }
+        var values: [String: String] = [
+            AnalysisKeys.faces: try json(result.faces),
+            AnalysisKeys.metrics: try json(result.metrics),
+            AnalysisKeys.itemCounts: try json(result.itemCounts),
+            AnalysisKeys.distinctPlaces: String(result.places.places.count),
+            AnalysisKeys.staleThumbnails: try json(d.staleThumbnails),
+        ]
+        if let reason = result.ownerReason { values[AnalysisKeys.ownerReason] = reason.rawValue }
+        try database.replaceAnalysis(AnalysisWrite(identities: identities, labelledFaceIDs: labelled, places: places,
+                                                   devices: devices, values: values))
+        return result
+    }
+}
+
+/// Keys of the stored analysis values.
+enum AnalysisKeys {
+    static let faces = "faces"
+    static let metrics = "metrics"
+    static let itemCounts = "item_counts"
+    static let ownerReason = "owner_reason"
+    static let distinctPlaces = "distinct_places"
+    static let staleThumbnails = "stale_thumbnails"
+}

@@ -1,0 +1,183 @@
+import ExposureModel
+import ExposureStore
+import Foundation
+
+/// `exposure plan`: which deletions take back the most. A deletion is a post (every
+/// occurrence sharing a platform post id) or a single photo outside posts; an item is
+/// gone only when every place it appears in is deleted. Greedy: each step takes the
+/// deletion that removes the most of the goal, ties broken by how much of the goal it
+/// touches, then by date (oldest first) for a stable order.
+public enum PlanGoal: String, CaseIterable, Codable, Sendable {
+    case labelledFaces = "labelled-faces", ownerFaces = "owner-faces", location, all
+}
+
+public struct DeletionPlan: Codable, Sendable {
+    public var schema = "exposure.plan/1"
+    public var goal: PlanGoal
+    public var steps: [Step]
+    /// What the first 10, 50 and 100 deletions (or all, when fewer) remove of each metric.
+    public var milestones: [Milestone]
+
+    public struct Step: Codable, Sendable, Equatable {
+        public var rank: Int
+        /// How the user finds it on the platform.
+        public var platform: String
+        public var kind: String
+        public var date: String?
+        public var album: String?
+        public var caption: String?
+        public var link: String?
+        public var platformID: String?
+        public var files: [String]
+        /// Goal units this step removes (given the steps before it).
+        public var gain: Double
+    }
+    public struct Milestone: Codable, Sendable, Equatable {
+        public var deletions: Int
+        public var removed: [String: Int]
+        public var remaining: [String: Int]
+    }
+}
+
+public enum DeletionPlanner {
+    /// Per-item facts that the plan's metrics count.
+    struct ItemFacts {
+        var ownerFaces = 0, ownerLabelled = 0, otherFaces = 0, otherLabelled = 0
+        var located = false
+        var ownerYear: Int?
+    }
+
+    struct Unit {
+        var key: String
+        var items: Set<Int64>
+        var step: DeletionPlan.Step
+        var sortDate: Double
+    }
+
+    public static func plan(_ s: InventorySnapshot, goal: PlanGoal, limit: Int) -> DeletionPlan {
+        let facts = itemFacts(s)
+        var units = deletionUnits(s)
+        // How many undeleted units hold each item.
+        var holders: [Int64: Int] = [:]
+        for u in units { for i in u.items { holders[i, default: 0] += 1 } }
+
+        func value(_ f: ItemFacts) -> Double {
+            switch goal {
+            case .labelledFaces: return Double(f.ownerLabelled)
+            case .ownerFaces: return Double(f.ownerFaces)
+            case .location: return f.located ? 1 : 0
+            case .all: return Double(3 * f.ownerLabelled + 2 * f.ownerFaces + f.otherLabelled + f.otherFaces) + (f.located ? 1 : 0)
+            }
+        }
+        var steps: [DeletionPlan.Step] = []
+        var deletedItems = Set<Int64>()
+        var removedAfter: [[Int64]] = []   // items gone after each step
+        while !units.isEmpty && steps.count < limit {
+            var best = -1, bestGain = -1.0, bestTouch = -1.0
+            for (index, u) in units.enumerated() {
+                var gain = 0.0, touch = 0.0
+                for i in u.items where !deletedItems.contains(i) {
+                    let v = value(facts[i] ?? ItemFacts())
+                    touch += v / Double(holders[i] ?? 1)
+                    if holders[i] == 1 { gain += v }
+                }
+                if gain > bestGain || (gain == bestGain && touch > bestTouch) {
+                    best = index; bestGain = gain; bestTouch = touch
+                }
+            }
+            if bestTouch <= 0 { break }   // nothing left that serves the goal
+            let u = units.remove(at: best)
+            var gone: [Int64] = []
+            for i in u.items {
+                holders[i, default: 1] -= 1
+                if holders[i] == 0 && !deletedItems.contains(i) { deletedItems.insert(i); gone.append(i) }
+            }
+            var step = u.step
+            step.rank = steps.count + 1
+            step.gain = bestGain
+            steps.append(step)
+            removedAfter.append(gone)
+        }
+
+        // Milestones: metrics over all items vs what the first N deletions remove.
+        let allItems = s.items.map(\.id)
+        func metrics(_ items: [Int64]) -> [String: Int] {
+            var m = ["faces.owner.faces": 0, "faces.owner.labelled": 0, "faces.others.faces": 0,
+                     "faces.others.labelled": 0, "location.items_with_any_location": 0, "items.total": items.count]
+            var years = Set<Int>()
+            for i in items {
+                guard let f = facts[i] else { continue }
+                m["faces.owner.faces"]! += f.ownerFaces; m["faces.owner.labelled"]! += f.ownerLabelled
+                m["faces.others.faces"]! += f.otherFaces; m["faces.others.labelled"]! += f.otherLabelled
+                if f.located { m["location.items_with_any_location"]! += 1 }
+                if let y = f.ownerYear { years.insert(y) }
+            }
+            m["faces.owner.years"] = years.count
+            return m
+        }
+        let total = metrics(allItems)
+        var milestones: [DeletionPlan.Milestone] = []
+        for n in [10, 50, 100] where n <= max(steps.count, 10) {
+            let k = min(n, steps.count)
+            let gone = Set(removedAfter.prefix(k).flatMap { $0 })
+            let remaining = metrics(allItems.filter { !gone.contains($0) })
+            var removed: [String: Int] = [:]
+            for (key, v) in total { removed[key] = v - (remaining[key] ?? 0) }
+            milestones.append(.init(deletions: k, removed: removed, remaining: remaining))
+            if k < n { break }
+        }
+        return DeletionPlan(goal: goal, steps: steps, milestones: milestones)
+    }
+
+    static func itemFacts(_ s: InventorySnapshot) -> [Int64: ItemFacts] {
+        let owners = Set(s.identities.filter(\.isOwner).map(\.id))
+        let filesByItem = Dictionary(grouping: s.files, by: \.itemID)
+        var facts: [Int64: ItemFacts] = [:]
+        for item in s.items {
+            var f = ItemFacts()
+            let files = filesByItem[item.id, default: []]
+            f.located = (item.embedded?.gps?.isMeaningful ?? false)
+                || files.contains { $0.platformMetadata?.location?.isMeaningful ?? false }
+            facts[item.id] = f
+        }
+        let years: [Int64: Int] = Dictionary(uniqueKeysWithValues: s.items.compactMap { item in
+            SummaryBuilder.captureDate(item: item, files: filesByItem[item.id, default: []])
+                .flatMap { Int($0.prefix(4)) }.map { (item.id, $0) }
+        })
+        for face in s.faces {
+            var f = facts[face.itemID] ?? ItemFacts()
+            if let id = face.identityID, owners.contains(id) {
+                f.ownerFaces += 1
+                if face.labelled { f.ownerLabelled += 1 }
+                if let y = years[face.itemID] { f.ownerYear = y }
+            } else {
+                f.otherFaces += 1
+                if face.labelled { f.otherLabelled += 1 }
+            }
+            facts[face.itemID] = f
+        }
+        return facts
+    }
+
+    /// Posts (by platform post id) and single photos outside posts.
+    static func deletionUnits(_ s: InventorySnapshot) -> [Unit] {
+        let platformOfSource = Dictionary(uniqueKeysWithValues: s.sources.map { ($0.id, $0.platform) })
+        var units: [String: Unit] = [:]
+        for f in s.files {
+            let platform = platformOfSource[f.sourceID] ?? ""
+            let post = f.appearances.first { $0.platformID != nil && ($0.kind == .post || $0.kind == .tweet || $0.kind == .story) }
+            let a = post ?? f.appearances.first
+            let key = post.map { "\(platform)/post/\($0.platformID!)" } ?? "\(platform)/file/\(f.sourceID)/\(f.path)"
+            let date = (a?.postTime ?? f.platformMetadata?.takenTime).map(SummaryBuilder.utcDateString)
+            var unit = units[key] ?? Unit(
+                key: key, items: [],
+                step: .init(rank: 0, platform: platform, kind: (a?.kind ?? .other).rawValue, date: date, album: a?.album,
+                            caption: a?.caption, link: a?.link, platformID: a?.platformID, files: [], gain: 0),
+                sortDate: a?.postTime?.timeIntervalSince1970 ?? 0)
+            unit.items.insert(f.itemID)
+            unit.step.files.append(f.path)
+            units[key] = unit
+        }
+        return units.values.sorted { ($0.sortDate, $0.key) < ($1.sortDate, $1.key) }
+    }
+}

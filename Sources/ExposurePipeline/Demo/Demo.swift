@@ -1,0 +1,54 @@
+import ExposureModel
+import Foundation
+
+/// `exposure demo`: the main job end to end on the built-in demo export.
+public enum Demo {
+    public struct Result {
+        public var text: String
+        public var summaryBefore: Summary
+        public var summaryAfter: Summary
+    }
+
+    /// Writes `demo.html` and `demo-diff.html` into `outputDirectory`; the generated exports
+    /// and inventories go in `outputDirectory/demo-work` (replaced on each run).
+    public static func run(outputDirectory: URL, modelDirectory: URL?, progress: ProgressReporter) throws -> Result {
+        let fm = FileManager.default
+        let work = outputDirectory.appendingPathComponent("demo-work")
+        try? fm.removeItem(at: work)
+        try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        let before = try DemoExport.write(into: work, after: false)
+        let after = try DemoExport.write(into: work, after: true)
+
+        func scan(_ export: URL, db: String, reuse: String?) throws -> (ScanOutcome, TimeInterval) {
+            var options = ScanOptions(inputs: [export], database: db)
+            options.modelDirectory = modelDirectory
+            options.reuse = reuse
+            let start = Date()
+            let outcome = try Scanner(options: options, progress: progress).run()
+            return (outcome, Date().timeIntervalSince(start))
+        }
+        let beforeDB = work.appendingPathComponent("before.sqlite").path
+        let afterDB = work.appendingPathComponent("after.sqlite").path
+        let (_, firstTime) = try scan(before, db: beforeDB, reuse: nil)
+        let (_, secondTime) = try scan(after, db: afterDB, reuse: beforeDB)
+
+        let report = outputDirectory.appendingPathComponent("demo.html")
+        try Data(try Workflows.report(database: beforeDB, extraRules: nil, includeThumbnails: true).utf8).write(to: report)
+        let diff = try Workflows.diff(before: beforeDB, after: afterDB, extraRules: nil)
+        let diffReport = outputDirectory.appendingPathComponent("demo-diff.html")
+        try Data(diff.html.utf8).write(to: diffReport)
+
+        let summaryBefore = try Workflows.summary(database: beforeDB, extraRules: nil)
+        let summaryAfter = try Workflows.summary(database: afterDB, extraRules: nil)
+        let text = [
+            SummaryText.render(summaryBefore),
+            "",
+            "After deleting 4 posts and photos, rescanned in \(String(format: "%.1f", secondTime)) s (first scan \(String(format: "%.1f", firstTime)) s):",
+            diff.text,
+            "",
+            "Report: \(report.path)",
+            "Comparison: \(diffReport.path)",
+        ].joined(separator: "\n")
+        return Result(text: text, summaryBefore: summaryBefore, summaryAfter: summaryAfter)
+    }
+}

@@ -1,1 +1,0 @@
-// ExposurePipeline: see the module's README section in README.md.

@@ -1,0 +1,86 @@
+import ExposureAnalysis
+import ExposureModel
+import ExposureReport
+import ExposureRules
+import ExposureStore
+import FaceAnalysis
+import Foundation
+
+/// Fills the report's data from an inventory: the owner's faces by year, other people,
+/// places, devices, the people-tag graph and the findings with their texts. Only names
+/// and counts go in: never a path of the user's machine.
+enum ReportBuilder {
+    static let thumbnailsPerYear = 8
+
+    static func data(_ s: InventorySnapshot, summary: Summary, fired: [(Rule, ExposureRules.Finding)], generatedAt: String) -> ReportData {
+        let filesByItem = Dictionary(grouping: s.files, by: \.itemID)
+        let itemsByID = Dictionary(uniqueKeysWithValues: s.items.map { ($0.id, $0) })
+        let year: (Int64) -> Int? = { id in
+            itemsByID[id].flatMap { SummaryBuilder.captureDate(item: $0, files: filesByItem[id, default: []]) }.flatMap { Int($0.prefix(4)) }
+        }
+        let owner = s.identities.first(where: \.isOwner)
+        let facesByIdentity = Dictionary(grouping: s.faces.filter { $0.identityID != nil }, by: { $0.identityID! })
+
+        // The owner's timeline: faces per capture year (undated last), a few thumbnails each.
+        var timeline: [ReportData.YearFaces] = []
+        if let owner {
+            let byYear = Dictionary(grouping: facesByIdentity[owner.id, default: []], by: { year($0.itemID) })
+            for y in byYear.keys.sorted(by: { ($0 ?? Int.max) < ($1 ?? Int.max) }) {
+                let faces = byYear[y]!
+                timeline.append(.init(year: y, faces: faces.count, labelled: faces.filter(\.labelled).count,
+                                      thumbnails: faces.compactMap(\.thumbnail).prefix(thumbnailsPerYear).map { $0 }))
+            }
+        }
+        let reason = s.analysis[AnalysisKeys.ownerReason].flatMap(ReportData.OwnerReason.init(rawValue:)) ?? .mostFrequent
+        let others = s.identities.filter { !$0.isOwner }.sorted { ($0.faceCount, -$0.id) > ($1.faceCount, -$1.id) }.map { identity in
+            let faces = facesByIdentity[identity.id, default: []]
+            return ReportData.Identity(name: identity.name, faces: faces.count, labelled: faces.filter(\.labelled).count,
+                                       thumbnail: faces.first(where: { $0.thumbnail != nil })?.thumbnail)
+        }
+        let places = s.places.map {
+            ReportData.Place(latitude: $0.latitude, longitude: $0.longitude, city: $0.city, country: $0.country,
+                             items: $0.itemCount, isHome: $0.isHome, isRegular: $0.isRegular)
+        }
+        func counted(_ kind: String) -> [ReportData.Counted] {
+            s.devices.filter { $0.kind == kind }.map { ReportData.Counted($0.value, items: $0.itemCount) }
+        }
+        let stale = (s.analysis[AnalysisKeys.staleThumbnails]).flatMap { try? JSONDecoder().decode([Int64].self, from: Data($0.utf8)) }?.count ?? 0
+        let devices = ReportData.Devices(cameras: counted("camera_model"), serialNumbers: counted("serial_number"),
+                                         ownerNames: counted("owner_name"), uploadIPs: counted("upload_ip"),
+                                         deviceIDs: counted("device_id"), staleThumbnails: stale)
+
+        // People-tag graph: names (as first written) and the pairs tagged together.
+        var nodeCount: [String: Int] = [:], display: [String: String] = [:], edgeCount: [String: Int] = [:]
+        for (_, tags) in Dictionary(grouping: s.tags, by: \.itemID) {
+            var keys = Set<String>()
+            for t in tags { keys.insert(t.nameKey); if display[t.nameKey] == nil { display[t.nameKey] = t.name } }
+            for k in keys { nodeCount[k, default: 0] += 1 }
+            let sorted = keys.sorted()
+            for i in 0..<sorted.count { for j in (i + 1)..<sorted.count { edgeCount[sorted[i] + "\u{0}" + sorted[j], default: 0] += 1 } }
+        }
+        let graph = ReportData.PeopleGraph(
+            nodes: nodeCount.keys.sorted().map { .init(name: display[$0]!, count: nodeCount[$0]!) },
+            edges: edgeCount.keys.sorted().map { key in
+                let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                return .init(a: display[parts[0]]!, b: display[parts[1]]!, weight: edgeCount[key]!)
+            })
+
+        let findings = fired.map { rule, f in
+            ReportData.Finding(id: rule.id, title: rule.title, severity: f.severity.rawValue, items: f.items, value: f.value,
+                               why: rule.why, whatToDo: rule.action)
+        }
+        let roles = [ModelStore.detector.name: "Face detector (MMOD CNN)",
+                     ModelStore.shapePredictor.name: "5-point landmarks (regression trees)",
+                     ModelStore.resnet.name: "128-D face descriptor (ResNet)"]
+        let models = ModelStore.files.map {
+            ReportData.ModelProvenance(role: roles[$0.name] ?? $0.name, file: $0.name, sha256: $0.sha256,
+                                       licence: "CC0 1.0 (public domain), Davis E. King")
+        }
+        return ReportData(
+            summary: summary, owner: .init(name: owner?.name ?? summary.owner.name, reason: reason, timeline: timeline),
+            otherIdentities: others, places: places, devices: devices, peopleGraph: graph, findings: findings,
+            generatedAt: generatedAt, geocoderAttribution: Geocoder.attribution, models: models,
+            method: .init(faceMatchDistance: 0.6, placeRadiusMeters: 250,
+                          homeRule: "Home is the place with the most photos taken between 20:00 and 07:00 local time, on at least 5 different nights."))
+    }
+}

@@ -1,0 +1,179 @@
+import ArchiveInput
+import ExportFormats
+import ExposureModel
+import ExposureStore
+import Foundation
+
+/// What `exposure scan` was asked to do.
+public struct ScanOptions: Sendable {
+    public var inputs: [URL]
+    public var database: String
+    /// Detect faces and compute descriptors (false: `--no-faces`).
+    public var analyzeFaces: Bool = true
+    /// Items processed at once.
+    public var jobs: Int = 2
+    public var modelDirectory: URL?
+    /// A photo of the user (`--me`): overrides the owner choice.
+    public var me: URL?
+    public var extraRules: URL?
+    /// Another inventory whose analysed items (by content hash) are reused (`--reuse`).
+    public var reuse: String?
+    public var upsample: Int = 1
+
+    public init(inputs: [URL], database: String) {
+        self.inputs = inputs; self.database = database
+    }
+}
+
+/// What a scan did, for the closing lines and the exit status.
+public struct ScanOutcome: Sendable {
+    public var sources: [(name: String, platform: Platform)] = []
+    public var written = 0
+    public var resumed = 0
+    public var reused = 0
+    public var skipped: [(archive: String, entry: String?, reason: String)] = []
+    /// True when no input could be read at all (exit status 3).
+    public var nothingScanned: Bool { sources.isEmpty }
+}
+
+/// Drives a scan: inputs → platform readers → per-file hashing, metadata and faces →
+/// the inventory, then the analysis. Resumable: files already written are skipped.
+public final class Scanner {
+    let options: ScanOptions
+    let progress: ProgressReporter
+    let database: InventoryDatabase
+    let media: MediaAnalyzer
+
+    public init(options: ScanOptions, progress: ProgressReporter) throws {
+        self.options = options
+        self.progress = progress
+        database = try InventoryDatabase(path: options.database)
+        media = try MediaAnalyzer(analyzeFaces: options.analyzeFaces, modelDirectory: options.modelDirectory,
+                                  upsample: options.upsample, jobs: options.jobs,
+                                  reuse: try options.reuse.map { try InventoryDatabase(path: $0) })
+    }
+
+    public func run() throws -> ScanOutcome {
+        var outcome = ScanOutcome()
+        var archives: [ExportArchive] = []
+        for group in ExportInputs.groupParts(options.inputs) {
+            do {
+                archives.append(try ExportArchive(parts: group))
+            } catch {
+                let name = group.first?.lastPathComponent ?? "?"
+                outcome.skipped.append((name, nil, "\(error)"))
+                progress.note("\(name): \(error)")
+            }
+        }
+        for archive in archives {
+            for issue in archive.issues {
+                outcome.skipped.append((archive.displayName, issue.entry, issue.reason))
+                progress.note(issue.description)
+            }
+            try scan(archive, into: &outcome)
+        }
+        if !outcome.sources.isEmpty {
+            try Workflows.analyze(database: database, me: options.me, media: media, extraRules: options.extraRules)
+        }
+        return outcome
+    }
+
+    private func scan(_ archive: ExportArchive, into outcome: inout ScanOutcome) throws {
+        let format = ExportFormatRegistry.detect(archive)
+        let parsed = try format.read(archive)
+        for warning in parsed.warnings {
+            outcome.skipped.append((archive.displayName, nil, warning))
+            progress.note("\(archive.displayName): \(warning)")
+        }
+        let sourceID = try database.source(name: archive.displayName, platform: parsed.platform, ownerName: parsed.ownerName)
+        outcome.sources.append((archive.displayName, parsed.platform))
+
+        let written = try database.writtenPaths(sourceID: sourceID)
+        var references: [String: MediaReference] = [:]
+        for ref in parsed.media where ref.isPresent { references[ref.path] = ref }
+        let todo = references.keys.filter { path in
+            guard let facesDone = written[path] else { return true }
+            return options.analyzeFaces && !facesDone
+        }
+        outcome.resumed += references.count - todo.count
+
+        progress.begin(archive.displayName, total: todo.count)
+        let pool = WorkPool(width: max(1, options.jobs))
+        let tally = Tally()
+        let issues = try archive.forEachFile(Set(todo)) { path, reader in
+            let reference = references[path]!
+            let bytes: Data
+            let sha: String
+            do {
+                var hasher = ArchiveInput.SHA256()
+                bytes = try reader.readAll(hashingInto: &hasher)
+                sha = hasher.finalize().hex
+            } catch {
+                tally.add { $0.skipped.append((archive.displayName, path, "\(error)")) }
+                progress.note("\(archive.displayName): \(path): \(error)")
+                try? database.recordSkipped(sourceID: sourceID, path: path, reason: "\(error)")
+                progress.advance()
+                return
+            }
+            pool.submit { [media, database, progress] in
+                do {
+                    let write = try media.analyze(bytes: bytes, sha256: sha, path: path, sourceID: sourceID, reference: reference)
+                    try database.write(write.item)
+                    tally.add { $0.written += 1; if write.reused { $0.reused += 1 } }
+                } catch {
+                    tally.fail(error)
+                }
+                progress.advance()
+            }
+        }
+        pool.wait()
+        progress.finish()
+        if let error = tally.firstError { throw error }
+        outcome.written += tally.outcome.written
+        outcome.reused += tally.outcome.reused
+        outcome.skipped += tally.outcome.skipped
+        for issue in issues {
+            outcome.skipped.append((archive.displayName, issue.entry, issue.reason))
+            progress.note(issue.description)
+        }
+        let missing = parsed.media.filter { !$0.isPresent }.map(\.path)
+        try database.recordListing(sourceID: sourceID, missingPaths: missing)
+    }
+}
+
+/// Counts shared by the scan's workers.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var outcome = ScanOutcome()
+    private(set) var firstError: Error?
+    func add(_ change: (inout ScanOutcome) -> Void) { lock.lock(); change(&outcome); lock.unlock() }
+    func fail(_ error: Error) { lock.lock(); if firstError == nil { firstError = error }; lock.unlock() }
+}
+
+/// A fixed number of workers fed through a bounded queue: `submit` blocks while
+/// 2 × width tasks are waiting, so a fast reader cannot fill memory with decoded bytes.
+final class WorkPool: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "exposure.scan.work", attributes: .concurrent)
+    private let slots: DispatchSemaphore
+    private let running: DispatchSemaphore
+    private let group = DispatchGroup()
+
+    init(width: Int) {
+        slots = DispatchSemaphore(value: 2 * width)
+        running = DispatchSemaphore(value: width)
+    }
+
+    func submit(_ work: @escaping @Sendable () -> Void) {
+        slots.wait()
+        group.enter()
+        queue.async { [running, slots, group] in
+            running.wait()
+            work()
+            running.signal()
+            slots.signal()
+            group.leave()
+        }
+    }
+
+    func wait() { group.wait() }
+}

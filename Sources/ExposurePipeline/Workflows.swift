@@ -1,0 +1,133 @@
+import ExposureAnalysis
+import ExposureModel
+import ExposureReport
+import DefaultRules
+import ExposureRules
+import ExposureStore
+import FaceAnalysis
+import Foundation
+
+/// The commands' work, one function each, so the command types stay thin and tests can
+/// call the same code.
+public enum Workflows {
+
+    // MARK: - Scan
+
+    /// Runs the analysis over the inventory (after a scan).
+    static func analyze(database: InventoryDatabase, me: URL?, media: MediaAnalyzer, extraRules: URL?) throws {
+        let meDescriptor = try me.map { try media.meDescriptor($0) }
+        try AnalysisStep.run(database: database, me: meDescriptor)
+    }
+
+    // MARK: - Summary
+
+    /// The full summary of an inventory: its contents, the stored analysis and the findings
+    /// of the rules (the defaults plus `extraRules`).
+    public static func summary(database path: String, extraRules: URL?) throws -> Summary {
+        try summary(InventoryDatabase(path: path).snapshot(), rules: try RuleBook.load(extra: extraRules)).summary
+    }
+
+    /// The summary of a snapshot and the rules that fired.
+    static func summary(_ s: InventorySnapshot, rules: RuleSet) throws -> (summary: Summary, fired: [(Rule, ExposureRules.Finding)]) {
+        var summary = SummaryBuilder.inventorySummary(s)
+        let decoder = JSONDecoder()
+        if let faces = s.analysis[AnalysisKeys.faces] {
+            let m = try decoder.decode(FaceMetrics.self, from: Data(faces.utf8))
+            summary.faces.detected = m.detected
+            summary.faces.itemsWithFaces = m.itemsWithFaces
+            summary.faces.identities = m.identities
+            summary.faces.owner.faces = m.owner.faces
+            summary.faces.owner.labelled = m.owner.labelled
+            summary.faces.owner.years = m.owner.years
+            summary.faces.owner.firstYear = m.owner.firstYear
+            summary.faces.owner.lastYear = m.owner.lastYear
+            summary.faces.owner.matchableFromProfile = m.owner.matchableFromProfile
+            summary.faces.others.identities = m.others.identities
+            summary.faces.others.faces = m.others.faces
+            summary.faces.others.labelled = m.others.labelled
+        }
+        summary.location.distinctPlaces = s.places.count
+        var metrics: [String: Double?] = [:]
+        var itemCounts: [String: Int] = [:]
+        if let stored = s.analysis[AnalysisKeys.metrics] {
+            metrics = try decoder.decode([String: Double?].self, from: Data(stored.utf8))
+        }
+        if let stored = s.analysis[AnalysisKeys.itemCounts] {
+            itemCounts = try decoder.decode([String: Int].self, from: Data(stored.utf8))
+        }
+        let findings = evaluate(rules, metrics: metrics, itemCounts: itemCounts)
+        summary.findings = findings.map {
+            Summary.Finding(rule: $0.rule, severity: $0.severity.rawValue, items: $0.items, value: $0.value)
+        }
+        let fired = findings.compactMap { f in rules[f.rule].map { ($0, f) } }
+        return (summary, fired)
+    }
+
+    // MARK: - Report
+
+    /// The HTML report of an inventory.
+    public static func report(database path: String, extraRules: URL?, includeThumbnails: Bool, now: Date = Date()) throws -> String {
+        let snapshot = try InventoryDatabase(path: path).snapshot()
+        let (summary, fired) = try summary(snapshot, rules: try RuleBook.load(extra: extraRules))
+        let data = ReportBuilder.data(snapshot, summary: summary, fired: fired, generatedAt: timestamp(now))
+        return ReportRenderer.render(data, includeThumbnails: includeThumbnails)
+    }
+
+    // MARK: - Diff
+
+    public struct DiffResult {
+        public var diff: ScanDiff
+        public var html: String
+        public var text: String
+    }
+
+    public static func diff(before: String, after: String, extraRules: URL?, now: Date = Date()) throws -> DiffResult {
+        let rules = try RuleBook.load(extra: extraRules)
+        let b = try InventoryDatabase(path: before).snapshot(), a = try InventoryDatabase(path: after).snapshot()
+        let (bs, bFired) = try summary(b, rules: rules)
+        let (asum, aFired) = try summary(a, rules: rules)
+        let diff = DiffBuilder.diff(before: b, beforeSummary: bs, after: a, afterSummary: asum)
+        var titles: [String: (String, String)] = [:]
+        for (rule, finding) in bFired + aFired { titles[rule.id] = (rule.title, finding.severity.rawValue) }
+        func refs(_ ids: [String]) -> [DiffData.FindingRef] {
+            ids.map { DiffData.FindingRef(id: $0, title: titles[$0]?.0 ?? $0, severity: titles[$0]?.1 ?? "") }
+        }
+        let data = DiffData(before: bs, after: asum,
+                            items: .init(removed: diff.items.removed, added: diff.items.added, kept: diff.items.kept),
+                            findings: .init(resolved: refs(diff.findings.resolved), remaining: refs(diff.findings.remaining),
+                                            new: refs(diff.findings.new)),
+                            beforeLabel: "Before (\((before as NSString).lastPathComponent))",
+                            afterLabel: "After (\((after as NSString).lastPathComponent))",
+                            generatedAt: timestamp(now))
+        return DiffResult(diff: diff, html: ReportRenderer.renderDiff(data), text: ReportRenderer.diffHeadline(data))
+    }
+
+    // MARK: - Plan
+
+    public static func plan(database path: String, goal: PlanGoal, limit: Int) throws -> DeletionPlan {
+        DeletionPlanner.plan(try InventoryDatabase(path: path).snapshot(), goal: goal, limit: limit)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        return f.string(from: date) + " UTC"
+    }
+}
+
+extension Workflows {
+    public struct RuleCheck {
+        public var ok: Bool
+        public var text: String
+    }
+
+    /// `exposure rules check`: loads the rules and reports every problem as file:line.
+    public static func checkRules(directory: URL?) -> RuleCheck {
+        do {
+            let rules = try directory.map { try RuleSet.loadDirectory($0) } ?? RuleSet.parse(DefaultRules.files)
+            return RuleCheck(ok: true, text: "\(rules.rules.count) rules OK")
+        } catch {
+            return RuleCheck(ok: false, text: "\(error)")
+        }
+    }
+}

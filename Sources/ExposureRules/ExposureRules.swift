@@ -1,1 +1,0 @@
-// ExposureRules: see the module's README section in README.md.

@@ -1,1 +1,0 @@
-// ExposureStore: see the module's README section in README.md.

@@ -1,0 +1,151 @@
+import ExposureModel
+import Foundation
+
+/// A source as stored: one archive (or one group of split-zip parts) or folder.
+public struct SourceRecord: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var platform: String
+    public var ownerName: String?
+    public var listed: Bool
+}
+
+/// One occurrence of a media file in a source, with what the platform says about it.
+public struct ItemFileRecord: Sendable {
+    public var id: Int64
+    public var itemID: Int64
+    public var sourceID: Int64
+    public var path: String
+    public var isProfilePicture: Bool
+    public var appearances: [Appearance]
+    public var platformMetadata: PlatformMetadata?
+}
+
+/// A person tag on an item. `origin` is "platform", "xmp_region" or "person_in_image".
+public struct PersonTagRecord: Sendable, Equatable {
+    public var itemID: Int64
+    public var name: String
+    public var nameKey: String
+    public var origin: String
+    public var region: FaceRegion?
+}
+
+/// A stored face.
+public struct FaceRecord: Sendable {
+    public var id: Int64
+    public var itemID: Int64
+    public var faceIndex: Int
+    public var face: DetectedFace
+    public var thumbnail: Data?
+    public var identityID: Int64?
+    public var labelled: Bool
+}
+
+/// A distinct media file.
+public struct ItemRecord: Sendable {
+    public var id: Int64
+    public var sha256: String
+    public var kind: MediaKind
+    public var byteSize: Int64
+    public var unreadableReason: String?
+    public var embedded: EmbeddedMetadata?
+    public var facesAnalysed: Bool
+}
+
+/// Everything in one inventory, read in one transaction: the input of summary,
+/// analysis, report, diff and plan.
+public struct InventorySnapshot: Sendable {
+    public var sources: [SourceRecord]
+    public var items: [ItemRecord]
+    public var files: [ItemFileRecord]
+    public var tags: [PersonTagRecord]
+    public var faces: [FaceRecord]
+    public var missing: [(sourceID: Int64, path: String)]
+    public var skipped: [(sourceID: Int64?, path: String, reason: String)]
+    public var analysis: [String: String]
+    public var identities: [IdentityRecord]
+    public var places: [AnalysisWrite.Place]
+    public var devices: [AnalysisWrite.Device]
+}
+
+/// An identity found by the analysis (a cluster of faces of one person).
+public struct IdentityRecord: Sendable, Equatable {
+    public var id: Int64
+    public var name: String?
+    public var isOwner: Bool
+    public var faceCount: Int
+}
+
+/// What the scan writes for one media file of one source, in one transaction.
+public struct ItemWrite: Sendable {
+    public var sha256: String
+    public var kind: MediaKind
+    public var byteSize: Int64
+    public var sourceID: Int64
+    public var path: String
+    public var reference: MediaReference
+    public var embedded: EmbeddedMetadata?
+    public var unreadableReason: String?
+    /// nil when faces were not analysed (scan --no-faces, videos, unreadable images).
+    public var faces: [FaceWrite]?
+
+    public init(sha256: String, kind: MediaKind, byteSize: Int64, sourceID: Int64, path: String,
+                reference: MediaReference, embedded: EmbeddedMetadata?, unreadableReason: String?, faces: [FaceWrite]?) {
+        self.sha256 = sha256; self.kind = kind; self.byteSize = byteSize; self.sourceID = sourceID
+        self.path = path; self.reference = reference; self.embedded = embedded
+        self.unreadableReason = unreadableReason; self.faces = faces
+    }
+}
+
+public struct FaceWrite: Sendable {
+    public var face: DetectedFace
+    /// A small JPEG of the face for the report.
+    public var thumbnail: Data?
+    public init(face: DetectedFace, thumbnail: Data?) { self.face = face; self.thumbnail = thumbnail }
+}
+
+/// Analysis results, written as a whole.
+public struct AnalysisWrite: Sendable {
+    public struct Identity: Sendable {
+        public var id: Int64
+        public var name: String?
+        public var isOwner: Bool
+        public var faceIDs: [Int64]
+        public init(id: Int64, name: String?, isOwner: Bool, faceIDs: [Int64]) {
+            self.id = id; self.name = name; self.isOwner = isOwner; self.faceIDs = faceIDs
+        }
+    }
+    public struct Place: Sendable {
+        public var latitude: Double, longitude: Double, itemCount: Int, nightDays: Int
+        public var isHome: Bool, isRegular: Bool, city: String?, country: String?
+        public init(latitude: Double, longitude: Double, itemCount: Int, nightDays: Int,
+                    isHome: Bool, isRegular: Bool, city: String?, country: String?) {
+            self.latitude = latitude; self.longitude = longitude; self.itemCount = itemCount
+            self.nightDays = nightDays; self.isHome = isHome; self.isRegular = isRegular
+            self.city = city; self.country = country
+        }
+    }
+    public struct Device: Sendable {
+        public var kind: String, value: String, itemCount: Int
+        public init(kind: String, value: String, itemCount: Int) { self.kind = kind; self.value = value; self.itemCount = itemCount }
+    }
+    public var identities: [Identity]
+    public var labelledFaceIDs: Set<Int64>
+    public var places: [Place]
+    public var devices: [Device]
+    /// Free-form results by key (JSON strings): owner reason, summary, findings.
+    public var values: [String: String]
+
+    public init(identities: [Identity], labelledFaceIDs: Set<Int64>, places: [Place], devices: [Device], values: [String: String]) {
+        self.identities = identities; self.labelledFaceIDs = labelledFaceIDs; self.places = places
+        self.devices = devices; self.values = values
+    }
+}
+
+public extension String {
+    /// The key under which person names are compared: NFC, trimmed, case-folded.
+    var personNameKey: String {
+        precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+            .lowercased()
+    }
+}

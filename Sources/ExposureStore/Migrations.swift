@@ -1,0 +1,142 @@
+import GRDB
+
+/// The inventory's schema, one migration per version. Migrations are never edited once
+/// landed: a change to the schema is a new migration appended here.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("v1-inventory") { db in
+            // One row per archive (or group of split-zip parts) given to `exposure scan`.
+            try db.execute(sql: """
+                CREATE TABLE source (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,              -- file or folder name, no directories
+                    platform TEXT NOT NULL,
+                    owner_name TEXT,
+                    listed INTEGER NOT NULL DEFAULT 0, -- 1 once the export's references are recorded
+                    UNIQUE(name, platform)
+                );
+                -- One row per distinct media file (SHA-256 of its bytes).
+                CREATE TABLE item (
+                    id INTEGER PRIMARY KEY,
+                    sha256 TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,              -- photo | video
+                    byte_size INTEGER NOT NULL,
+                    unreadable_reason TEXT,          -- NULL when decoded/parsed fine
+                    width INTEGER, height INTEGER,
+                    capture_local TEXT,              -- EXIF DateTimeOriginal, local wall clock, ISO 8601 without zone
+                    capture_offset_seconds INTEGER,  -- OffsetTimeOriginal
+                    exif_lat REAL, exif_lon REAL, exif_alt REAL,
+                    make TEXT, model TEXT,
+                    body_serial TEXT, lens_serial TEXT,
+                    camera_owner TEXT, artist TEXT, software TEXT, image_unique_id TEXT,
+                    has_thumbnail INTEGER NOT NULL DEFAULT 0,
+                    thumbnail_differs INTEGER,
+                    embedded_json TEXT,              -- the whole EmbeddedMetadata, for what has no column
+                    faces_analysed INTEGER NOT NULL DEFAULT 0
+                );
+                -- Where an item's bytes sit in a source (one item can sit in several places).
+                CREATE TABLE item_file (
+                    id INTEGER PRIMARY KEY,
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    is_profile_picture INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE(source_id, path)
+                );
+                CREATE INDEX item_file_item ON item_file(item_id);
+                -- Where an item appears on the platform: album, post, story, tweet, memory.
+                CREATE TABLE appearance (
+                    id INTEGER PRIMARY KEY,
+                    item_file_id INTEGER NOT NULL REFERENCES item_file(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    album TEXT, caption TEXT,
+                    post_time REAL,                  -- Unix seconds, UTC
+                    platform_id TEXT, link TEXT
+                );
+                CREATE INDEX appearance_file ON appearance(item_file_id);
+                -- What the platform's JSON says about the item, kept apart from embedded metadata.
+                CREATE TABLE platform_metadata (
+                    item_file_id INTEGER PRIMARY KEY REFERENCES item_file(id) ON DELETE CASCADE,
+                    taken_time REAL,                 -- Unix seconds, UTC
+                    lat REAL, lon REAL, alt REAL,
+                    place_name TEXT,
+                    camera_make TEXT, camera_model TEXT,
+                    upload_ip TEXT, device_id TEXT,
+                    source_file TEXT
+                );
+                -- People named on an item, from any origin.
+                CREATE TABLE person_tag (
+                    id INTEGER PRIMARY KEY,
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,              -- as written (NFC, trimmed)
+                    name_key TEXT NOT NULL,          -- case-folded, for counting distinct people
+                    origin TEXT NOT NULL,            -- platform | xmp_region | person_in_image
+                    region_x REAL, region_y REAL, region_w REAL, region_h REAL, -- XMP regions: centre and size, 0...1
+                    UNIQUE(item_id, name_key, origin, region_x, region_y)
+                );
+                CREATE INDEX person_tag_item ON person_tag(item_id);
+                -- Media the JSON refers to that the archive does not contain.
+                CREATE TABLE missing_media (
+                    id INTEGER PRIMARY KEY,
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    UNIQUE(source_id, path)
+                );
+                -- Entries that could not be read, with the reason shown to the user.
+                CREATE TABLE skipped_entry (
+                    id INTEGER PRIMARY KEY,
+                    source_id INTEGER REFERENCES source(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    UNIQUE(source_id, path)
+                );
+                -- Faces found in an item (written with the item's faces_analysed flag, in one transaction).
+                CREATE TABLE face (
+                    id INTEGER PRIMARY KEY,
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    face_index INTEGER NOT NULL,
+                    box_left INTEGER NOT NULL, box_top INTEGER NOT NULL,
+                    box_right INTEGER NOT NULL, box_bottom INTEGER NOT NULL,
+                    confidence REAL NOT NULL,
+                    landmarks TEXT NOT NULL,         -- JSON [[x,y],...]
+                    descriptor BLOB NOT NULL,        -- 128 float32, little-endian
+                    thumbnail BLOB,                  -- small JPEG for the report
+                    identity_id INTEGER,
+                    labelled INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE(item_id, face_index)
+                );
+                CREATE INDEX face_item ON face(item_id);
+                -- Results of the analysis step, replaced as a whole each time it runs.
+                CREATE TABLE identity (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT,
+                    is_owner INTEGER NOT NULL DEFAULT 0,
+                    face_count INTEGER NOT NULL
+                );
+                CREATE TABLE place (
+                    id INTEGER PRIMARY KEY,
+                    lat REAL NOT NULL, lon REAL NOT NULL,
+                    item_count INTEGER NOT NULL,
+                    night_days INTEGER NOT NULL DEFAULT 0,
+                    is_home INTEGER NOT NULL DEFAULT 0,
+                    is_regular INTEGER NOT NULL DEFAULT 0,
+                    city TEXT, country TEXT
+                );
+                CREATE TABLE device (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,              -- camera_model | serial_number | owner_name | upload_ip | device_id
+                    value TEXT NOT NULL,
+                    item_count INTEGER NOT NULL,
+                    UNIQUE(kind, value)
+                );
+                CREATE TABLE analysis (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL              -- JSON
+                );
+                """)
+        }
+        return migrator
+    }
+}

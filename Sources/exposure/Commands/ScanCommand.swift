@@ -1,0 +1,46 @@
+import ArgumentParser
+import ExposurePipeline
+import Foundation
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan export archives (zip, split zips, tar.gz or folders) into an inventory.",
+        discussion: "Rerunning on the same --db resumes an interrupted scan. Exit status: 0 done (skips are reported), 2 usage error, 3 nothing could be scanned.")
+
+    @Argument(help: "Export archives or folders. Parts of one split export are merged.") var archives: [String]
+    @Option(help: "The inventory database to create or resume.") var db: String
+    @Flag(help: "Inventory and metadata only: no face detection.") var noFaces = false
+    @Option(help: "Items processed at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Folder with the three dlib model files (default: the model cache).") var models: String?
+    @Option(help: "A photo of you: decides which identity is yours.") var me: String?
+    @Option(help: "A folder of extra rules.") var rules: String?
+    @Option(help: "Reuse faces and metadata of items already analysed in this inventory (matched by content).") var reuse: String?
+    @Option(help: "Detector upsampling (dlib's upsample_num_times).") var upsample = 1
+
+    func validate() throws {
+        guard !archives.isEmpty else { throw ValidationError("name at least one archive or folder") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        for path in archives + [me, reuse, models, rules].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("no such file or folder: \(path)")
+        }
+        let dbURL = URL(fileURLWithPath: db).standardizedFileURL
+        for path in archives where dbURL.path.hasPrefix(URL(fileURLWithPath: path).standardizedFileURL.path + "/") {
+            throw ValidationError("--db must not be inside an input (\(path)): Exposure never writes into what it reads")
+        }
+    }
+
+    func run() throws {
+        var options = ScanOptions(inputs: archives.map { URL(fileURLWithPath: $0) }, database: db)
+        options.analyzeFaces = !noFaces
+        options.jobs = jobs
+        options.modelDirectory = models.map { URL(fileURLWithPath: $0) }
+        options.me = me.map { URL(fileURLWithPath: $0) }
+        options.extraRules = rules.map { URL(fileURLWithPath: $0) }
+        options.reuse = reuse
+        options.upsample = upsample
+        let outcome = try Scanner(options: options, progress: ProgressReporter()).run()
+        print(ScanText.closing(outcome))
+        if outcome.nothingScanned { throw ExitStatus.nothingScanned }
+    }
+}

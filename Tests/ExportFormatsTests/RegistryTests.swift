@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+import ExposureModel
+@testable import ExportFormats
+
+final class RegistryTests: XCTestCase {
+    func testRegistryOrderIsExplicitWithFolderLast() {
+        XCTAssertEqual(ExportFormatRegistry.all.map { $0.platform },
+                       [.facebook, .instagram, .googleTakeout, .twitter, .snapchat, .folder])
+        XCTAssertTrue(ExportFormatRegistry.format(for: .twitter) == TwitterExport.self)
+    }
+
+    func testDetectsEveryFixtureAsItsOwnPlatform() {
+        for (platform, era, files) in allPlatformFixtures() {
+            XCTAssertEqual(ExportFormatRegistry.detect(tree(files)).platform, platform, "\(platform) \(era)")
+        }
+    }
+
+    /// Each platform reader recognizes its own fixtures and claims no other platform's.
+    func testNoReaderClaimsAnotherPlatformsExport() {
+        for format in ExportFormatRegistry.all where format.platform != .folder {
+            for (platform, era, files) in allPlatformFixtures() {
+                XCTAssertEqual(format.recognizes(tree(files)), platform == format.platform,
+                               "\(format.platform) on \(platform) \(era)")
+            }
+        }
+    }
+
+    /// Detection looks at content only: the same tree under a wrapping folder named like another
+    /// platform's archive is still detected by what is inside.
+    func testDetectionIgnoresArchiveNames() {
+        var wrapped: [String: Data] = [:]
+        for (path, data) in TwitterFixtures.files(.current2022) { wrapped["facebook-takeout-instagram/" + path] = data }
+        XCTAssertEqual(ExportFormatRegistry.detect(tree(wrapped)).platform, .twitter)
+    }
+
+    func testEmptyTreeFallsBackToFolderWithNothingInIt() throws {
+        let empty = tree([:])
+        XCTAssertEqual(ExportFormatRegistry.detect(empty).platform, .folder)
+        XCTAssertFalse(FolderExport.recognizes(empty))
+        XCTAssertEqual(try FolderExport.read(empty).media.count, 0)
+    }
+
+    func testEveryReaderListsEveryMediaFileOnce() throws {
+        for (platform, era, files) in allPlatformFixtures() {
+            let parsed = try ExportFormatRegistry.format(for: platform).read(tree(files))
+            XCTAssertEqual(parsed.platform, platform, era)
+            assertEveryMediaFileListedOnce(files, parsed)
+        }
+    }
+}
+
+final class CommonTests: XCTestCase {
+    func testMojibakeRepair() {
+        XCTAssertEqual(Mojibake.repair("T\u{c3}\u{a9}l\u{c3}\u{a9}chargements"), "Téléchargements")
+        XCTAssertEqual(Mojibake.repair("Rados\u{c5}\u{82}aw"), "Radosław")
+        XCTAssertEqual(Mojibake.repair("\u{f0}\u{9f}\u{98}\u{82}"), "😂")
+        XCTAssertEqual(Mojibake.repair("café"), "café", "genuine Latin-1 text is kept")
+        XCTAssertEqual(Mojibake.repair("Radosław"), "Radosław", "already correct text is kept")
+        XCTAssertEqual(Mojibake.repair("plain"), "plain")
+        // decomposed accent (e + U+0301 as UTF-8 bytes CC 81) comes out NFC
+        XCTAssertEqual(Mojibake.repair("e\u{cc}\u{81}").unicodeScalars.map(\.value), [0xE9])
+    }
+
+    func testMojibakeRepairAppliesToKeysAndValues() throws {
+        let json = try JSONValue.parse(Data(#"{ "Aplicaci\u00c3\u00b3": ["n\u00c3\u00a6sten"] }"#.utf8), repairingMojibake: true)
+        XCTAssertEqual(json["Aplicació"]?.array?.first?.string, "næsten")
+    }
+
+    func testTimestampsSecondsAndMilliseconds() {
+        XCTAssertEqual(Timestamps.epoch(.int(1600000000)), epoch(1600000000))
+        XCTAssertEqual(Timestamps.epoch(.int(1600000000123)), epoch(1600000000.123))
+        XCTAssertEqual(Timestamps.epoch(.string("1600596727")), epoch(1600596727))
+        XCTAssertNil(Timestamps.epoch(.string("0")))
+        XCTAssertNil(Timestamps.epoch(.string("soon")))
+    }
+
+    func testDateTimeParsing() {
+        XCTAssertEqual(Timestamps.parseDateTime("2022:01:01 11:22:33"), epoch(1641036153))
+        XCTAssertEqual(Timestamps.parseDateTime("2018-12-31T08:05:13"), epoch(1546243513))
+        XCTAssertEqual(Timestamps.parseDateTime("2018-12-31T08:05:13.123456"), epoch(1546243513))
+        XCTAssertEqual(Timestamps.parseDateTime("2019-07-14 18:22:05 UTC"), epoch(1563128525))
+        XCTAssertEqual(Timestamps.parseDateTime("2006-11-15T13:18:50.000Z"), epoch(1163596730))
+        XCTAssertEqual(Timestamps.parseDateTime("2022-10-14T12:30:00-07:00"), epoch(1665775800))
+        XCTAssertNil(Timestamps.parseDateTime("0000:00:00 00:00:00"))
+        XCTAssertNil(Timestamps.parseDateTime("yesterday"))
+    }
+
+    func testPathResolution() {
+        let index = PathIndex(["export/your_facebook_activity/posts/media/a/1.jpg", "posts/media/b/2.jpg", "x/3.jpg", "y/3.jpg"])
+        XCTAssertEqual(index.resolve("your_facebook_activity/posts/media/a/1.jpg"), "export/your_facebook_activity/posts/media/a/1.jpg")
+        XCTAssertEqual(index.resolve("wrong/posts/media/b/2.jpg"), "posts/media/b/2.jpg")
+        XCTAssertEqual(index.resolve("somewhere/else/2.jpg"), "posts/media/b/2.jpg", "unique basename")
+        XCTAssertNil(index.resolve("elsewhere/3.jpg"), "ambiguous basename")
+        XCTAssertNil(index.resolve("https://facebook.com/"))
+        XCTAssertNil(index.resolve("posts/media/b/missing.jpg"))
+    }
+}

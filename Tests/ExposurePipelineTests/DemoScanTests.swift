@@ -1,0 +1,100 @@
+import ExposureModel
+import ExposurePipeline
+import ExposureTestSupport
+import Foundation
+import XCTest
+
+/// The whole pipeline on the demo export (real archive reader, Facebook reader, EXIF,
+/// face engine, analysis, rules), with numbers known from how the demo is built
+/// (see DemoExport.photos()).
+final class DemoScanTests: XCTestCase {
+    static var work: URL!
+    static var beforeDB = "", afterDB = ""
+    static var firstScan: ScanOutcome?, rescan: ScanOutcome?
+
+    override class func setUp() {
+        super.setUp()
+        do {
+            work = try TestSupport.temporaryDirectory("exposure-demo-scan")
+            let before = try DemoExport.write(into: work, after: false)
+            let after = try DemoExport.write(into: work, after: true)
+            beforeDB = work.appendingPathComponent("before.sqlite").path
+            afterDB = work.appendingPathComponent("after.sqlite").path
+            firstScan = try Scanner(options: ScanOptions(inputs: [before], database: beforeDB), progress: ProgressReporter(quiet: true)).run()
+            var options = ScanOptions(inputs: [after], database: afterDB)
+            options.reuse = beforeDB
+            rescan = try Scanner(options: options, progress: ProgressReporter(quiet: true)).run()
+        } catch {
+            XCTFail("demo scan failed: \(error)")
+        }
+    }
+
+    override class func tearDown() {
+        if let work { try? FileManager.default.removeItem(at: work) }
+        super.tearDown()
+    }
+
+    func testInventoryNumbers() throws {
+        let s = try Workflows.summary(database: Self.beforeDB, extraRules: nil)
+        XCTAssertEqual(s.owner.name, "Barack Obama")
+        XCTAssertEqual(s.sources.map(\.platform), ["facebook"])
+        XCTAssertEqual(s.sources.map(\.name), ["facebook-demo-before"])
+        XCTAssertEqual(s.items.total, 13)
+        XCTAssertEqual(s.items.photos, 13)
+        XCTAssertEqual(s.items.unreadable, 0)
+        XCTAssertEqual(s.items.profilePictures, 1)
+        XCTAssertEqual(s.time.itemsWithCaptureTime, 12)
+        XCTAssertEqual(s.time.first, "2012-08-10")
+        XCTAssertEqual(s.time.last, "2023-04-01")
+        XCTAssertEqual(s.location.itemsWithExifGPS, 12)
+        XCTAssertEqual(s.location.distinctPlaces, 3, "home, Washington, Paris")
+        XCTAssertEqual(s.location.uploadIPs, 4)
+        XCTAssertEqual(s.devices.cameraModels, 2)
+        XCTAssertEqual(s.devices.serialNumbers, 1)
+        XCTAssertEqual(s.devices.ownerNames, 1)
+        XCTAssertEqual(s.people.named, 2)
+        XCTAssertEqual(s.people.tagInstances, 8)
+        XCTAssertEqual(s.people.graphEdges, 1)
+    }
+
+    func testFacesOwnerAndFindings() throws {
+        let s = try Workflows.summary(database: Self.beforeDB, extraRules: nil)
+        // 10 photos show him (the partial face included), 3 show Joe Biden, the landscape none.
+        XCTAssertEqual(s.faces.detected, 13)
+        XCTAssertEqual(s.faces.itemsWithFaces, 12)
+        XCTAssertEqual(s.faces.identities, 2)
+        XCTAssertEqual(s.faces.owner.faces, 10)
+        // Tagged with his name: the five posts that name him and the picture with both (tag + XMP region).
+        XCTAssertEqual(s.faces.owner.labelled, 6)
+        // Capture years of his faces: 2012-2017, 2019, 2020, 2022 (the profile picture has none).
+        XCTAssertEqual(s.faces.owner.years, 9)
+        XCTAssertEqual(s.faces.owner.firstYear, 2012)
+        XCTAssertEqual(s.faces.owner.lastYear, 2022)
+        // Every other photo of him is found by a search with the profile picture.
+        XCTAssertEqual(s.faces.owner.matchableFromProfile, 9)
+        XCTAssertEqual(s.faces.others.identities, 1)
+        XCTAssertEqual(s.faces.others.faces, 3)
+        XCTAssertEqual(s.faces.others.labelled, 2, "the album photo of Biden carries no tag")
+        let report = try Workflows.report(database: Self.beforeDB, extraRules: nil, includeThumbnails: true)
+        XCTAssertTrue(report.contains("We took the face in your profile pictures to be you."), "the report says why this identity is the owner")
+        XCTAssertFalse(report.contains(Self.work.path), "no absolute path of this machine in the report")
+        print("demo findings:", s.findings.map { "\($0.rule)=\($0.severity)" })
+    }
+
+    func testRescanAfterDeletionReusesEverything() throws {
+        XCTAssertEqual(Self.firstScan?.written, 13)
+        XCTAssertEqual(Self.rescan?.written, 9)
+        XCTAssertEqual(Self.rescan?.reused, 9, "every item of the after export was analysed before")
+        let d = try Workflows.diff(before: Self.beforeDB, after: Self.afterDB, extraRules: nil)
+        XCTAssertEqual(d.diff.items.removed, 4)
+        XCTAssertEqual(d.diff.items.kept, 9)
+        XCTAssertEqual(d.diff.items.added, 0)
+    }
+
+    func testResumingAFinishedScanWritesNothing() throws {
+        let again = try Scanner(options: ScanOptions(inputs: [Self.work.appendingPathComponent("facebook-demo-before")], database: Self.beforeDB),
+                                progress: ProgressReporter(quiet: true)).run()
+        XCTAssertEqual(again.written, 0)
+        XCTAssertEqual(again.resumed, 13)
+    }
+}

@@ -1,0 +1,43 @@
+import ExposureModel
+import ExposurePipeline
+import ExposureStore
+import Foundation
+import XCTest
+
+final class SummaryBuilderTests: XCTestCase {
+    func testInventoryNumbersFollowTheContract() throws {
+        let s = SummaryBuilder.inventorySummary(try InventoryFixture.build().snapshot())
+        XCTAssertEqual(s.owner.name, "Ann Example")
+        XCTAssertEqual(s.sources, [.init(name: "fb.zip", platform: "facebook"), .init(name: "photos", platform: "folder")])
+        XCTAssertEqual(s.items.total, 5)
+        XCTAssertEqual(s.items.photos, 4)
+        XCTAssertEqual(s.items.videos, 1)
+        XCTAssertEqual(s.items.unreadable, 1)
+        XCTAssertEqual(s.items.missing, 2)
+        XCTAssertEqual(s.items.profilePictures, 1)
+        XCTAssertEqual(s.time.itemsWithCaptureTime, 3, "post time alone (d) is never a capture time")
+        XCTAssertEqual(s.time.first, "2012-07-01")
+        XCTAssertEqual(s.time.last, "2019-01-05")
+        XCTAssertEqual(s.location.itemsWithExifGPS, 1)
+        XCTAssertEqual(s.location.itemsWithPlatformLocation, 1, "(0,0) is no location")
+        XCTAssertEqual(s.location.itemsWithAnyLocation, 2)
+        XCTAssertEqual(s.location.uploadIPs, 1)
+        XCTAssertEqual(s.devices.cameraModels, 2, "Canon EOS 5D and Apple iPhone (EXIF and JSON agree, case-folded)")
+        XCTAssertEqual(s.devices.serialNumbers, 1)
+        XCTAssertEqual(s.devices.ownerNames, 2, "\"Ann\" and \"Ann Example\"")
+        XCTAssertEqual(s.people.named, 3)
+        XCTAssertEqual(s.people.tagInstances, 4)
+        XCTAssertEqual(s.people.graphEdges, 2, "Ann-Bob on b, Bob-Cy on c")
+    }
+
+    func testSummaryJSONHasTheContractKeysAndExplicitNulls() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(Summary()), as: UTF8.self)
+        for key in ["\"schema\":\"exposure.summary\\/1\"", "\"profile_pictures\":0", "\"items_with_capture_time\":0",
+                    "\"first\":null", "\"matchable_from_profile\":null", "\"items_with_exif_gps\":0", "\"graph_edges\":0",
+                    "\"findings\":[]", "\"others\":{\"faces\":0,\"identities\":0,\"labelled\":0}", "\"name\":null"] {
+            XCTAssertTrue(json.contains(key), "missing \(key) in \(json)")
+        }
+    }
+}

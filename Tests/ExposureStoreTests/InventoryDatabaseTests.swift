@@ -1,0 +1,90 @@
+import ExposureModel
+import ExposureStore
+import ExposureTestSupport
+import Foundation
+import XCTest
+
+final class InventoryDatabaseTests: XCTestCase {
+    func face(_ seed: Float) -> FaceWrite {
+        FaceWrite(face: DetectedFace(box: .init(left: 10, top: 20, right: 110, bottom: 120), confidence: 1.25,
+                                     landmarks: [.init(x: 1, y: 2), .init(x: 3, y: 4)],
+                                     descriptor: (0..<128).map { Float($0) * seed }),
+                  thumbnail: Data([0xFF, 0xD8, 0xFF]))
+    }
+
+    func testSameBytesInTwoAlbumsIsOneItemWithTwoOccurrences() throws {
+        let db = try InventoryDatabase()
+        let source = try db.source(name: "facebook.zip", platform: .facebook, ownerName: "Ann Example")
+        let ref1 = MediaReference(path: "a/1.jpg", appearances: [Appearance(kind: .album, album: "Holidays")],
+                                  metadata: PlatformMetadata(uploadIP: "10.0.0.1", people: ["Bob", " bob "]))
+        let ref2 = MediaReference(path: "b/1.jpg", appearances: [Appearance(kind: .post, caption: "hi", platformID: "p1")],
+                                  isProfilePicture: true)
+        let embedded = EmbeddedMetadata(width: 640, height: 480, captureTime: LocalDateTime(year: 2015, month: 6, day: 1, hour: 22),
+                                        gps: GeoPoint(latitude: 48.85, longitude: 2.35), make: "Canon", model: "EOS",
+                                        bodySerialNumber: "123", faceRegions: [FaceRegion(name: "Ann Example", centerX: 0.5, centerY: 0.5, width: 0.2, height: 0.3)])
+        let id1 = try db.write(ItemWrite(sha256: "aa", kind: .photo, byteSize: 100, sourceID: source, path: "a/1.jpg",
+                                         reference: ref1, embedded: embedded, unreadableReason: nil, faces: [face(1), face(2)]))
+        let id2 = try db.write(ItemWrite(sha256: "aa", kind: .photo, byteSize: 100, sourceID: source, path: "b/1.jpg",
+                                         reference: ref2, embedded: embedded, unreadableReason: nil, faces: [face(1)]))
+        XCTAssertEqual(id1, id2)
+        let s = try db.snapshot()
+        XCTAssertEqual(s.items.count, 1)
+        XCTAssertEqual(s.files.count, 2)
+        XCTAssertEqual(s.faces.count, 2, "faces are analysed once per item")
+        XCTAssertEqual(s.faces[1].face.descriptor[3], 6)
+        XCTAssertEqual(s.faces[0].face.landmarks, [.init(x: 1, y: 2), .init(x: 3, y: 4)])
+        XCTAssertEqual(s.items[0].embedded?.bodySerialNumber, "123")
+        XCTAssertEqual(s.items[0].embedded?.captureTime?.hour, 22)
+        XCTAssertEqual(Set(s.tags.map(\.nameKey)), ["bob", "ann example"])
+        XCTAssertEqual(s.tags.filter { $0.origin == "xmp_region" }.first?.region?.height, 0.3)
+        XCTAssertEqual(s.files.first { $0.path == "a/1.jpg" }?.platformMetadata?.uploadIP, "10.0.0.1")
+        XCTAssertEqual(s.files.first { $0.path == "b/1.jpg" }?.isProfilePicture, true)
+        XCTAssertEqual(s.files.first { $0.path == "b/1.jpg" }?.appearances.first?.platformID, "p1")
+        XCTAssertEqual(try db.writtenPaths(sourceID: source), ["a/1.jpg": true, "b/1.jpg": true])
+        XCTAssertEqual(try db.integrityCheck(), "ok")
+    }
+
+    func testRewritingAnOccurrenceReplacesItsAppearances() throws {
+        let db = try InventoryDatabase()
+        let source = try db.source(name: "x", platform: .folder, ownerName: nil)
+        XCTAssertEqual(try db.source(name: "x", platform: .folder, ownerName: "Late Name"), source)
+        let ref = MediaReference(path: "p.jpg", appearances: [Appearance(kind: .folder, album: "A")])
+        for _ in 0..<3 {
+            try db.write(ItemWrite(sha256: "bb", kind: .photo, byteSize: 1, sourceID: source, path: "p.jpg",
+                                   reference: ref, embedded: nil, unreadableReason: nil, faces: nil))
+        }
+        let s = try db.snapshot()
+        XCTAssertEqual(s.files.count, 1)
+        XCTAssertEqual(s.files[0].appearances.count, 1)
+        XCTAssertEqual(s.sources[0].ownerName, "Late Name")
+        XCTAssertEqual(try db.writtenPaths(sourceID: source), ["p.jpg": false])
+        try db.writeFaces(itemID: s.items[0].id, faces: [face(3)])
+        XCTAssertEqual(try db.writtenPaths(sourceID: source), ["p.jpg": true])
+    }
+
+    func testFileDatabaseReopensAndAnalysisIsReplacedWhole() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("inv.sqlite").path
+        do {
+            let db = try InventoryDatabase(path: path)
+            let source = try db.source(name: "s", platform: .folder, ownerName: nil)
+            try db.write(ItemWrite(sha256: "cc", kind: .photo, byteSize: 1, sourceID: source, path: "q.jpg",
+                                   reference: MediaReference(path: "q.jpg"), embedded: nil, unreadableReason: nil,
+                                   faces: [face(1), face(1)]))
+            let faces = try db.snapshot().faces.map(\.id)
+            try db.replaceAnalysis(AnalysisWrite(identities: [.init(id: 1, name: "Ann", isOwner: true, faceIDs: faces)],
+                                                 labelledFaceIDs: [faces[0]], places: [], devices: [], values: ["k": "1"]))
+            try db.replaceAnalysis(AnalysisWrite(identities: [.init(id: 7, name: nil, isOwner: false, faceIDs: [faces[1]])],
+                                                 labelledFaceIDs: [], places: [], devices: [.init(kind: "serial_number", value: "S1", itemCount: 1)],
+                                                 values: ["k": "2"]))
+        }
+        let db = try InventoryDatabase(path: path)
+        let s = try db.snapshot()
+        XCTAssertEqual(s.identities.map(\.id), [7])
+        XCTAssertEqual(s.faces.map(\.identityID), [nil, 7])
+        XCTAssertEqual(s.faces.filter(\.labelled).count, 0)
+        XCTAssertEqual(s.analysis, ["k": "2"])
+        XCTAssertEqual(s.devices.map(\.value), ["S1"])
+    }
+}
