@@ -99,7 +99,7 @@ final class DetectorReferenceTests: XCTestCase {
 
     // MARK: - NumPy reference of the tiled input
 
-    struct Case { var name: String; var rows: Int; var cols: Int; var upsample: Int; var seed: UInt64 }
+    struct Case { var name: String; var rows: Int; var cols: Int; var upsample: Int; var seed: UInt64; var tensor = true }
 
     static let cases = [
         Case(name: "a", rows: 37, cols: 53, upsample: 0, seed: 1),
@@ -112,21 +112,34 @@ final class DetectorReferenceTests: XCTestCase {
     ]
 
     func testTiledInputMatchesReference() throws {
+        try compareWithReference(Self.cases.map { c in (c, Self.syntheticImage(width: c.cols, height: c.rows, seed: c.seed)) })
+    }
+
+    /// obama.jpg (910 x 1137): the whole 932 x 4139 x 3 input tensor, and the 1822 x 2275
+    /// upsampled image with its layout.
+    func testObamaInputMatchesReference() throws {
+        let image = try DetectorModelTests.decode("obama.jpg")
+        try compareWithReference([
+            (Case(name: "obama", rows: image.height, cols: image.width, upsample: 0, seed: 0), image),
+            (Case(name: "obama_up", rows: image.height, cols: image.width, upsample: 1, seed: 0, tensor: false), image),
+        ])
+    }
+
+    func compareWithReference(_ cases: [(Case, RGBImage)]) throws {
         let dir = try TestSupport.temporaryDirectory("detector-reference")
         defer { try? FileManager.default.removeItem(at: dir) }
         var list = ""
-        for c in Self.cases {
-            let image = Self.syntheticImage(width: c.cols, height: c.rows, seed: c.seed)
+        for (c, image) in cases {
             try Data(image.pixels).write(to: dir.appendingPathComponent("\(c.name).rgb"))
-            list += "\(c.name) \(c.rows) \(c.cols) \(c.upsample)\n"
+            list += "\(c.name) \(c.rows) \(c.cols) \(c.upsample) \(c.tensor ? 1 : 0)\n"
         }
         try list.write(to: dir.appendingPathComponent("cases.txt"), atomically: true, encoding: .utf8)
         try Self.runReferenceScript(in: dir)
 
         let options = DetectorOptions.humanFaceV1
         let detector = FaceDetector(options: options) { _ in Tensor(k: 1, h: 0, w: 0) }
-        for c in Self.cases {
-            var image = Self.syntheticImage(width: c.cols, height: c.rows, seed: c.seed)
+        for (c, original) in cases {
+            var image = original
             for _ in 0..<c.upsample { image = PyramidUp.upsample(image) }
             if c.upsample > 0 {
                 let expected = try Data(contentsOf: dir.appendingPathComponent("\(c.name).up.rgb"))
@@ -138,6 +151,7 @@ final class DetectorReferenceTests: XCTestCase {
             let pyramid = detector.inputPyramid(rows: image.height, cols: image.width)
             XCTAssertEqual([pyramid.rows, pyramid.cols, image.height, image.width], lines[0], "\(c.name): tensor size")
             XCTAssertEqual(pyramid.levels.map { [$0.left, $0.top, $0.right, $0.bottom] }, Array(lines.dropFirst()), "\(c.name): levels")
+            guard c.tensor else { continue }
             let tensor = pyramid.inputTensor(for: image, averageRed: options.averageRed,
                                              averageGreen: options.averageGreen, averageBlue: options.averageBlue)
             try Self.assertBitIdentical(tensor.data, file: dir.appendingPathComponent("\(c.name).tensor.f32"), c.name)
@@ -211,6 +225,7 @@ final class DetectorReferenceTests: XCTestCase {
         if rgb:
             lr, inv = lr[:, None], inv[:, None]
         srcf = src.astype(F32)
+        srcd = src.astype(np.float64)
         tail = []
         x = -x_scale + ns * x_scale
         for c in range(ns, out_nc):
@@ -230,7 +245,7 @@ final class DetectorReferenceTests: XCTestCase {
                 c = ns + j; lf = int(math.floor(xx)); rt = min(lf + 1, in_nc - 1)
                 if rgb:
                     lrd = xx - lf
-                    s = src.astype(np.float64)
+                    s = srcd
                     v = (1 - tb) * ((1 - lrd) * s[top, lf] + lrd * s[top, rt]) + tb * ((1 - lrd) * s[bottom, lf] + lrd * s[bottom, rt])
                     out[r, c] = v.astype(np.int64).astype(np.uint8)
                 else:
@@ -286,7 +301,7 @@ final class DetectorReferenceTests: XCTestCase {
 
     def main(d):
         for line in open(os.path.join(d, "cases.txt")):
-            name, rows, cols, up = line.split()
+            name, rows, cols, up, want_tensor = line.split()
             rows, cols, up = int(rows), int(cols), int(up)
             img = np.fromfile(os.path.join(d, name + ".rgb"), np.uint8).reshape(rows, cols, 3)
             for _ in range(up):
@@ -294,10 +309,14 @@ final class DetectorReferenceTests: XCTestCase {
                 img = resize(img, lround((nr - 1 + 0.75) * 2) + 1, lround((nc - 1 + 1.25) * 2) + 1, True)
             if up:
                 img.tofile(os.path.join(d, name + ".up.rgb"))
-            t, rects = tiled_tensor(img)
-            t.tofile(os.path.join(d, name + ".tensor.f32"))
+            if want_tensor == "1":
+                t, rects = tiled_tensor(img)
+                t.tofile(os.path.join(d, name + ".tensor.f32"))
+                NR, NC = t.shape[1:]
+            else:
+                rects, NR, NC = tiled_rects(img.shape[0], img.shape[1])
             with open(os.path.join(d, name + ".rects.txt"), "w") as f:
-                f.write("%d %d %d %d\n" % (t.shape[1], t.shape[2], img.shape[0], img.shape[1]))
+                f.write("%d %d %d %d\n" % (NR, NC, img.shape[0], img.shape[1]))
                 for r in rects: f.write("%d %d %d %d\n" % r)
 
     if __name__ == "__main__":

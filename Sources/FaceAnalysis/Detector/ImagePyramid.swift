@@ -140,8 +140,9 @@ public struct TiledPyramid: Sendable, Equatable {
         let cols = self.cols, plane = rows * self.cols
         let averages = [averageRed, averageGreen, averageBlue]
         let level0 = levels[0]
-        // Every value is written exactly once here (padding rows zeroed row by row, in cache),
-        // instead of zero-filling the whole tensor first: this tensor is ~3.7x the image in floats.
+        // The tensor is ~3.7x the image in floats, so it is streamed through memory once: each row is
+        // zeroed just before its level-0 part is written (no separate zero-fill pass), then the
+        // smaller levels are resized into place.
         let data = [Float](unsafeUninitializedCapacity: 3 * plane) { buffer, initialized in
             let base = buffer.baseAddress!
             image.pixels.withUnsafeBufferPointer { px in
