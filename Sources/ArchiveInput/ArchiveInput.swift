@@ -153,6 +153,7 @@ public final class ExportArchive: ExportFileTree {
     let parts: [Part]
     let locations: [String: Location]
     let cache: [String: Data]
+    let folderNames: [String: [[UInt8]]]
 
     struct Part: Sendable {
         var url: URL
@@ -205,6 +206,7 @@ public final class ExportArchive: ExportFileTree {
         self.parts = parts
         self.locations = index.locations
         self.cache = index.cache
+        self.folderNames = index.folderNames
         self.paths = index.locations.keys.sorted()
         self.issues = issues
     }
@@ -259,7 +261,7 @@ public final class ExportArchive: ExportFileTree {
         for (number, part) in parts.enumerated() {
             guard let partWanted = wanted[number], !partWanted.isEmpty else { continue }
             var pass = PartPass(part: part, limits: limits, cap: cap)
-            try pass.run(wanted: partWanted, cache: cache, body: body)
+            try pass.run(wanted: partWanted, cache: cache, folderNames: folderNames, body: body)
             issues += pass.issues
         }
         return issues

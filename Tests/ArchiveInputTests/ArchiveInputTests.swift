@@ -648,3 +648,18 @@ final class RealToolTests: XCTestCase {
         XCTAssertGreaterThan(opened, 0)
     }
 }
+
+final class FolderNameTests: XCTestCase {
+    /// A Latin-1 file name on disk (not valid UTF-8) must be listed and readable, not dropped.
+    func testNonUTF8FileNameInFolder() throws {
+        let dir = try TemporaryFolder()
+        let root = dir.url.appendingPathComponent("export")
+        _ = try dir.write("export/ok.txt", Data("ok".utf8))
+        try Python.run("import os,sys; open(os.path.join(sys.argv[1].encode(), b'caf\\xe9.txt'), 'wb').write(b'latin')", [root.path])
+        let export = try openOne(root)
+        XCTAssertEqual(export.paths.count, 2, "\(export.paths) \(export.issues)")
+        let (all, issues) = try readEverything(export)
+        XCTAssertEqual(issues, [], "\(issues)")
+        XCTAssertEqual(Set(all.values), [Data("ok".utf8), Data("latin".utf8)])
+    }
+}
