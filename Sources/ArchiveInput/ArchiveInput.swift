@@ -104,18 +104,31 @@ public enum ExportInputs {
         try groupParts(urls).map { try ExportArchive(parts: $0, limits: limits) }
     }
 
+    /// Like `open`, but one unreadable input does not prevent the others from opening:
+    /// one result per group of parts, in the order of `groupParts`.
+    public static func openEach(_ urls: [URL], limits: ArchiveLimits = .default)
+        -> [(parts: [URL], result: Result<ExportArchive, ArchiveIssue>)] {
+        groupParts(urls).map { parts in
+            do { return (parts, .success(try ExportArchive(parts: parts, limits: limits))) } catch let issue as ArchiveIssue {
+                return (parts, .failure(issue))
+            } catch {
+                return (parts, .failure(ArchiveIssue(archive: EntryNames.displayName(parts[0]), entry: nil,
+                                                     kind: .unreadable, reason: "\(error)")))
+            }
+        }
+    }
+
     /// Groups inputs that are numbered parts of one export (same stem, same directory,
     /// `-NNN` before the extension); order of first appearance, parts sorted by number.
     public static func groupParts(_ urls: [URL]) -> [[URL]] {
         var groups: [[URL]] = []
         var groupIndex: [String: Int] = [:]
         for url in urls {
-            guard let (stem, number) = partName(url) else { groups.append([url]); continue }
+            guard let (stem, _) = partName(url) else { groups.append([url]); continue }
             let key = url.deletingLastPathComponent().standardizedFileURL.path + "\u{0}" + stem
             if let index = groupIndex[key] {
                 groups[index].append(url)
                 groups[index].sort { (partName($0)?.number ?? 0) < (partName($1)?.number ?? 0) }
-                _ = number
             } else {
                 groupIndex[key] = groups.count
                 groups.append([url])
@@ -210,6 +223,9 @@ public final class ExportArchive: ExportFileTree {
         self.paths = index.locations.keys.sorted()
         self.issues = issues
     }
+
+    /// File names of the parts (or the folder), without directories, in part order.
+    public var partNames: [String] { parts.map(\.name) }
 
     /// The size the entry's header declares (untrusted; for progress display only).
     public func declaredSize(of path: String) -> Int64? { locations[path]?.declaredSize }
@@ -337,6 +353,9 @@ public final class EntryReader {
     let source: (UnsafeMutableRawBufferPointer) throws -> Int
     let budget: PassBudget
     private var atEnd = false
+
+    /// Called when the body returns: the reader must not touch the archive afterwards.
+    func invalidate() { atEnd = true }
 
     init(path: String, archiveName: String, declaredSize: Int64?, cap: Int64, enforceDeclaredSize: Bool,
          budget: PassBudget, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {

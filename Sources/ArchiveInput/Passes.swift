@@ -366,6 +366,7 @@ struct PartPass {
             }
             let entry = EntryReader(path: path, archiveName: part.name, declaredSize: header.declaredSize, cap: cap,
                                     enforceDeclaredSize: !part.isTar, budget: budget, source: source)
+            defer { entry.invalidate() }
             do { try body(path, entry) } catch let issue as ArchiveIssue {
                 issues.append(issue)
             }
@@ -396,6 +397,7 @@ struct PartPass {
                 if errno != EINTR { throw ReaderOpenError(message: String(cString: strerror(errno))) }
             }
         }
+        defer { entry.invalidate() }
         do { try body(path, entry) } catch let issue as ArchiveIssue { issues.append(issue) }
     }
 }

@@ -430,6 +430,23 @@ final class ZipHazardTests: XCTestCase {
         XCTAssertEqual(try text(export, "real.txt"), "real")
     }
 
+    /// Distinct local headers whose data ranges overlap (the "quoted" construction: the first
+    /// entry's data swallows the second entry's header and data).
+    func testEntriesWithOverlappingRangesAreRejected() throws {
+        let dir = try TemporaryFolder()
+        var first = ZipEntry.stored("first.jpg", noise(100))
+        first.centralCompressedSize = UInt32(100 + 30 + "second.jpg".utf8.count + 100)
+        first.uncompressedSize = first.centralCompressedSize!
+        let url = try dir.write("quoted.zip", ZipBuilder(entries: [
+            first, .stored("second.jpg", noise(100, seed: 9)), .stored("third.txt", "third"),
+        ]).build())
+        let export = try withinSeconds(10) { try openOne(url) }
+        XCTAssertEqual(export.paths, ["third.txt"])
+        XCTAssertEqual(Set(export.issues.filter { $0.kind == .overlap }.compactMap(\.entry)), ["first.jpg", "second.jpg"])
+        XCTAssertTrue(export.issues.first { $0.entry == "second.jpg" }?.reason.contains("overlaps entry 'first.jpg'") ?? false,
+                      "\(export.issues)")
+    }
+
     func testDuplicateNamesAreReportedAndNothingIsLost() throws {
         let dir = try TemporaryFolder()
         let url = try dir.write("dup.zip", ZipBuilder(entries: [

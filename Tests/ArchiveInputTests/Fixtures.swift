@@ -28,6 +28,8 @@ struct ZipEntry {
     var madeBy: UInt16 = 20
     var externalAttributes: UInt32 = 0
     var centralExtra = Data()
+    /// Compressed size written in the central directory when it should lie.
+    var centralCompressedSize: UInt32? = nil
 
     static func stored(_ name: String, _ data: Data) -> ZipEntry {
         ZipEntry(name: Array(name.utf8), payload: data, crc: crc32(data), uncompressedSize: UInt32(data.count),
@@ -76,7 +78,8 @@ struct ZipBuilder {
         for (entry, offset) in records {
             out.le32(0x0201_4b50); out.le16(entry.madeBy); out.le16(20); out.le16(entry.flags); out.le16(entry.method)
             out.le16(0); out.le16(0x21)
-            out.le32(entry.crc); out.le32(UInt32(entry.payload.count)); out.le32(entry.uncompressedSize)
+            out.le32(entry.crc); out.le32(entry.centralCompressedSize ?? UInt32(entry.payload.count))
+            out.le32(entry.uncompressedSize)
             out.le16(UInt16(entry.name.count)); out.le16(UInt16(entry.centralExtra.count)); out.le16(0)
             out.le16(0); out.le16(0); out.le32(entry.externalAttributes); out.le32(UInt32(offset))
             out.append(contentsOf: entry.name)
