@@ -2,23 +2,36 @@
 //
 // PUBLIC API (what the scan pipeline calls)
 //
-//     let exports: [ExportArchive] = try ExportInputs.open(urls)          // zips, split Takeout zips, .tgz, folders
+//     let exports: [ExportArchive] = try ExportInputs.open(urls)   // zips, Takeout parts, .tgz, folders
+//     // or ExportInputs.openEach(urls) -> [(parts: [URL], result: Result<ExportArchive, ArchiveIssue>)]
 //     for export in exports {
-//         export.displayName          // "takeout-20240712T112341Z-001.zip" (first part's name, no directories)
-//         export.paths                // every regular file, relative, '/'-separated, sorted (ExportFileTree)
-//         export.issues               // [ArchiveIssue]: entries skipped while indexing, with reasons
-//         try export.contents(of: "Takeout/…/x.json", maxBytes: 1 << 20)   // ExportFileTree; JSON etc. come from memory
-//         let passIssues = try export.forEachFile(mediaPaths) { path, reader in   // second pass, archive order
+//         export.displayName      // "takeout-20240712T112341Z-001.zip": first part's name, no directories
+//         export.partNames        // ["takeout-…-001.zip", "takeout-…-002.zip"]
+//         export.paths            // ExportFileTree: every regular file, relative, '/'-separated, sorted
+//         export.issues           // [ArchiveIssue]: what indexing skipped, and why
+//         try export.contents(of: "Takeout/…/IMG_1.jpg.json", maxBytes: 1 << 20)  // ExportFileTree
+//         let passIssues = try export.forEachFile(mediaPaths) { path, reader in
 //             var hasher = SHA256()
-//             let bytes = try reader.readAll(hashingInto: &hasher)            // capped, budgeted
+//             let bytes = try reader.readAll(hashingInto: &hasher)   // or reader.hashAll(), reader.stream { chunk in }
 //             let digest = hasher.finalize()
 //         }
 //     }
 //
-//     ExportInputs.groupParts(urls) -> [[URL]]      // which inputs are parts of one export
-//     ExportArchive(parts: [URL], limits:)          // merge parts explicitly
-//     ArchiveLimits                                 // byte caps and budgets (defaults below)
-//     SHA256 / SHA256Digest                         // streaming hasher over libcrypto
+// Types: ExportInputs (open, openEach, groupParts), ExportArchive (init(parts:limits:), displayName,
+// partNames, paths, issues, declaredSize(of:), contents(of:maxBytes:), forEachFile(_:maxBytesPerEntry:_:)),
+// EntryReader (path, declaredSize, bytesRead, read(into:), stream(chunkBytes:_:), readAll(),
+// readAll(hashingInto:), hashAll()), ArchiveLimits, ArchiveIssue (archive, entry, kind, reason; also the
+// Error thrown), SHA256 / SHA256Digest.
+//
+// COST MODEL
+//   - Opening indexes headers only, and caches metadata files (.json .js .html .htm .txt .csv .xml,
+//     <= 64 MiB each, 2 GiB in all) so `contents(of:)` for them never touches the archive again.
+//   - `forEachFile` makes ONE sequential pass per part over the requested files (archive order) and
+//     stops a part early once its requested files are done. Use it for media.
+//   - `contents(of:)` of an uncached file re-opens the part: cheap for zips (headers are visited by
+//     seeking) and folders, a decompression up to that entry for tarballs.
+//   - ExportArchive is immutable after opening; passes may run on several threads at once (each
+//     pass opens its own read handle).
 //
 // WHAT IT READS
 //   - zip (libarchive, seekable reader over the central directory; a Swift pre-scan of the

@@ -680,3 +680,30 @@ final class FolderNameTests: XCTestCase {
         XCTAssertEqual(Set(all.values), [Data("ok".utf8), Data("latin".utf8)])
     }
 }
+
+final class ConcurrencyTests: XCTestCase {
+    /// Passes over one export from two threads at once (each opens its own handle) agree.
+    func testConcurrentPassesOverOneExport() throws {
+        let dir = try TemporaryFolder()
+        let part1 = dir.url.appendingPathComponent("takeout-1-001.tgz"), part2 = dir.url.appendingPathComponent("takeout-1-002.tgz")
+        try Python.tar((0..<20).map { .file("p/\($0).jpg", noise(20_000, seed: UInt64($0 + 1))) }, to: part1)
+        try Python.tar((0..<20).map { .file("p/\($0).jpg.json", Data("{\"i\":\($0)}".utf8)) }, to: part2)
+        let export = try ExportInputs.open([part1, part2])[0]
+        XCTAssertEqual(export.partNames, ["takeout-1-001.tgz", "takeout-1-002.tgz"])
+        XCTAssertEqual(export.paths.count, 40)
+        let results = [ResultBox<[String: SHA256Digest]>(), ResultBox<[String: SHA256Digest]>()]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            results[i].result = Result {
+                var digests: [String: SHA256Digest] = [:]
+                let issues = try export.forEachFile { path, reader in digests[path] = try reader.hashAll().0 }
+                XCTAssertEqual(issues, [])
+                return digests
+            }
+        }
+        let first = try results[0].result!.get(), second = try results[1].result!.get()
+        XCTAssertEqual(first.count, 40)
+        XCTAssertEqual(first, second)
+        XCTAssertEqual(first["p/7.jpg"], SHA256.hash(noise(20_000, seed: 8)))
+        XCTAssertEqual(try text(export, "p/7.jpg.json"), "{\"i\":7}")
+    }
+}
