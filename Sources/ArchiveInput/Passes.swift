@@ -109,13 +109,15 @@ struct Indexer {
         }
         let budget = PassBudget(limit: limits.passBudget(forPartSize: part.size))
         var failures = 0
-        var entriesListed = 0
+        let issuesBefore = issues.count
+        var fatalMessage: String? = nil
         scan: while true {
             let step = cursor.next()
             let ordinal = cursor.ordinal
             switch step {
             case .end: break scan
             case .fatal(let message):
+                fatalMessage = message
                 issues.append(part.issue(nil, .corrupt, "unreadable after \(ordinal + 1) entries, the rest is lost: \(message)"))
                 break scan
             case .failed(let message):
@@ -126,7 +128,6 @@ struct Indexer {
                     break scan
                 }
             case .entry(let header):
-                entriesListed += 1
                 let (name, _) = EntryNames.decode(header.rawName, legacy: part.legacyEncoding)
                 if let warning = header.warning {
                     issues.append(part.issue(name, .nameEncoding, "warning while reading the header: \(warning)"))
@@ -166,9 +167,12 @@ struct Indexer {
                     }
                     break scan
                 }
-                // Skipping the rest of a tar entry decompresses it: that counts too.
-                if part.isTar, let declared = header.declaredSize, declared > bytesRead {
-                    _ = budget.spend(declared - bytesRead)
+                // Skipping the rest of a tar entry decompresses it: that counts too, and is
+                // refused before libarchive starts on it.
+                if part.isTar, let declared = header.declaredSize, declared > bytesRead,
+                   !budget.spend(declared - bytesRead) {
+                    issues.append(part.issue(nil, .budgetExceeded, "decompression budget of \(budget.limit) bytes used up while indexing (possible tar bomb); the rest is not listed"))
+                    break scan
                 }
             }
         }
@@ -176,9 +180,10 @@ struct Indexer {
             issues.append(part.issue(nil, .corrupt,
                                      "central directory lists \(declared) entries but \(cursor.ordinal + 1) could be read; the missing ones are skipped"))
         }
-        if entriesListed == 0 && cursor.ordinal < 0 && part.zipDeclaredCount == nil && !part.isTar {
-            // A zip without a usable directory and without readable local headers.
-            issues.append(part.issue(nil, .corrupt, "no readable entries"))
+        if let fatal = fatalMessage, cursor.ordinal < 0 {
+            // Not one header could be read: the part is unreadable, not an empty archive.
+            issues.removeSubrange(issuesBefore...)
+            throw part.issue(nil, .corrupt, "no readable entries: \(fatal)")
         }
     }
 
@@ -375,8 +380,10 @@ struct PartPass {
                 return
             }
             if cursor.reader.isDead && !cursor.canResume { return }
-            if part.isTar, let declared = header.declaredSize, declared > entry.bytesRead {
-                _ = budget.spend(declared - entry.bytesRead)
+            if part.isTar, let declared = header.declaredSize, declared > entry.bytesRead,
+               !budget.spend(declared - entry.bytesRead) {
+                issues.append(part.issue(nil, .budgetExceeded, "decompression budget of \(budget.limit) bytes used up (possible tar bomb); stopped"))
+                return
             }
         }
     }

@@ -90,10 +90,9 @@ final class ZipTests: XCTestCase {
         // A zip header followed by garbage: no directory, no readable entry.
         var garbage = Data([0x50, 0x4b, 0x03, 0x04]); garbage.append(noise(200))
         let broken = try dir.write("broken.zip", garbage)
-        let result = try? withinSeconds(10) { try openOne(broken) }
-        if let result {
-            XCTAssertEqual(result.paths, [])
-            XCTAssertTrue(result.issues.contains { $0.kind == .corrupt }, "\(result.issues)")
+        XCTAssertThrowsError(try withinSeconds(10) { try openOne(broken) }) { error in
+            XCTAssertEqual((error as? ArchiveIssue)?.kind, .corrupt)
+            XCTAssertEqual((error as? ArchiveIssue)?.archive, "broken.zip")
         }
     }
 
@@ -207,6 +206,22 @@ final class TarTests: XCTestCase {
             let (_, issues) = try withinSeconds(10) { try readEverything(export) }
             XCTAssertTrue(issues.contains { $0.entry == "big.jpg" }, "\(issues)")
         }
+    }
+
+    /// A tar entry of 64 MiB of zeros: its declared size is charged to the budget before
+    /// libarchive decompresses (or skips) it, so the pass stops instead of grinding through it.
+    func testTarBombStopsAtBudget() throws {
+        let dir = try TemporaryFolder()
+        let url = dir.url.appendingPathComponent("bomb.tgz")
+        try Python.tar([.file("a.json", Data("{}".utf8)), .file("zeros.bin", Data(count: 64 << 20)),
+                        .file("z.json", Data("{}".utf8))], to: url)
+        var limits = ArchiveLimits()
+        limits.maxBytesPerPass = 16 << 20
+        let export = try withinSeconds(20) { try openOne(url, limits) }
+        XCTAssertEqual(export.paths, ["a.json", "zeros.bin"])
+        XCTAssertEqual(export.issues.map(\.kind), [.budgetExceeded])
+        XCTAssertTrue(export.issues[0].reason.contains("16777216 bytes"), export.issues[0].reason)
+        XCTAssertEqual(try text(export, "a.json"), "{}")
     }
 
     func testGzipOfNonTarIsRejected() throws {
