@@ -561,6 +561,27 @@ final class ZipHazardTests: XCTestCase {
         }
     }
 
+    /// Large real exports (Takeout parts of 10-50 GB) end in zip64 records; the directory
+    /// pre-scan must follow them to the same entries libarchive reads, and check them too.
+    func testZip64EndRecordsAreFollowed() throws {
+        let dir = try TemporaryFolder()
+        var zip = ZipBuilder(entries: [.stored("a.json", "{}"), try .deflated("b.jpg", noise(10_000))])
+        zip.zip64End = true
+        let export = try openOne(try dir.write("zip64end.zip", zip.build()))
+        XCTAssertEqual(export.paths, ["a.json", "b.jpg"])
+        XCTAssertEqual(export.issues, [])
+        XCTAssertEqual(try export.contents(of: "b.jpg", maxBytes: 1 << 20), noise(10_000))
+
+        zip.aliases = [(name: "alias.jpg", target: 1)]
+        let overlapping = try openOne(try dir.write("zip64overlap.zip", zip.build()))
+        XCTAssertEqual(overlapping.paths, ["a.json"])
+        zip.aliases = []
+        zip.diskNumber = 2
+        XCTAssertThrowsError(try openOne(try dir.write("zip64spanned.zip", zip.build()))) {
+            XCTAssertEqual(($0 as? ArchiveIssue)?.kind, .unsupported)
+        }
+    }
+
     func testZip64ClaimOfHugeSizeDoesNotAllocate() throws {
         let dir = try TemporaryFolder()
         var entry = ZipEntry.stored("huge.jpg", "tiny")

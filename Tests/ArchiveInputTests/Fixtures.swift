@@ -55,6 +55,8 @@ struct ZipBuilder {
     /// Extra central-directory records (name, index of the entry whose local header they point at).
     var aliases: [(name: String, target: Int)] = []
     var diskNumber: UInt16 = 0
+    /// Write the zip64 end records (as tools do past 65,535 entries or 4 GiB) and saturate the classic ones.
+    var zip64End = false
 
     func build() -> Data {
         var out = Data()
@@ -86,6 +88,17 @@ struct ZipBuilder {
             out.append(entry.centralExtra)
         }
         let directorySize = out.count - directoryStart
+        if zip64End {
+            let recordStart = out.count
+            out.le32(0x0606_4b50); out.le64(44); out.le16(45); out.le16(45)
+            out.le32(UInt32(diskNumber)); out.le32(UInt32(diskNumber))
+            out.le64(UInt64(records.count)); out.le64(UInt64(records.count))
+            out.le64(UInt64(directorySize)); out.le64(UInt64(directoryStart))
+            out.le32(0x0706_4b50); out.le32(0); out.le64(UInt64(recordStart)); out.le32(1)
+            out.le32(0x0605_4b50); out.le16(0xFFFF); out.le16(0xFFFF); out.le16(0xFFFF); out.le16(0xFFFF)
+            out.le32(0xFFFF_FFFF); out.le32(0xFFFF_FFFF); out.le16(0)
+            return out
+        }
         out.le32(0x0605_4b50); out.le16(diskNumber); out.le16(diskNumber)
         out.le16(UInt16(records.count)); out.le16(UInt16(records.count))
         out.le32(UInt32(directorySize)); out.le32(UInt32(directoryStart)); out.le16(0)
@@ -95,6 +108,7 @@ struct ZipBuilder {
 
 extension Data {
     mutating func le16(_ v: UInt16) { append(contentsOf: [UInt8(v & 0xff), UInt8(v >> 8)]) }
+    mutating func le64(_ v: UInt64) { le32(UInt32(v & 0xFFFF_FFFF)); le32(UInt32(v >> 32)) }
     mutating func le32(_ v: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { append(UInt8((v >> UInt32(shift)) & 0xff)) } }
 }
 
