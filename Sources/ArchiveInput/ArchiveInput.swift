@@ -20,7 +20,7 @@
 // Types: ExportInputs (open, openEach, groupParts), ExportArchive (init(parts:limits:), displayName,
 // partNames, paths, issues, declaredSize(of:), contents(of:maxBytes:), forEachFile(_:maxBytesPerEntry:_:)),
 // EntryReader (path, declaredSize, bytesRead, read(into:), stream(chunkBytes:_:), readAll(),
-// readAll(hashingInto:), hashAll()), ArchiveLimits, ArchiveIssue (archive, entry, kind, reason; also the
+// readAll(hashingInto:), hashAll()), ArchiveLimits, ArchiveIssue (archive, entry, kind, reason, summary(_:); the
 // Error thrown), SHA256 / SHA256Digest.
 //
 // COST MODEL
@@ -105,6 +105,20 @@ public struct ArchiveIssue: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         if let entry { return "\(archive): \(entry): \(reason)" }
         return "\(archive): \(reason)"
+    }
+
+    /// One line for a scan summary: "skipped 3 entries: 2 unsafePath, 1 encrypted" (kinds in
+    /// order of first appearance); nil when there are no issues.
+    public static func summary(_ issues: [ArchiveIssue]) -> String? {
+        guard !issues.isEmpty else { return nil }
+        var order: [Kind] = []
+        var counts: [Kind: Int] = [:]
+        for issue in issues {
+            if counts[issue.kind] == nil { order.append(issue.kind) }
+            counts[issue.kind, default: 0] += 1
+        }
+        let parts = order.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", ")
+        return "skipped \(issues.count) \(issues.count == 1 ? "entry" : "entries"): \(parts)"
     }
 }
 

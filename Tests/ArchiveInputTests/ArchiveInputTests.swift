@@ -318,6 +318,8 @@ final class ZipHazardTests: XCTestCase {
         XCTAssertEqual(all.mapValues { String(decoding: $0, as: UTF8.self) },
                        ["dir/two.txt": "two", "good/one.txt": "one", "three.txt": "three"])
         XCTAssertEqual(dir.snapshot(), before, "nothing may be written anywhere")
+        XCTAssertEqual(ArchiveIssue.summary(export.issues), "skipped 8 entries: 8 unsafePath")
+        XCTAssertNil(ArchiveIssue.summary([]))
     }
 
     func testSymlinkEntriesAreNeverFollowed() throws {
