@@ -2,23 +2,36 @@
 //
 // PUBLIC API (what the scan pipeline calls)
 //
-//     let exports: [ExportArchive] = try ExportInputs.open(urls)          // zips, split Takeout zips, .tgz, folders
+//     let exports: [ExportArchive] = try ExportInputs.open(urls)   // zips, Takeout parts, .tgz, folders
+//     // or ExportInputs.openEach(urls) -> [(parts: [URL], result: Result<ExportArchive, ArchiveIssue>)]
 //     for export in exports {
-//         export.displayName          // "takeout-20240712T112341Z-001.zip" (first part's name, no directories)
-//         export.paths                // every regular file, relative, '/'-separated, sorted (ExportFileTree)
-//         export.issues               // [ArchiveIssue]: entries skipped while indexing, with reasons
-//         try export.contents(of: "Takeout/…/x.json", maxBytes: 1 << 20)   // ExportFileTree; JSON etc. come from memory
-//         let passIssues = try export.forEachFile(mediaPaths) { path, reader in   // second pass, archive order
+//         export.displayName      // "takeout-20240712T112341Z-001.zip": first part's name, no directories
+//         export.partNames        // ["takeout-…-001.zip", "takeout-…-002.zip"]
+//         export.paths            // ExportFileTree: every regular file, relative, '/'-separated, sorted
+//         export.issues           // [ArchiveIssue]: what indexing skipped, and why
+//         try export.contents(of: "Takeout/…/IMG_1.jpg.json", maxBytes: 1 << 20)  // ExportFileTree
+//         let passIssues = try export.forEachFile(mediaPaths) { path, reader in
 //             var hasher = SHA256()
-//             let bytes = try reader.readAll(hashingInto: &hasher)            // capped, budgeted
+//             let bytes = try reader.readAll(hashingInto: &hasher)   // or reader.hashAll(), reader.stream { chunk in }
 //             let digest = hasher.finalize()
 //         }
 //     }
 //
-//     ExportInputs.groupParts(urls) -> [[URL]]      // which inputs are parts of one export
-//     ExportArchive(parts: [URL], limits:)          // merge parts explicitly
-//     ArchiveLimits                                 // byte caps and budgets (defaults below)
-//     SHA256 / SHA256Digest                         // streaming hasher over libcrypto
+// Types: ExportInputs (open, openEach, groupParts), ExportArchive (init(parts:limits:), displayName,
+// partNames, paths, issues, declaredSize(of:), contents(of:maxBytes:), forEachFile(_:maxBytesPerEntry:_:)),
+// EntryReader (path, declaredSize, bytesRead, read(into:), stream(chunkBytes:_:), readAll(),
+// readAll(hashingInto:), hashAll()), ArchiveLimits, ArchiveIssue (archive, entry, kind, reason, summary(_:); the
+// Error thrown), SHA256 / SHA256Digest.
+//
+// COST MODEL
+//   - Opening indexes headers only, and caches metadata files (.json .js .html .htm .txt .csv .xml,
+//     <= 64 MiB each, 2 GiB in all) so `contents(of:)` for them never touches the archive again.
+//   - `forEachFile` makes ONE sequential pass per part over the requested files (archive order) and
+//     stops a part early once its requested files are done. Use it for media.
+//   - `contents(of:)` of an uncached file re-opens the part: cheap for zips (headers are visited by
+//     seeking) and folders, a decompression up to that entry for tarballs.
+//   - ExportArchive is immutable after opening; passes may run on several threads at once (each
+//     pass opens its own read handle).
 //
 // WHAT IT READS
 //   - zip (libarchive, seekable reader over the central directory; a Swift pre-scan of the
@@ -93,6 +106,20 @@ public struct ArchiveIssue: Error, Hashable, Sendable, CustomStringConvertible {
         if let entry { return "\(archive): \(entry): \(reason)" }
         return "\(archive): \(reason)"
     }
+
+    /// One line for a scan summary: "skipped 3 entries: 2 unsafePath, 1 encrypted" (kinds in
+    /// order of first appearance); nil when there are no issues.
+    public static func summary(_ issues: [ArchiveIssue]) -> String? {
+        guard !issues.isEmpty else { return nil }
+        var order: [Kind] = []
+        var counts: [Kind: Int] = [:]
+        for issue in issues {
+            if counts[issue.kind] == nil { order.append(issue.kind) }
+            counts[issue.kind, default: 0] += 1
+        }
+        let parts = order.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", ")
+        return "skipped \(issues.count) \(issues.count == 1 ? "entry" : "entries"): \(parts)"
+    }
 }
 
 // MARK: - Opening inputs
@@ -104,18 +131,31 @@ public enum ExportInputs {
         try groupParts(urls).map { try ExportArchive(parts: $0, limits: limits) }
     }
 
+    /// Like `open`, but one unreadable input does not prevent the others from opening:
+    /// one result per group of parts, in the order of `groupParts`.
+    public static func openEach(_ urls: [URL], limits: ArchiveLimits = .default)
+        -> [(parts: [URL], result: Result<ExportArchive, ArchiveIssue>)] {
+        groupParts(urls).map { parts in
+            do { return (parts, .success(try ExportArchive(parts: parts, limits: limits))) } catch let issue as ArchiveIssue {
+                return (parts, .failure(issue))
+            } catch {
+                return (parts, .failure(ArchiveIssue(archive: EntryNames.displayName(parts[0]), entry: nil,
+                                                     kind: .unreadable, reason: "\(error)")))
+            }
+        }
+    }
+
     /// Groups inputs that are numbered parts of one export (same stem, same directory,
     /// `-NNN` before the extension); order of first appearance, parts sorted by number.
     public static func groupParts(_ urls: [URL]) -> [[URL]] {
         var groups: [[URL]] = []
         var groupIndex: [String: Int] = [:]
         for url in urls {
-            guard let (stem, number) = partName(url) else { groups.append([url]); continue }
+            guard let (stem, _) = partName(url) else { groups.append([url]); continue }
             let key = url.deletingLastPathComponent().standardizedFileURL.path + "\u{0}" + stem
             if let index = groupIndex[key] {
                 groups[index].append(url)
                 groups[index].sort { (partName($0)?.number ?? 0) < (partName($1)?.number ?? 0) }
-                _ = number
             } else {
                 groupIndex[key] = groups.count
                 groups.append([url])
@@ -153,6 +193,7 @@ public final class ExportArchive: ExportFileTree {
     let parts: [Part]
     let locations: [String: Location]
     let cache: [String: Data]
+    let folderNames: [String: [[UInt8]]]
 
     struct Part: Sendable {
         var url: URL
@@ -205,9 +246,13 @@ public final class ExportArchive: ExportFileTree {
         self.parts = parts
         self.locations = index.locations
         self.cache = index.cache
+        self.folderNames = index.folderNames
         self.paths = index.locations.keys.sorted()
         self.issues = issues
     }
+
+    /// File names of the parts (or the folder), without directories, in part order.
+    public var partNames: [String] { parts.map(\.name) }
 
     /// The size the entry's header declares (untrusted; for progress display only).
     public func declaredSize(of path: String) -> Int64? { locations[path]?.declaredSize }
@@ -259,7 +304,7 @@ public final class ExportArchive: ExportFileTree {
         for (number, part) in parts.enumerated() {
             guard let partWanted = wanted[number], !partWanted.isEmpty else { continue }
             var pass = PartPass(part: part, limits: limits, cap: cap)
-            try pass.run(wanted: partWanted, cache: cache, body: body)
+            try pass.run(wanted: partWanted, cache: cache, folderNames: folderNames, body: body)
             issues += pass.issues
         }
         return issues
@@ -335,6 +380,9 @@ public final class EntryReader {
     let source: (UnsafeMutableRawBufferPointer) throws -> Int
     let budget: PassBudget
     private var atEnd = false
+
+    /// Called when the body returns: the reader must not touch the archive afterwards.
+    func invalidate() { atEnd = true }
 
     init(path: String, archiveName: String, declaredSize: Int64?, cap: Int64, enforceDeclaredSize: Bool,
          budget: PassBudget, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {

@@ -35,31 +35,34 @@ enum EntryNames {
     /// Normalises a decoded name. Backslashes count as separators (old Windows zip tools wrote
     /// them), so `..\evil` is caught like `../evil`.
     static func sanitize(_ name: String, maxBytes: Int) -> Verdict {
-        if name.utf8.count > maxBytes {
-            return .rejected("unsafe path: name is \(name.utf8.count) bytes, longer than \(maxBytes)")
+        // Works on the UTF-8 bytes: '/', '\\', '.', ':' and NUL are ASCII and never occur
+        // inside a multi-byte sequence, so byte-wise splitting is exact.
+        let bytes = Array(name.utf8)
+        if bytes.count > maxBytes {
+            return .rejected("unsafe path: name is \(bytes.count) bytes, longer than \(maxBytes)")
         }
-        if name.unicodeScalars.contains(where: { $0.value == 0 }) {
-            return .rejected("unsafe path: contains a NUL character")
+        if bytes.contains(0) { return .rejected("unsafe path: contains a NUL character") }
+        let slash: UInt8 = 0x2f, backslash: UInt8 = 0x5c, dot: UInt8 = 0x2e
+        if let first = bytes.first, first == slash || first == backslash {
+            return .rejected("unsafe path: absolute path")
         }
-        let slashed = name.replacingOccurrences(of: "\\", with: "/")
-        if slashed.hasPrefix("/") { return .rejected("unsafe path: absolute path") }
-        let segments = slashed.split(separator: "/", omittingEmptySubsequences: true)
-        if let first = segments.first, isDriveLetter(first) {
+        let segments = bytes.split(whereSeparator: { $0 == slash || $0 == backslash })
+        if let first = segments.first, first.count >= 2, first[first.startIndex + 1] == 0x3a,
+           (0x61...0x7a).contains(first[first.startIndex] | 0x20) {
             return .rejected("unsafe path: Windows drive letter")
         }
-        var kept: [Substring] = []
-        for segment in segments where segment != "." {
-            if segment == ".." { return .rejected("unsafe path: parent-directory segment '..'") }
-            kept.append(segment)
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        for segment in segments {
+            if segment.count == 1 && segment.first == dot { continue }
+            if segment.count == 2 && segment.allSatisfy({ $0 == dot }) {
+                return .rejected("unsafe path: parent-directory segment '..'")
+            }
+            if !kept.isEmpty { kept.append(slash) }
+            kept.append(contentsOf: segment)
         }
         if kept.isEmpty { return .empty }
-        return .accepted(kept.joined(separator: "/"))
-    }
-
-    private static func isDriveLetter(_ segment: Substring) -> Bool {
-        let scalars = Array(segment.unicodeScalars)
-        guard scalars.count >= 2, scalars[1] == ":" else { return false }
-        return (scalars[0].value | 0x20) >= 0x61 && (scalars[0].value | 0x20) <= 0x7a
+        return .accepted(String(decoding: kept, as: UTF8.self))
     }
 
     /// CP437 bytes 0x80...0xFF (the IBM PC code page zip tools fall back to).

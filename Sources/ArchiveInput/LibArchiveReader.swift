@@ -31,6 +31,10 @@ final class LibArchiveReader {
         case fatal(String)
     }
 
+    /// Bytes libarchive reads from the file at a time. Small enough that visiting a zip header
+    /// after a seek does not pull in a megabyte of the next photo; large enough for streaming.
+    static let blockBytes = 64 << 10
+
     static let typeMask: UInt32 = 0o170000
     static let regular: UInt32 = 0o100000
     static let directory: UInt32 = 0o040000
@@ -59,7 +63,7 @@ final class LibArchiveReader {
             }
             archive_read_support_format_tar(handle)
         }
-        if archive_read_open_fd(handle, fd, 1 << 20) != ARCHIVE_OK {
+        if archive_read_open_fd(handle, fd, LibArchiveReader.blockBytes) != ARCHIVE_OK {
             let message = LibArchiveReader.errorString(handle)
             finish()
             throw ReaderOpenError(message: message)

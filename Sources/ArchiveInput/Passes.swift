@@ -71,6 +71,8 @@ struct Indexer {
     var locations: [String: ExportArchive.Location] = [:]
     var cache: [String: Data] = [:]
     var issues: [ArchiveIssue] = []
+    /// Folder inputs: each file's path as raw name bytes, for reopening it exactly.
+    var folderNames: [String: [[UInt8]]] = [:]
     private var cachedBytes: Int64 = 0
     private var partNames: [Int: String] = [:]
 
@@ -107,13 +109,15 @@ struct Indexer {
         }
         let budget = PassBudget(limit: limits.passBudget(forPartSize: part.size))
         var failures = 0
-        var entriesListed = 0
+        let issuesBefore = issues.count
+        var fatalMessage: String? = nil
         scan: while true {
             let step = cursor.next()
             let ordinal = cursor.ordinal
             switch step {
             case .end: break scan
             case .fatal(let message):
+                fatalMessage = message
                 issues.append(part.issue(nil, .corrupt, "unreadable after \(ordinal + 1) entries, the rest is lost: \(message)"))
                 break scan
             case .failed(let message):
@@ -124,7 +128,6 @@ struct Indexer {
                     break scan
                 }
             case .entry(let header):
-                entriesListed += 1
                 let (name, _) = EntryNames.decode(header.rawName, legacy: part.legacyEncoding)
                 if let warning = header.warning {
                     issues.append(part.issue(name, .nameEncoding, "warning while reading the header: \(warning)"))
@@ -164,9 +167,12 @@ struct Indexer {
                     }
                     break scan
                 }
-                // Skipping the rest of a tar entry decompresses it: that counts too.
-                if part.isTar, let declared = header.declaredSize, declared > bytesRead {
-                    _ = budget.spend(declared - bytesRead)
+                // Skipping the rest of a tar entry decompresses it: that counts too, and is
+                // refused before libarchive starts on it.
+                if part.isTar, let declared = header.declaredSize, declared > bytesRead,
+                   !budget.spend(declared - bytesRead) {
+                    issues.append(part.issue(nil, .budgetExceeded, "decompression budget of \(budget.limit) bytes used up while indexing (possible tar bomb); the rest is not listed"))
+                    break scan
                 }
             }
         }
@@ -174,39 +180,57 @@ struct Indexer {
             issues.append(part.issue(nil, .corrupt,
                                      "central directory lists \(declared) entries but \(cursor.ordinal + 1) could be read; the missing ones are skipped"))
         }
-        if entriesListed == 0 && cursor.ordinal < 0 && part.zipDeclaredCount == nil && !part.isTar {
-            // A zip without a usable directory and without readable local headers.
-            issues.append(part.issue(nil, .corrupt, "no readable entries"))
+        if let fatal = fatalMessage, cursor.ordinal < 0 {
+            // Not one header could be read: the part is unreadable, not an empty archive.
+            issues.removeSubrange(issuesBefore...)
+            throw part.issue(nil, .corrupt, "no readable entries: \(fatal)")
         }
     }
 
     private mutating func indexFolder(_ part: ExportArchive.Part, number: Int) {
+        // A POSIX walk rather than FileManager: names are kept as raw bytes (FileManager
+        // mangles names that are not UTF-8), every directory is opened relative to its parent
+        // with O_NOFOLLOW, and symbolic links are reported, never entered.
         var ordinal = -1
-        var stack: [String] = [""]
-        let manager = FileManager()
-        while let relative = stack.popLast() {
-            let directory = relative.isEmpty ? part.url.path : part.url.path + "/" + relative
-            guard let names = try? manager.contentsOfDirectory(atPath: directory) else {
-                issues.append(part.issue(relative.isEmpty ? nil : relative, .unreadable, "folder cannot be listed; skipped"))
+        // Pending folders are kept as names, not open descriptors (a folder with many
+        // subfolders must not exhaust the descriptor limit).
+        var stack: [[[UInt8]]] = [[]]
+        while let components = stack.popLast() {
+            let directoryFD: Int32
+            do { directoryFD = try FolderFiles.openDirectory(root: part.url, components: components) } catch let error as ReaderOpenError {
+                let path = components.map { EntryNames.decode($0, legacy: .latin1).name }.joined(separator: "/")
+                issues.append(part.issue(path.isEmpty ? nil : path, .unreadable, "folder cannot be opened: \(error.message)"))
                 continue
+            } catch { continue }
+            guard let directory = fdopendir(directoryFD) else { close(directoryFD); continue }
+            var children: [[UInt8]] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                if name == [0x2e] || name == [0x2e, 0x2e] { continue }
+                children.append(name)
             }
-            for name in names.sorted() {
-                let path = relative.isEmpty ? name : relative + "/" + name
+            children.sort { $0.lexicographicallyPrecedes($1) }
+            for name in children {
+                let rawPath = components + [name]
+                let path = rawPath.map { EntryNames.decode($0, legacy: .latin1).name }.joined(separator: "/")
                 var info = stat()
-                guard lstat(directory + "/" + name, &info) == 0 else {
+                guard fstatat(directoryFD, name.map { CChar(bitPattern: $0) } + [0], &info, AT_SYMLINK_NOFOLLOW) == 0 else {
                     issues.append(part.issue(path, .unreadable, "cannot be examined: \(String(cString: strerror(errno)))"))
                     continue
                 }
                 switch info.st_mode & S_IFMT {
-                case S_IFDIR: stack.append(path)
+                case S_IFDIR: stack.append(rawPath)
                 case S_IFLNK: issues.append(part.issue(path, .link, "symbolic link is never followed; skipped"))
                 case S_IFREG:
                     ordinal += 1
-                    _ = add(path, rawName: path, part: part,
-                            location: ExportArchive.Location(part: number, ordinal: ordinal, declaredSize: Int64(info.st_size)))
+                    if add(path, rawName: path, part: part,
+                           location: ExportArchive.Location(part: number, ordinal: ordinal, declaredSize: Int64(info.st_size))) {
+                        folderNames[path] = rawPath
+                    }
                 default: issues.append(part.issue(path, .specialFile, "not a regular file; skipped"))
                 }
             }
+            closedir(directory)   // closes directoryFD too
         }
     }
 }
@@ -282,7 +306,7 @@ struct PartPass {
         self.part = part; self.limits = limits; self.cap = cap
     }
 
-    mutating func run(wanted: [Int: String], cache: [String: Data],
+    mutating func run(wanted: [Int: String], cache: [String: Data], folderNames: [String: [[UInt8]]],
                       body: (String, EntryReader) throws -> Void) throws {
         var remaining = wanted
         defer {
@@ -295,7 +319,7 @@ struct PartPass {
             let budget = PassBudget(limit: Int64.max)
             for (ordinal, path) in wanted.sorted(by: { $0.key < $1.key }) {
                 remaining[ordinal] = nil
-                try visitFolderFile(path, budget: budget, body: body)
+                try visitFolderFile(path, rawPath: folderNames[path] ?? [], budget: budget, body: body)
             }
             return
         }
@@ -347,6 +371,7 @@ struct PartPass {
             }
             let entry = EntryReader(path: path, archiveName: part.name, declaredSize: header.declaredSize, cap: cap,
                                     enforceDeclaredSize: !part.isTar, budget: budget, source: source)
+            defer { entry.invalidate() }
             do { try body(path, entry) } catch let issue as ArchiveIssue {
                 issues.append(issue)
             }
@@ -355,16 +380,18 @@ struct PartPass {
                 return
             }
             if cursor.reader.isDead && !cursor.canResume { return }
-            if part.isTar, let declared = header.declaredSize, declared > entry.bytesRead {
-                _ = budget.spend(declared - entry.bytesRead)
+            if part.isTar, let declared = header.declaredSize, declared > entry.bytesRead,
+               !budget.spend(declared - entry.bytesRead) {
+                issues.append(part.issue(nil, .budgetExceeded, "decompression budget of \(budget.limit) bytes used up (possible tar bomb); stopped"))
+                return
             }
         }
     }
 
-    private mutating func visitFolderFile(_ path: String, budget: PassBudget,
+    private mutating func visitFolderFile(_ path: String, rawPath: [[UInt8]], budget: PassBudget,
                                           body: (String, EntryReader) throws -> Void) throws {
         let fd: Int32
-        do { fd = try FolderFiles.open(root: part.url, relative: path) } catch let error as ReaderOpenError {
+        do { fd = try FolderFiles.open(root: part.url, components: rawPath) } catch let error as ReaderOpenError {
             issues.append(part.issue(path, .unreadable, error.message))
             return
         }
@@ -377,6 +404,7 @@ struct PartPass {
                 if errno != EINTR { throw ReaderOpenError(message: String(cString: strerror(errno))) }
             }
         }
+        defer { entry.invalidate() }
         do { try body(path, entry) } catch let issue as ArchiveIssue { issues.append(issue) }
     }
 }
@@ -384,18 +412,33 @@ struct PartPass {
 /// Opening a file inside an input folder one component at a time with O_NOFOLLOW, so a
 /// symlink swapped in after indexing is refused rather than followed.
 enum FolderFiles {
-    static func open(root: URL, relative: String) throws -> Int32 {
+    /// The folder `root/components…`, each step opened with O_NOFOLLOW.
+    static func openDirectory(root: URL, components rawComponents: [[UInt8]]) throws -> Int32 {
+        var directory = Glibc.open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw ReaderOpenError(message: String(cString: strerror(errno))) }
+        for component in rawComponents.map({ $0.map { CChar(bitPattern: $0) } + [0] }) {
+            let next = openat(directory, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let failure = errno
+            close(directory)
+            guard next >= 0 else { throw ReaderOpenError(message: String(cString: strerror(failure))) }
+            directory = next
+        }
+        return directory
+    }
+
+    static func open(root: URL, components rawComponents: [[UInt8]]) throws -> Int32 {
         var directory = Glibc.open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { throw ReaderOpenError(message: "folder cannot be opened: \(String(cString: strerror(errno)))") }
-        let components = relative.split(separator: "/").map(String.init)
+        guard !rawComponents.isEmpty else { close(directory); throw ReaderOpenError(message: "no such file") }
+        let components = rawComponents.map { $0.map { CChar(bitPattern: $0) } + [0] }
         for component in components.dropLast() {
             let next = openat(directory, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             let failure = errno
             close(directory)
-            guard next >= 0 else { throw ReaderOpenError(message: "cannot open folder '\(component)': \(String(cString: strerror(failure)))") }
+            guard next >= 0 else { throw ReaderOpenError(message: "cannot open a folder on the way: \(String(cString: strerror(failure)))") }
             directory = next
         }
-        let fd = openat(directory, components.last ?? "", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let fd = openat(directory, components[components.count - 1], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         let failure = errno
         close(directory)
         guard fd >= 0 else { throw ReaderOpenError(message: "cannot open: \(String(cString: strerror(failure)))") }

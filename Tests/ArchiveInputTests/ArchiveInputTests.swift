@@ -90,10 +90,9 @@ final class ZipTests: XCTestCase {
         // A zip header followed by garbage: no directory, no readable entry.
         var garbage = Data([0x50, 0x4b, 0x03, 0x04]); garbage.append(noise(200))
         let broken = try dir.write("broken.zip", garbage)
-        let result = try? withinSeconds(10) { try openOne(broken) }
-        if let result {
-            XCTAssertEqual(result.paths, [])
-            XCTAssertTrue(result.issues.contains { $0.kind == .corrupt }, "\(result.issues)")
+        XCTAssertThrowsError(try withinSeconds(10) { try openOne(broken) }) { error in
+            XCTAssertEqual((error as? ArchiveIssue)?.kind, .corrupt)
+            XCTAssertEqual((error as? ArchiveIssue)?.archive, "broken.zip")
         }
     }
 
@@ -209,6 +208,22 @@ final class TarTests: XCTestCase {
         }
     }
 
+    /// A tar entry of 64 MiB of zeros: its declared size is charged to the budget before
+    /// libarchive decompresses (or skips) it, so the pass stops instead of grinding through it.
+    func testTarBombStopsAtBudget() throws {
+        let dir = try TemporaryFolder()
+        let url = dir.url.appendingPathComponent("bomb.tgz")
+        try Python.tar([.file("a.json", Data("{}".utf8)), .file("zeros.bin", Data(count: 64 << 20)),
+                        .file("z.json", Data("{}".utf8))], to: url)
+        var limits = ArchiveLimits()
+        limits.maxBytesPerPass = 16 << 20
+        let export = try withinSeconds(20) { try openOne(url, limits) }
+        XCTAssertEqual(export.paths, ["a.json", "zeros.bin"])
+        XCTAssertEqual(export.issues.map(\.kind), [.budgetExceeded])
+        XCTAssertTrue(export.issues[0].reason.contains("16777216 bytes"), export.issues[0].reason)
+        XCTAssertEqual(try text(export, "a.json"), "{}")
+    }
+
     func testGzipOfNonTarIsRejected() throws {
         let dir = try TemporaryFolder()
         let plain = try dir.write("x.json", Data(String(repeating: "{\"a\":1}", count: 100).utf8))
@@ -303,6 +318,8 @@ final class ZipHazardTests: XCTestCase {
         XCTAssertEqual(all.mapValues { String(decoding: $0, as: UTF8.self) },
                        ["dir/two.txt": "two", "good/one.txt": "one", "three.txt": "three"])
         XCTAssertEqual(dir.snapshot(), before, "nothing may be written anywhere")
+        XCTAssertEqual(ArchiveIssue.summary(export.issues), "skipped 8 entries: 8 unsafePath")
+        XCTAssertNil(ArchiveIssue.summary([]))
     }
 
     func testSymlinkEntriesAreNeverFollowed() throws {
@@ -430,6 +447,23 @@ final class ZipHazardTests: XCTestCase {
         XCTAssertEqual(try text(export, "real.txt"), "real")
     }
 
+    /// Distinct local headers whose data ranges overlap (the "quoted" construction: the first
+    /// entry's data swallows the second entry's header and data).
+    func testEntriesWithOverlappingRangesAreRejected() throws {
+        let dir = try TemporaryFolder()
+        var first = ZipEntry.stored("first.jpg", noise(100))
+        first.centralCompressedSize = UInt32(100 + 30 + "second.jpg".utf8.count + 100)
+        first.uncompressedSize = first.centralCompressedSize!
+        let url = try dir.write("quoted.zip", ZipBuilder(entries: [
+            first, .stored("second.jpg", noise(100, seed: 9)), .stored("third.txt", "third"),
+        ]).build())
+        let export = try withinSeconds(10) { try openOne(url) }
+        XCTAssertEqual(export.paths, ["third.txt"])
+        XCTAssertEqual(Set(export.issues.filter { $0.kind == .overlap }.compactMap(\.entry)), ["first.jpg", "second.jpg"])
+        XCTAssertTrue(export.issues.first { $0.entry == "second.jpg" }?.reason.contains("overlaps entry 'first.jpg'") ?? false,
+                      "\(export.issues)")
+    }
+
     func testDuplicateNamesAreReportedAndNothingIsLost() throws {
         let dir = try TemporaryFolder()
         let url = try dir.write("dup.zip", ZipBuilder(entries: [
@@ -526,6 +560,27 @@ final class ZipHazardTests: XCTestCase {
         var marker = Data([0x50, 0x4b, 0x07, 0x08]); marker.append(zip.build())
         XCTAssertThrowsError(try openOne(try dir.write("export.z01", marker))) { error in
             XCTAssertEqual((error as? ArchiveIssue)?.kind, .unsupported)
+        }
+    }
+
+    /// Large real exports (Takeout parts of 10-50 GB) end in zip64 records; the directory
+    /// pre-scan must follow them to the same entries libarchive reads, and check them too.
+    func testZip64EndRecordsAreFollowed() throws {
+        let dir = try TemporaryFolder()
+        var zip = ZipBuilder(entries: [.stored("a.json", "{}"), try .deflated("b.jpg", noise(10_000))])
+        zip.zip64End = true
+        let export = try openOne(try dir.write("zip64end.zip", zip.build()))
+        XCTAssertEqual(export.paths, ["a.json", "b.jpg"])
+        XCTAssertEqual(export.issues, [])
+        XCTAssertEqual(try export.contents(of: "b.jpg", maxBytes: 1 << 20), noise(10_000))
+
+        zip.aliases = [(name: "alias.jpg", target: 1)]
+        let overlapping = try openOne(try dir.write("zip64overlap.zip", zip.build()))
+        XCTAssertEqual(overlapping.paths, ["a.json"])
+        zip.aliases = []
+        zip.diskNumber = 2
+        XCTAssertThrowsError(try openOne(try dir.write("zip64spanned.zip", zip.build()))) {
+            XCTAssertEqual(($0 as? ArchiveIssue)?.kind, .unsupported)
         }
     }
 
@@ -646,5 +701,47 @@ final class RealToolTests: XCTestCase {
         }
         XCTAssertEqual(opened + refused, 300)
         XCTAssertGreaterThan(opened, 0)
+    }
+}
+
+final class FolderNameTests: XCTestCase {
+    /// A Latin-1 file name on disk (not valid UTF-8) must be listed and readable, not dropped.
+    func testNonUTF8FileNameInFolder() throws {
+        let dir = try TemporaryFolder()
+        let root = dir.url.appendingPathComponent("export")
+        _ = try dir.write("export/ok.txt", Data("ok".utf8))
+        try Python.run("import os,sys; open(os.path.join(sys.argv[1].encode(), b'caf\\xe9.txt'), 'wb').write(b'latin')", [root.path])
+        let export = try openOne(root)
+        XCTAssertEqual(export.paths.count, 2, "\(export.paths) \(export.issues)")
+        let (all, issues) = try readEverything(export)
+        XCTAssertEqual(issues, [], "\(issues)")
+        XCTAssertEqual(Set(all.values), [Data("ok".utf8), Data("latin".utf8)])
+    }
+}
+
+final class ConcurrencyTests: XCTestCase {
+    /// Passes over one export from two threads at once (each opens its own handle) agree.
+    func testConcurrentPassesOverOneExport() throws {
+        let dir = try TemporaryFolder()
+        let part1 = dir.url.appendingPathComponent("takeout-1-001.tgz"), part2 = dir.url.appendingPathComponent("takeout-1-002.tgz")
+        try Python.tar((0..<20).map { .file("p/\($0).jpg", noise(20_000, seed: UInt64($0 + 1))) }, to: part1)
+        try Python.tar((0..<20).map { .file("p/\($0).jpg.json", Data("{\"i\":\($0)}".utf8)) }, to: part2)
+        let export = try ExportInputs.open([part1, part2])[0]
+        XCTAssertEqual(export.partNames, ["takeout-1-001.tgz", "takeout-1-002.tgz"])
+        XCTAssertEqual(export.paths.count, 40)
+        let results = [ResultBox<[String: SHA256Digest]>(), ResultBox<[String: SHA256Digest]>()]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            results[i].result = Result {
+                var digests: [String: SHA256Digest] = [:]
+                let issues = try export.forEachFile { path, reader in digests[path] = try reader.hashAll().0 }
+                XCTAssertEqual(issues, [])
+                return digests
+            }
+        }
+        let first = try results[0].result!.get(), second = try results[1].result!.get()
+        XCTAssertEqual(first.count, 40)
+        XCTAssertEqual(first, second)
+        XCTAssertEqual(first["p/7.jpg"], SHA256.hash(noise(20_000, seed: 8)))
+        XCTAssertEqual(try text(export, "p/7.jpg.json"), "{\"i\":7}")
     }
 }

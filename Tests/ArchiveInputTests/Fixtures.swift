@@ -28,6 +28,8 @@ struct ZipEntry {
     var madeBy: UInt16 = 20
     var externalAttributes: UInt32 = 0
     var centralExtra = Data()
+    /// Compressed size written in the central directory when it should lie.
+    var centralCompressedSize: UInt32? = nil
 
     static func stored(_ name: String, _ data: Data) -> ZipEntry {
         ZipEntry(name: Array(name.utf8), payload: data, crc: crc32(data), uncompressedSize: UInt32(data.count),
@@ -53,6 +55,8 @@ struct ZipBuilder {
     /// Extra central-directory records (name, index of the entry whose local header they point at).
     var aliases: [(name: String, target: Int)] = []
     var diskNumber: UInt16 = 0
+    /// Write the zip64 end records (as tools do past 65,535 entries or 4 GiB) and saturate the classic ones.
+    var zip64End = false
 
     func build() -> Data {
         var out = Data()
@@ -76,13 +80,25 @@ struct ZipBuilder {
         for (entry, offset) in records {
             out.le32(0x0201_4b50); out.le16(entry.madeBy); out.le16(20); out.le16(entry.flags); out.le16(entry.method)
             out.le16(0); out.le16(0x21)
-            out.le32(entry.crc); out.le32(UInt32(entry.payload.count)); out.le32(entry.uncompressedSize)
+            out.le32(entry.crc); out.le32(entry.centralCompressedSize ?? UInt32(entry.payload.count))
+            out.le32(entry.uncompressedSize)
             out.le16(UInt16(entry.name.count)); out.le16(UInt16(entry.centralExtra.count)); out.le16(0)
             out.le16(0); out.le16(0); out.le32(entry.externalAttributes); out.le32(UInt32(offset))
             out.append(contentsOf: entry.name)
             out.append(entry.centralExtra)
         }
         let directorySize = out.count - directoryStart
+        if zip64End {
+            let recordStart = out.count
+            out.le32(0x0606_4b50); out.le64(44); out.le16(45); out.le16(45)
+            out.le32(UInt32(diskNumber)); out.le32(UInt32(diskNumber))
+            out.le64(UInt64(records.count)); out.le64(UInt64(records.count))
+            out.le64(UInt64(directorySize)); out.le64(UInt64(directoryStart))
+            out.le32(0x0706_4b50); out.le32(0); out.le64(UInt64(recordStart)); out.le32(1)
+            out.le32(0x0605_4b50); out.le16(0xFFFF); out.le16(0xFFFF); out.le16(0xFFFF); out.le16(0xFFFF)
+            out.le32(0xFFFF_FFFF); out.le32(0xFFFF_FFFF); out.le16(0)
+            return out
+        }
         out.le32(0x0605_4b50); out.le16(diskNumber); out.le16(diskNumber)
         out.le16(UInt16(records.count)); out.le16(UInt16(records.count))
         out.le32(UInt32(directorySize)); out.le32(UInt32(directoryStart)); out.le16(0)
@@ -92,6 +108,7 @@ struct ZipBuilder {
 
 extension Data {
     mutating func le16(_ v: UInt16) { append(contentsOf: [UInt8(v & 0xff), UInt8(v >> 8)]) }
+    mutating func le64(_ v: UInt64) { le32(UInt32(v & 0xFFFF_FFFF)); le32(UInt32(v >> 32)) }
     mutating func le32(_ v: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { append(UInt8((v >> UInt32(shift)) & 0xff)) } }
 }
 
