@@ -173,14 +173,16 @@ public enum ImageEncoder {
     /// Raw-sample JPEG: components 1 (gray), 3 (RGB) or 4 (CMYK with an Adobe marker; pass
     /// Adobe-inverted values, 255 = no ink).
     public static func jpeg(samples: [UInt8], width: Int, height: Int, components: Int, quality: Int = 90,
-                            exif: Data? = nil, xmp: String? = nil, progressive: Bool = false) throws -> Data {
+                            exif: Data? = nil, xmp: String? = nil, progressive: Bool = false,
+                            manyScans: Bool = false) throws -> Data {
         precondition(samples.count == width * height * components)
         let xmpPayload = xmp.map { Data(EmbeddedSegments.xmpNamespace.utf8) + Data([0]) + Data($0.utf8) }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: Int(EXPO_MESSAGE_CAPACITY))
         let options = expo_jpeg_options(quality: Int32(quality), progressive: progressive ? 1 : 0,
-                                        components: Int32(components), write_jfif: exif == nil ? 1 : 0)
+                                        components: Int32(components), write_jfif: exif == nil ? 1 : 0,
+                                        many_scans: manyScans ? 1 : 0)
         let status = samples.withUnsafeBufferPointer { pixels in
             withOptionalBytes(exif) { exifBytes, exifCount in
                 withOptionalBytes(xmpPayload) { xmpBytes, xmpCount in

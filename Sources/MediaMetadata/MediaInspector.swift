@@ -65,6 +65,12 @@ public enum MediaInspector {
         case .jpeg, .png, .heic, .avif: inspectDecodable(data, format: byBytes, options: options, into: &inspection)
         case .gif: inspection.metadata.width = le16(data, 6); inspection.metadata.height = le16(data, 8)
         case .webp: inspectWebP(data, options: options, into: &inspection)
+        case .mp4, .mov:
+            let video = VideoMetadataReader.read(data)
+            inspection.metadata.gps = video.location
+            inspection.metadata.captureTime = video.captureTime
+            inspection.metadata.make = video.make
+            inspection.metadata.model = video.model
         default: break
         }
         return inspection

@@ -210,6 +210,22 @@ final class ImageDecoderTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 5.0)
     }
 
+    func testValidSevenHundredScanJPEGHitsTheScanLimit() throws {
+        // Unlike the repeated-scan bomb above, every scan here is legal (no warnings), so
+        // only the scan counter stops it.
+        var samples = [UInt8](repeating: 0, count: 64 * 64)
+        for i in samples.indices { samples[i] = UInt8((i % 64) * 4) }
+        let jpeg = try ImageEncoder.jpeg(samples: samples, width: 64, height: 64, components: 1, quality: 90, manyScans: true)
+        let scans = zip(jpeg, jpeg.dropFirst()).filter { $0 == 0xFF && $1 == 0xDA }.count
+        XCTAssertEqual(scans, 695)
+        XCTAssertThrowsError(try ImageDecoder.decode(jpeg)) { error in
+            XCTAssertEqual(error as? ImageDecodingError, .tooManyScans("too many scans (more than 200)"))
+        }
+        // The same picture with a normal progressive script decodes.
+        let normal = try ImageEncoder.jpeg(samples: samples, width: 64, height: 64, components: 1, quality: 90, progressive: true)
+        XCTAssertEqual(try ImageDecoder.decode(normal).width, 64)
+    }
+
     // MARK: Orientation
 
     func testEveryEXIFOrientationDecodesUpright() throws {

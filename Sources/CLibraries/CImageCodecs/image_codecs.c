@@ -355,7 +355,21 @@ typedef struct {
     jpeg_error_context error;
     unsigned char *buffer;
     unsigned long buffer_size;
+    jpeg_scan_info *scans;
 } jpeg_encode_context;
+
+// 695 scans for one component: DC first (Al 1) and refinement; each AC coefficient k as its
+// own band, first at Al 10, then refined one bit at a time down to Al 0. Legal per T.81 G.1.1.
+static int many_scan_script(jpeg_scan_info *scans) {
+    int n = 0;
+    scans[n++] = (jpeg_scan_info){ 1, { 0 }, 0, 0, 0, 1 };
+    for (int k = 1; k < 64; k++) {
+        scans[n++] = (jpeg_scan_info){ 1, { 0 }, k, k, 0, 10 };
+        for (int al = 9; al >= 0; al--) scans[n++] = (jpeg_scan_info){ 1, { 0 }, k, k, al + 1, al };
+    }
+    scans[n++] = (jpeg_scan_info){ 1, { 0 }, 0, 0, 1, 0 };
+    return n;
+}
 
 expo_status expo_jpeg_encode(const unsigned char *samples, int width, int height, expo_jpeg_options options,
                              const unsigned char *exif, size_t exif_size,
@@ -388,6 +402,12 @@ expo_status expo_jpeg_encode(const unsigned char *samples, int width, int height
         ctx->info.write_JFIF_header = options.write_jfif ? TRUE : FALSE;
         jpeg_set_quality(&ctx->info, options.quality < 1 ? 1 : options.quality > 100 ? 100 : options.quality, TRUE);
         if (options.progressive) jpeg_simple_progression(&ctx->info);
+        if (options.many_scans && options.components == 1) {
+            ctx->scans = malloc(sizeof(jpeg_scan_info) * 700);
+            if (!ctx->scans) ERREXIT(&ctx->info, JERR_OUT_OF_MEMORY);
+            ctx->info.num_scans = many_scan_script(ctx->scans);
+            ctx->info.scan_info = ctx->scans;
+        }
         jpeg_start_compress(&ctx->info, TRUE);
         if (exif && exif_size) jpeg_write_marker(&ctx->info, JPEG_APP0 + 1, exif, (unsigned int)exif_size);
         if (xmp && xmp_size) jpeg_write_marker(&ctx->info, JPEG_APP0 + 1, xmp, (unsigned int)xmp_size);
@@ -403,6 +423,7 @@ expo_status expo_jpeg_encode(const unsigned char *samples, int width, int height
     }
     jpeg_destroy_compress(&ctx->info);
     free(ctx->buffer);
+    free(ctx->scans);
     free(ctx);
     return status;
 }

@@ -69,6 +69,8 @@ typedef struct {
     int progressive;      // 0/1
     int components;       // 1, 3, 4
     int write_jfif;       // 0/1: JFIF APP0 (cameras write EXIF APP1 first instead)
+    int many_scans;       // tests only, gray only: a valid progressive script of 695 scans
+                          // (every AC coefficient its own band, refined bit by bit)
 } expo_jpeg_options;
 
 expo_status expo_jpeg_encode(const unsigned char *samples, int width, int height, expo_jpeg_options options,
