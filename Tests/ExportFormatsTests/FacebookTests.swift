@@ -70,12 +70,13 @@ final class FacebookTests: XCTestCase {
             XCTAssertEqual(clip.metadata.uploadIP, "2001:db8::1")
 
             // Files no JSON names are still items, without metadata.
-            for name in ["sticker.png", "messenger.jpg"] {
-                let unlisted = try item(parsed, p(name))
-                XCTAssertTrue(unlisted.isPresent)
-                XCTAssertEqual(unlisted.appearances, [])
-                XCTAssertEqual(unlisted.metadata, PlatformMetadata())
-            }
+            let sticker = try item(parsed, p("sticker.png"))
+            XCTAssertTrue(sticker.isPresent)
+            XCTAssertEqual(sticker.appearances, [])
+            XCTAssertEqual(sticker.metadata, PlatformMetadata())
+
+            let messenger = try item(parsed, p("messenger.jpg"))
+            XCTAssertEqual(messenger.appearances, [Appearance(kind: .other, album: "Messages: Renée", postTime: epoch(1600000000))])
         }
     }
 
