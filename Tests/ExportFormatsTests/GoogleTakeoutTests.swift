@@ -110,6 +110,24 @@ final class GoogleTakeoutTests: XCTestCase {
                        GeoPoint(latitude: 48.1371, longitude: 11.5754, altitude: 520))
     }
 
+    func testTrashOlderAlbumWrapperAndTitleFallback() throws {
+        let root = "Takeout/Google Photos"
+        let files: [String: Data] = [
+            "\(root)/Trash/IMG_1.jpg": FixtureBytes.jpeg("t"),
+            "\(root)/Trash/IMG_1.jpg.json": GoogleTakeoutFixtures.sidecar(title: "IMG_1.jpg", taken: "1600000001"),
+            "\(root)/Old album/IMG_2.jpg": FixtureBytes.jpeg("o"),
+            "\(root)/Old album/metadata.json": FixtureBytes.text(#"{ "albumData": { "title": "Summer '09", "date": { "timestamp": "0" } } }"#),
+            // A sidecar whose name follows no rule but whose title is the file name.
+            "\(root)/Old album/IMG_3.jpg": FixtureBytes.jpeg("3"),
+            "\(root)/Old album/IMG_3.jp.json": GoogleTakeoutFixtures.sidecar(title: "IMG_3.jpg", taken: "1600000003"),
+        ]
+        let parsed = try GoogleTakeoutExport.read(tree(files))
+        XCTAssertEqual(try item(parsed, "\(root)/Trash/IMG_1.jpg").appearances.first, Appearance(kind: .other, album: "Trash", postTime: epoch(1600598769)))
+        XCTAssertEqual(try item(parsed, "\(root)/Old album/IMG_2.jpg").appearances, [Appearance(kind: .album, album: "Summer '09")])
+        XCTAssertEqual(try item(parsed, "\(root)/Old album/IMG_3.jpg").metadata.takenTime, epoch(1600000003))
+        XCTAssertEqual(parsed.warnings, [])
+    }
+
     func testSidecarCandidateNames() {
         let names = GoogleSidecarMatcher.candidateNames(for: "IMG_3479(1).JPG")
         XCTAssertTrue(names.contains("IMG_3479.JPG(1).json"))
