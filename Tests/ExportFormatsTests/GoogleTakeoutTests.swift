@@ -39,7 +39,7 @@ final class GoogleTakeoutTests: XCTestCase {
         assertEveryMediaFileListedOnce(files, parsed)
         XCTAssertEqual(parsed.platform, .googleTakeout)
         XCTAssertEqual(parsed.ownerName, "Anna Schmidt")
-        XCTAssertEqual(parsed.media.count, 17, "\(parsed.media.map(\.path))")
+        XCTAssertEqual(parsed.media.count, 18, "\(parsed.media.map(\.path))")
 
         let anna = try item(parsed, "\(year)/IMG_20200920_131207.jpg")
         XCTAssertEqual(anna.appearances, [Appearance(kind: .uncategorized, caption: "Lake day", postTime: epoch(1600598769),
@@ -86,6 +86,8 @@ final class GoogleTakeoutTests: XCTestCase {
         XCTAssertEqual(inAlbum.appearances.map(\.album), ["Chair yoga"])
         XCTAssertEqual(inAlbum.appearances.map(\.kind), [.album])
         XCTAssertEqual(inAlbum.metadata.people, ["Anna", "Boris"])
+        XCTAssertEqual(try item(parsed, "Takeout/Google Chat/Groups/DM abc/File-photo.jpg").appearances,
+                       [Appearance(kind: .other, album: "DM abc")])
         XCTAssertEqual(try item(parsed, "Takeout/Google Photos/Vacances/IMG_8000.jpg").appearances,
                        [Appearance(kind: .album, album: "Vacances d'été")])
     }
