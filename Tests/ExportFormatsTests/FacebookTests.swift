@@ -70,12 +70,13 @@ final class FacebookTests: XCTestCase {
             XCTAssertEqual(clip.metadata.uploadIP, "2001:db8::1")
 
             // Files no JSON names are still items, without metadata.
-            for name in ["sticker.png", "messenger.jpg"] {
-                let unlisted = try item(parsed, p(name))
-                XCTAssertTrue(unlisted.isPresent)
-                XCTAssertEqual(unlisted.appearances, [])
-                XCTAssertEqual(unlisted.metadata, PlatformMetadata())
-            }
+            let sticker = try item(parsed, p("sticker.png"))
+            XCTAssertTrue(sticker.isPresent)
+            XCTAssertEqual(sticker.appearances, [])
+            XCTAssertEqual(sticker.metadata, PlatformMetadata())
+
+            let messenger = try item(parsed, p("messenger.jpg"))
+            XCTAssertEqual(messenger.appearances, [Appearance(kind: .other, album: "Messages: Renée", postTime: epoch(1600000000))])
         }
     }
 
@@ -130,5 +131,26 @@ final class FacebookTests: XCTestCase {
         XCTAssertEqual(mobile.appearances.map(\.kind), [.post])
         XCTAssertNil(mobile.metadata.uploadIP)
         assertEveryMediaFileListedOnce(files, parsed)
+    }
+}
+
+final class FacebookOlderShapesTests: XCTestCase {
+    /// Photo data at the root of the media object (addshore changelog 0.6) and `iso_speed`-era flat keys.
+    func testExifKeysAtTheRootOfTheMediaObject() throws {
+        let files: [String: Data] = [
+            "photos_and_videos/Timeline_x/a.jpg": FixtureBytes.jpeg(),
+            "photos_and_videos/album/0.json": FixtureBytes.text(#"""
+            { "name": "Timeline Photos", "photos": [ { "uri": "photos_and_videos/Timeline_x/a.jpg", "creation_timestamp": 1400000000,
+              "upload_ip": "192.0.2.1", "taken_timestamp": 1390000000, "camera_make": "NIKON CORPORATION", "camera_model": "NIKON D40X" } ] }
+            """#),
+        ]
+        let parsed = try ExportFormatRegistry.read(tree(files))
+        XCTAssertEqual(parsed.platform, .facebook)
+        let photo = try item(parsed, "photos_and_videos/Timeline_x/a.jpg")
+        XCTAssertEqual(photo.metadata.uploadIP, "192.0.2.1")
+        XCTAssertEqual(photo.metadata.takenTime, epoch(1390000000))
+        XCTAssertEqual(photo.metadata.cameraMake, "NIKON CORPORATION")
+        XCTAssertEqual(photo.metadata.cameraModel, "NIKON D40X")
+        XCTAssertEqual(photo.appearances, [Appearance(kind: .album, album: "Timeline Photos", postTime: epoch(1400000000))])
     }
 }

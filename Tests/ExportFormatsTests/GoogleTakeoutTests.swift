@@ -39,7 +39,7 @@ final class GoogleTakeoutTests: XCTestCase {
         assertEveryMediaFileListedOnce(files, parsed)
         XCTAssertEqual(parsed.platform, .googleTakeout)
         XCTAssertEqual(parsed.ownerName, "Anna Schmidt")
-        XCTAssertEqual(parsed.media.count, 17, "\(parsed.media.map(\.path))")
+        XCTAssertEqual(parsed.media.count, 18, "\(parsed.media.map(\.path))")
 
         let anna = try item(parsed, "\(year)/IMG_20200920_131207.jpg")
         XCTAssertEqual(anna.appearances, [Appearance(kind: .uncategorized, caption: "Lake day", postTime: epoch(1600598769),
@@ -86,6 +86,8 @@ final class GoogleTakeoutTests: XCTestCase {
         XCTAssertEqual(inAlbum.appearances.map(\.album), ["Chair yoga"])
         XCTAssertEqual(inAlbum.appearances.map(\.kind), [.album])
         XCTAssertEqual(inAlbum.metadata.people, ["Anna", "Boris"])
+        XCTAssertEqual(try item(parsed, "Takeout/Google Chat/Groups/DM abc/File-photo.jpg").appearances,
+                       [Appearance(kind: .other, album: "DM abc")])
         XCTAssertEqual(try item(parsed, "Takeout/Google Photos/Vacances/IMG_8000.jpg").appearances,
                        [Appearance(kind: .album, album: "Vacances d'été")])
     }
@@ -108,6 +110,24 @@ final class GoogleTakeoutTests: XCTestCase {
         }
         XCTAssertEqual(try item(parsed, "\(dir)/IMG_0001.jpg").metadata.location,
                        GeoPoint(latitude: 48.1371, longitude: 11.5754, altitude: 520))
+    }
+
+    func testTrashOlderAlbumWrapperAndTitleFallback() throws {
+        let root = "Takeout/Google Photos"
+        let files: [String: Data] = [
+            "\(root)/Trash/IMG_1.jpg": FixtureBytes.jpeg("t"),
+            "\(root)/Trash/IMG_1.jpg.json": GoogleTakeoutFixtures.sidecar(title: "IMG_1.jpg", taken: "1600000001"),
+            "\(root)/Old album/IMG_2.jpg": FixtureBytes.jpeg("o"),
+            "\(root)/Old album/metadata.json": FixtureBytes.text(#"{ "albumData": { "title": "Summer '09", "date": { "timestamp": "0" } } }"#),
+            // A sidecar whose name follows no rule but whose title is the file name.
+            "\(root)/Old album/IMG_3.jpg": FixtureBytes.jpeg("3"),
+            "\(root)/Old album/IMG_3.jp.json": GoogleTakeoutFixtures.sidecar(title: "IMG_3.jpg", taken: "1600000003"),
+        ]
+        let parsed = try GoogleTakeoutExport.read(tree(files))
+        XCTAssertEqual(try item(parsed, "\(root)/Trash/IMG_1.jpg").appearances.first, Appearance(kind: .other, album: "Trash", postTime: epoch(1600598769)))
+        XCTAssertEqual(try item(parsed, "\(root)/Old album/IMG_2.jpg").appearances, [Appearance(kind: .album, album: "Summer '09")])
+        XCTAssertEqual(try item(parsed, "\(root)/Old album/IMG_3.jpg").metadata.takenTime, epoch(1600000003))
+        XCTAssertEqual(parsed.warnings, [])
     }
 
     func testSidecarCandidateNames() {

@@ -84,6 +84,23 @@ final class InstagramTests: XCTestCase {
         XCTAssertEqual(parsed.warnings, [])
     }
 
+    func testMessengerPhotosGetTheirThread() throws {
+        let files: [String: Data] = [
+            "your_instagram_activity/messages/inbox/anna_123/photos/p.jpg": FixtureBytes.jpeg("p"),
+            "your_instagram_activity/messages/inbox/anna_123/message_1.json": FixtureBytes.text(#"""
+            { "participants": [ { "name": "Anna" } ], "title": "Anna \u00f0\u009f\u0098\u0082",
+              "messages": [ { "sender_name": "Anna", "timestamp_ms": 1650000000000,
+                "photos": [ { "uri": "your_instagram_activity/messages/inbox/anna_123/photos/p.jpg", "creation_timestamp": 1650000001 } ] },
+                { "sender_name": "Anna", "timestamp_ms": 1650000005000, "content": "hi" } ] }
+            """#),
+        ]
+        XCTAssertTrue(InstagramExport.recognizes(tree(files)))
+        let parsed = try InstagramExport.read(tree(files))
+        XCTAssertEqual(try item(parsed, "your_instagram_activity/messages/inbox/anna_123/photos/p.jpg").appearances,
+                       [Appearance(kind: .other, album: "Messages: Anna 😂", postTime: epoch(1650000001))])
+        XCTAssertEqual(parsed.warnings, [])
+    }
+
     func testCorruptFilesAreSkippedWithAWarningNamingThem() throws {
         var files = InstagramFixtures.files(.activity2025)
         files["your_instagram_activity/media/posts_1.json"] = FixtureBytes.text(#"[ { "media": [ { "uri": "media/po"#)

@@ -11,7 +11,9 @@ enum MediaFiles {
         "mp",  // Google's motion-photo video part (`IMG_1234.MP`)
     ]
 
+    /// A photo or video by extension; macOS resource forks (`._IMG.jpg`, `__MACOSX/`) are not.
     static func isMedia(_ path: String) -> Bool {
+        if PathText.basename(path).hasPrefix("._") || path.hasPrefix("__MACOSX/") || path.contains("/__MACOSX/") { return false }
         let ext = PathText.fileExtension(of: path).lowercased()
         return photoExtensions.contains(ext) || videoExtensions.contains(ext)
     }

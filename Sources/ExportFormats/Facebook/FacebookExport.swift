@@ -23,7 +23,7 @@ public enum FacebookExport: ExportFormat {
     ]
 
     enum FileRole: Equatable {
-        case album, posts, uncategorized, videos, stories, profileUpdates, profileInformation, otherPostMedia
+        case album, posts, uncategorized, videos, stories, profileUpdates, profileInformation, otherPostMedia, messages
     }
 
     static func role(of path: String) -> FileRole? {
@@ -31,6 +31,7 @@ public enum FacebookExport: ExportFormat {
         guard let name = segments.last, name.hasSuffix(".json") else { return nil }
         let parent = segments.count > 1 ? segments[segments.count - 2] : ""
         if parent == "album", isNumberedJSON(name) { return .album }
+        if MetaMessages.isThreadFile(path) { return .messages }
         if name.hasPrefix("your_posts") || name.hasPrefix("posts_on_other_pages") { return .posts }
         switch name {
         case "your_uncategorized_photos.json": return .uncategorized

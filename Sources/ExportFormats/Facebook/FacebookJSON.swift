@@ -32,6 +32,7 @@ struct FacebookReader {
             }
         case .profileInformation: readProfile(json, path)
         case .otherPostMedia: readAnyMedia(json, path)
+        case .messages: readMessages(json, path)
         }
     }
 
@@ -151,6 +152,16 @@ struct FacebookReader {
                 Appearance(kind: .other, caption: $0.description, postTime: $0.creationTime, link: $0.link)
             })
         }
+    }
+
+    // MARK: Messenger threads
+
+    private mutating func readMessages(_ json: JSONValue, _ path: String) {
+        guard let found = MetaMessages.media(in: json) else {
+            collector.warn("\(path): expected a thread object with a \"messages\" list, found \(json.kindName); skipped")
+            return
+        }
+        for (media, appearance) in found { addMedia(media, path, appearance: { _ in appearance }) }
     }
 
     // MARK: One media object

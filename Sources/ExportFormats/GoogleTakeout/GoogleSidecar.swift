@@ -42,7 +42,7 @@ struct GoogleSidecar {
         let counter = GoogleNames.trailingCounter(base)
         if let counter { base.removeLast(counter.count) }
         if let range = base.range(of: ".supplemental-metadata") { base.removeSubrange(range) }
-        var media = title ?? base
+        var media = (title ?? base).replacingOccurrences(of: "/", with: "_")
         if let counter {
             let stem = PathText.stem(media), ext = PathText.fileExtension(of: media)
             media = stem + counter + (ext.isEmpty ? "" : "." + ext)

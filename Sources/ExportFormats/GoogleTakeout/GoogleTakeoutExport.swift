@@ -76,6 +76,9 @@ public enum GoogleTakeoutExport: ExportFormat {
             else if MediaFiles.isMedia(path) { mediaByDirectory[directory, default: []].append(path) }
         }
 
+        // Media of other Takeout products (Drive, Chat, …) are listed too, but not as photo albums.
+        let hasPhotosProduct = paths.contains { PathText.segments($0).dropLast().contains(where: isPhotosProductFolder) }
+
         for directory in Set(mediaByDirectory.keys).union(jsonByDirectory.keys).sorted() {
             var sidecars: [GoogleSidecar] = []
             var albumTitle: String?
@@ -114,7 +117,9 @@ public enum GoogleTakeoutExport: ExportFormat {
             else if isYearFolder(folderName) { appearanceKind = .uncategorized }
             else if trashFolders.contains(folderName.lowercased()) { appearanceKind = .other; albumName = folderName }
             else if directory.isEmpty || isPhotosProductFolder(folderName) { appearanceKind = .uncategorized }
-            else { appearanceKind = .album; albumName = folderName }
+            else if hasPhotosProduct && !PathText.segments(directory).contains(where: isPhotosProductFolder) {
+                appearanceKind = .other; albumName = folderName
+            } else { appearanceKind = .album; albumName = folderName }
 
             let media = (mediaByDirectory[directory] ?? []).sorted()
             var matcher = GoogleSidecarMatcher(sidecars: sidecars, mediaNames: media.map(PathText.basename))

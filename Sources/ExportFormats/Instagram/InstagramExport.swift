@@ -15,7 +15,7 @@ public enum InstagramExport: ExportFormat {
 
     enum FileRole: Equatable {
         case posts(album: String?, kind: Appearance.Kind, key: String?)
-        case stories, profilePhotos, personalInformation, legacyMedia, legacyProfile, otherContent
+        case stories, profilePhotos, personalInformation, legacyMedia, legacyProfile, otherContent, messages
     }
 
     static func role(of path: String) -> FileRole? {
@@ -23,6 +23,7 @@ public enum InstagramExport: ExportFormat {
         guard let name = segments.last, name.hasSuffix(".json") else { return nil }
         let parent = segments.count > 1 ? segments[segments.count - 2] : ""
         if isPostsFile(name) { return .posts(album: nil, kind: .post, key: nil) }
+        if MetaMessages.isThreadFile(path) { return .messages }
         switch name {
         case "archived_posts.json": return .posts(album: "Archived posts", kind: .post, key: "ig_archived_post_media")
         case "reels.json": return .posts(album: "Reels", kind: .post, key: "ig_reels_media")

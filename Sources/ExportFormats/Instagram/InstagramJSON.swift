@@ -40,6 +40,12 @@ struct InstagramReader {
         case .legacyProfile:
             if let name = json["name"]?.text { ownerName = ownerName ?? name }
             if let username = json["username"]?.text { ownerUsername = ownerUsername ?? username }
+        case .messages:
+            guard let found = MetaMessages.media(in: json) else {
+                collector.warn("\(path): expected a thread object with a \"messages\" list, found \(json.kindName); skipped")
+                return
+            }
+            for (media, appearance) in found { addMedia(media, path, appearance: { _ in appearance }) }
         case .otherContent:
             var found: [JSONValue] = []
             json.forEachObject { object in

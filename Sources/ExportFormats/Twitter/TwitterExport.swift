@@ -26,12 +26,16 @@ public enum TwitterExport: ExportFormat {
     static let tweetMediaFolders: Set<String> = ["tweets_media", "tweet_media", "deleted_tweets_media", "community_tweet_media"]
 
     public static func recognizes(_ tree: ExportFileTree) -> Bool {
+        var candidates: [String] = []
         for path in tree.paths {
             let segments = PathText.segments(path)
             guard segments.count >= 2, segments[segments.count - 2] == "data" else { continue }
             let name = segments.last!
-            guard isTweetsFile(name) || name == "account.js" || name == "manifest.js" else { continue }
-            // Peek: the file must be a YTD assignment.
+            if name == "account.js" || name == "manifest.js" { candidates.insert(path, at: 0) }
+            else if isTweetsFile(name) { candidates.append(path) }
+        }
+        // Peek: the file must be a YTD assignment. The small files go first; tweets.js can be hundreds of MB.
+        for path in candidates {
             guard let data = try? tree.contents(of: path, maxBytes: 256 << 20) else { continue }
             if String(decoding: data.prefix(64), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 .hasPrefix("window.YTD.") { return true }

@@ -9,7 +9,7 @@ import Foundation
 /// * a post with text, a check-in at Pont Neuf, a tag "Radosław Nowak" (escaped) and photo `seine.jpg`;
 ///   a second post (timestamp in milliseconds) sharing `mobile1.jpg`; a post whose media is a URL
 /// * uncategorized photo `misc.jpg` at (0, 0); video `clip.mp4`
-/// * owner "Zoë Müller" (escaped); an unreferenced sticker and a messenger photo
+/// * owner "Zoë Müller" (escaped); an unreferenced sticker; a photo in a messenger thread "Renée"
 ///
 /// Era differences: ≤ 2020 keeps exif keys flat in `photo_metadata` and `profile.name` as a string;
 /// 2023 has one uri with a wrong first folder and one in a folder that does not exist (basename search);
@@ -142,7 +142,7 @@ public enum FacebookFixtures {
             ? #"{ "profile": { "name": "Zo\u00c3\u00ab M\u00c3\u00bcller", "emails": { "emails": [] } } }"#
             : #"{ "profile_v2": { "name": { "full_name": "Zo\u00c3\u00ab M\u00c3\u00bcller", "first_name": "Zo\u00c3\u00ab", "last_name": "M\u00c3\u00bcller" } } }"#)
         files[top + "messages/inbox/anna_1/message_1.json"] = FixtureBytes.text(
-            #"{ "participants": [], "messages": [ { "timestamp_ms": 1600000000000, "photos": [ { "uri": "messages/inbox/anna_1/photos/messenger.jpg" } ] } ] }"#)
+            #"{ "title": "Ren\u00c3\u00a9e", "participants": [], "messages": [ { "timestamp_ms": 1600000000000, "photos": [ { "uri": "messages/inbox/anna_1/photos/messenger.jpg" } ] } ] }"#)
         return files
     }
 }

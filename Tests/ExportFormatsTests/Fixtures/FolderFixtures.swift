@@ -1,6 +1,6 @@
 import Foundation
 
-/// A plain folder of photos and videos, with non-media files beside them.
+/// A plain folder of photos and videos, with non-media files (notes, macOS resource forks) beside them.
 public enum FolderFixtures {
     public static func files() -> [String: Data] {
         [
@@ -11,6 +11,8 @@ public enum FolderFixtures {
             "Family/Kids/party.heic": FixtureBytes.heic("party"),
             "Family/Kids/party.webp": FixtureBytes.webp("party"),
             "Family/.DS_Store": FixtureBytes.text("x"),
+            "Holidays 2023/._beach.JPG": FixtureBytes.text("resource fork"),
+            "__MACOSX/Holidays 2023/._clip.MOV": FixtureBytes.text("resource fork"),
         ]
     }
 }

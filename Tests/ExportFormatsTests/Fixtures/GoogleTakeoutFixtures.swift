@@ -84,6 +84,9 @@ public enum GoogleTakeoutFixtures {
             "\(photos)/archive_browser.html": FixtureBytes.text("<html></html>"),
             "\(photos)/print-subscriptions.json": FixtureBytes.text("[]"),
             "\(photos)/user-generated-memory-titles.json": FixtureBytes.text(#"{ "title": [] }"#),
+            // another Takeout product's media: listed, not an album
+            "Takeout/Google Chat/Groups/DM abc/File-photo.jpg": FixtureBytes.jpeg("chat"),
+            "Takeout/Google Chat/Groups/DM abc/messages.json": FixtureBytes.text(#"{ "messages": [] }"#),
             "Takeout/Profile/Profile.json": FixtureBytes.text(#"{ "name": { "givenName": "Anna", "familyName": "Schmidt", "formattedName": "Anna Schmidt" }, "displayName": "Anna Schmidt", "emails": [] }"#),
         ]
     }
