@@ -9,7 +9,7 @@ import Glibc
 /// Synthetic data with known truth: `identities` centres (Gaussian, per-dimension sigma
 /// 1/16, so centres lie ~1.0 apart like different people in dlib's space), `perIdentity`
 /// faces each, every face the centre plus Gaussian noise of a per-face sigma drawn in
-/// [0.020, 0.035] (faces of one person ~0.3-0.6 apart, a few pairs beyond 0.6: recall is
+/// [0.020, 0.040] (faces of one person ~0.3-0.6 apart, a few pairs beyond 0.6: recall is
 /// not free). Reports time, peak RSS (getrusage ru_maxrss) and pairwise precision/recall.
 ///
 /// Peer: on a subsample, the naive reference neighbour graph (one thread, Double) against
@@ -34,36 +34,44 @@ enum ClusterBench {
 
         // The peer comparison first, on a prefix (faces are shuffled, so the prefix is a sample).
         let sample = Array(faces.prefix(peerFaces))
+        // Wall and CPU seconds: on a shared machine the CPU time is the steadier measure.
         var reference: [Double] = [], fast1: [Double] = [], fastN: [Double] = []
+        var referenceCPU: [Double] = [], fast1CPU: [Double] = [], fastNCPU: [Double] = []
         var referenceEdges: [FaceEdge] = []
         for _ in 0..<runs {
+            var c0 = cpuSeconds()
             t0 = Date(); referenceEdges = NeighbourGraph.referenceEdges(sample); reference.append(Date().timeIntervalSince(t0))
+            referenceCPU.append(cpuSeconds() - c0); c0 = cpuSeconds()
             t0 = Date(); let e1 = NeighbourGraph.edges(sample, threads: 1); fast1.append(Date().timeIntervalSince(t0))
+            fast1CPU.append(cpuSeconds() - c0); c0 = cpuSeconds()
             t0 = Date(); let eN = NeighbourGraph.edges(sample, threads: threads); fastN.append(Date().timeIntervalSince(t0))
+            fastNCPU.append(cpuSeconds() - c0)
             precondition(e1 == referenceEdges && eN == referenceEdges, "fast neighbour graph differs from the reference")
         }
         let pairs = Double(sample.count) * Double(sample.count - 1) / 2
         print("peer (\(sample.count) faces, \(Int(pairs)) pairs, \(referenceEdges.count) edges, median of \(runs)):")
-        print("  reference (naive, 1 thread, Double): \(fmt(median(reference))) s")
-        print("  blocked SIMD, 1 thread:              \(fmt(median(fast1))) s  (\(fmt(median(reference) / median(fast1)))x reference)")
-        print("  blocked SIMD, \(threads) threads:             \(fmt(median(fastN))) s  (\(fmt(median(reference) / median(fastN)))x reference, \(fmt(median(fast1) / median(fastN)))x 1 thread)")
-        let gflops = pairs * 128 * 2 / median(fastN) / 1e9
-        print("  kernel throughput: \(fmt(gflops)) GFLOP/s (dot products only)")
+        print("  reference (naive, 1 thread, Double): wall \(fmt(median(reference))) s, CPU \(fmt(median(referenceCPU))) s")
+        print("  blocked SIMD, 1 thread:              wall \(fmt(median(fast1))) s, CPU \(fmt(median(fast1CPU))) s"
+              + "  (\(fmt(median(reference) / median(fast1)))x reference by wall, \(fmt(median(referenceCPU) / median(fast1CPU)))x by CPU)")
+        print("  blocked SIMD, \(threads) threads:             wall \(fmt(median(fastN))) s, CPU \(fmt(median(fastNCPU))) s"
+              + "  (\(fmt(median(reference) / median(fastN)))x reference, \(fmt(median(fast1) / median(fastN)))x 1 thread, by wall)")
+        print("  kernel throughput: \(fmt(pairs * 256 / median(fast1CPU) / 1e9)) GFLOP per CPU-second (dot products only)")
 
         // The full run.
         t0 = Date()
+        var c0 = cpuSeconds()
         let edges = NeighbourGraph.edges(faces, threads: threads)
-        let graphTime = Date().timeIntervalSince(t0)
-        t0 = Date()
+        let graphTime = Date().timeIntervalSince(t0), graphCPU = cpuSeconds() - c0
+        t0 = Date(); c0 = cpuSeconds()
         let labels = ChineseWhispers.labels(nodeCount: faces.count, edges: edges)
         let clusters = FaceClusters(labels: labels, edgeCount: edges.count)
-        let whispersTime = Date().timeIntervalSince(t0)
+        let whispersTime = Date().timeIntervalSince(t0), whispersCPU = cpuSeconds() - c0
         let (precision, recall) = pairwiseScores(predicted: clusters.identityOfFace, truth: truth)
         let singletons = clusters.members.filter { $0.count == 1 }.count
         print("full run (\(faces.count) faces):")
-        print("  neighbour graph: \(fmt(graphTime)) s, \(edges.count) edges (\(edges.count * MemoryLayout<FaceEdge>.stride >> 20) MiB)")
-        print("  chinese whispers: \(fmt(whispersTime)) s")
-        print("  total: \(fmt(graphTime + whispersTime)) s")
+        print("  neighbour graph: wall \(fmt(graphTime)) s, CPU \(fmt(graphCPU)) s, \(edges.count) edges (\(fmt(Double(edges.count * MemoryLayout<FaceEdge>.stride) / 1048576)) MiB)")
+        print("  chinese whispers: wall \(fmt(whispersTime)) s, CPU \(fmt(whispersCPU)) s")
+        print("  total: wall \(fmt(graphTime + whispersTime)) s, CPU \(fmt(graphCPU + whispersCPU)) s")
         print("  identities found: \(clusters.members.count) (truth \(identities)), singletons \(singletons), largest \(clusters.members.first?.count ?? 0)")
         print("  pairwise precision \(String(format: "%.5f", precision)), recall \(String(format: "%.5f", recall))")
         let descriptorMiB = Double(faces.count * 128 * 4) / 1048576
@@ -83,7 +91,7 @@ enum ClusterBench {
         for id in 0..<identities {
             let centre = (0..<128).map { _ in gaussian() / 16 }
             for _ in 0..<perIdentity {
-                let sigma = 0.020 + 0.015 * Double(rng.next() % 1000) / 1000
+                let sigma = 0.020 + 0.020 * Double(rng.next() % 1000) / 1000
                 faces.append(centre.map { Float($0 + gaussian() * sigma) })
                 truth.append(id)
             }
@@ -109,8 +117,25 @@ enum ClusterBench {
 
     static func peakRSSMiB() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024   // Linux: kilobytes
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Double(usage.ru_maxrss) / 1048576   // macOS: bytes
+        #endif
+    }
+
+    /// User + system CPU seconds of the whole process (all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 
     static func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
