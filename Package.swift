@@ -83,7 +83,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "ExposureBench", dependencies: [
-            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata",
+            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis",
         ], swiftSettings: kernelFlags),
 
         // MARK: - Tests

@@ -4,12 +4,14 @@
 //   exposure-bench kernels      GFLOPS of the conv kernels vs the machine's FMA peak
 //   exposure-bench faces        face engine timings (scripts/bench-faces compares with dlib-bin)
 //   exposure-bench make-photos  a synthetic photo folder (scripts/bench-scan compares with exiftool)
+//   exposure-bench cluster      identity clustering of 100k synthetic faces vs the naive peer
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
     "kernels": KernelBench.run,
     "faces": FaceBench.run,
     "make-photos": PhotoArchiveBench.run,
+    "cluster": ClusterBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
