@@ -68,6 +68,15 @@ struct MetaReferences {
     let index: PathIndex
     var missingByFile: [String: (count: Int, example: String)] = [:]
     var fileOrder: [String] = []
+    var malformedByFile: [String: Int] = [:]
+    var malformedOrder: [String] = []
+
+    /// Counts an entry where a media object was expected but something else (or one without a
+    /// string `uri`) was found.
+    mutating func malformed(in jsonFile: String) {
+        if malformedByFile[jsonFile] == nil { malformedOrder.append(jsonFile) }
+        malformedByFile[jsonFile, default: 0] += 1
+    }
 
     init(index: PathIndex) { self.index = index }
 
@@ -82,9 +91,10 @@ struct MetaReferences {
     }
 
     func warnings() -> [String] {
-        fileOrder.map { file in
-            let missing = missingByFile[file]!
-            return "\(file): \(missing.count) referenced media file(s) not in the export (e.g. \(missing.example))"
-        }
+        malformedOrder.map { "\($0): \(malformedByFile[$0]!) entr(ies) skipped: not a media object with a uri string" }
+            + fileOrder.map { file in
+                let missing = missingByFile[file]!
+                return "\(file): \(missing.count) referenced media file(s) not in the export (e.g. \(missing.example))"
+            }
     }
 }
