@@ -86,6 +86,28 @@ final class CommonTests: XCTestCase {
         XCTAssertNil(Timestamps.parseDateTime("yesterday"))
     }
 
+    func testPathHelpers() {
+        XCTAssertEqual(PathText.basename("a/b/c.jpg"), "c.jpg")
+        XCTAssertEqual(PathText.basename("c.jpg"), "c.jpg")
+        XCTAssertEqual(PathText.directory("a/b/c.jpg"), "a/b")
+        XCTAssertEqual(PathText.directory("c.jpg"), "")
+        XCTAssertEqual(PathText.segments("a//Fotky_z_časové_osy/c.jpg"), ["a", "Fotky_z_časové_osy", "c.jpg"])
+        XCTAssertEqual(PathText.fileExtension(of: "a/.hidden"), "")
+        XCTAssertEqual(PathText.stem("IMG_1.jpg"), "IMG_1")
+        XCTAssertTrue(PathText.contains("x.jpg.supplemental-metadata.json", ".supplemental-"))
+        XCTAssertFalse(PathText.contains("x.jpg.json", ".supplemental-"))
+        XCTAssertFalse(PathText.contains("ab", "abc"))
+        XCTAssertTrue(PathText.contains("été/__MACOSX/x", "/__MACOSX/"))
+        XCTAssertEqual(PathText.trimmed("  Café \n"), "Café")
+        XCTAssertEqual(PathText.trimmed(" \t "), "")
+        XCTAssertEqual(PathText.nfc("Cafe\u{301}").unicodeScalars.count, 4)
+        XCTAssertTrue(PathText.isRemote("https://facebook.com/"))
+        XCTAssertFalse(PathText.isRemote("posts/media/a.jpg"))
+        XCTAssertTrue(MediaFiles.isMedia("a/B.HEIC"))
+        XCTAssertFalse(MediaFiles.isMedia("a/._B.jpg"))
+        XCTAssertFalse(MediaFiles.isMedia("a/b.json"))
+    }
+
     func testPathResolution() {
         let index = PathIndex(["export/your_facebook_activity/posts/media/a/1.jpg", "posts/media/b/2.jpg", "x/3.jpg", "y/3.jpg"])
         XCTAssertEqual(index.resolve("your_facebook_activity/posts/media/a/1.jpg"), "export/your_facebook_activity/posts/media/a/1.jpg")

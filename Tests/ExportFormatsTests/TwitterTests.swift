@@ -57,6 +57,20 @@ final class TwitterTests: XCTestCase {
         }
     }
 
+    func testPlaceBoundingBoxGivesItsCentre() {
+        let tweet: [String: JSONValue] = ["place": .object([
+            "full_name": .string("Berlin, Germany"),
+            "bounding_box": .object(["type": .string("Polygon"), "coordinates": .array([.array([
+                .array([.double(13.0), .double(52.3)]), .array([.double(13.8), .double(52.3)]),
+                .array([.double(13.8), .double(52.7)]), .array([.double(13.0), .double(52.7)]),
+            ])])]),
+        ])]
+        let (point, name) = TweetLinker.location(tweet)
+        assertLocation(point, 52.5, 13.4)
+        XCTAssertEqual(name, "Berlin, Germany")
+        XCTAssertNil(TweetLinker.location([:]).0)
+    }
+
     func testStripsTheAssignmentPrefix() throws {
         let payload = TwitterExport.jsonPayload(Data("window.YTD.tweets.part0 = [ {\"a\": \"x = y\"} ]".utf8))
         XCTAssertEqual(try JSONValue.parse(payload), .array([.object(["a": .string("x = y")])]))

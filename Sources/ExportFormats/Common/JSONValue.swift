@@ -31,7 +31,7 @@ enum JSONValue: Sendable, Equatable {
 
     /// A non-empty string after trimming whitespace.
     var text: String? {
-        guard let s = string?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return nil }
+        guard let s = string.map(PathText.trimmed), !s.isEmpty else { return nil }
         return s
     }
 
@@ -40,7 +40,7 @@ enum JSONValue: Sendable, Equatable {
         switch self {
         case .int(let i): return Double(i)
         case .double(let d): return d
-        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces))
+        case .string(let s): return Double(PathText.trimmed(s))
         default: return nil
         }
     }

@@ -85,7 +85,7 @@ enum Timestamps {
     /// "YYYY:MM:DD HH:MM:SS" (EXIF), "YYYY-MM-DD HH:MM:SS[ UTC]", or ISO "YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm]".
     /// Times without a zone are read as UTC: the wall clock is kept as written.
     static func parseDateTime(_ text: String?) -> Date? {
-        guard var s = text?.trimmingCharacters(in: .whitespaces), s.count >= 10 else { return nil }
+        guard var s = text.map(PathText.trimmed), s.count >= 10 else { return nil }
         var offset = 0
         if s.hasSuffix(" UTC") { s.removeLast(4) } else if s.hasSuffix("Z") { s.removeLast() }
         else if s.count >= 25, let sign = s[s.index(s.endIndex, offsetBy: -6)...].first, sign == "+" || sign == "-" {

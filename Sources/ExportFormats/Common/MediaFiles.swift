@@ -13,7 +13,7 @@ enum MediaFiles {
 
     /// A photo or video by extension; macOS resource forks (`._IMG.jpg`, `__MACOSX/`) are not.
     static func isMedia(_ path: String) -> Bool {
-        if PathText.basename(path).hasPrefix("._") || path.hasPrefix("__MACOSX/") || path.contains("/__MACOSX/") { return false }
+        if PathText.basename(path).hasPrefix("._") || path.hasPrefix("__MACOSX/") || PathText.contains(path, "/__MACOSX/") { return false }
         let ext = PathText.fileExtension(of: path).lowercased()
         return photoExtensions.contains(ext) || videoExtensions.contains(ext)
     }
@@ -25,18 +25,19 @@ enum MediaFiles {
 
 /// '/'-separated relative path helpers (the tree never holds absolute paths).
 enum PathText {
+    // Byte-level scans: '/' is ASCII, and Character iteration is several times slower.
     static func basename(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
     }
 
     static func directory(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
         return String(path[..<slash])
     }
 
     static func segments(_ path: String) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(path[$0.startIndex..<$0.endIndex]) }
     }
 
     /// The extension without its dot, "" when the name has none.
@@ -57,12 +58,43 @@ enum PathText {
     }
 
     static func isRemote(_ uri: String) -> Bool {
-        let lower = uri.lowercased()
-        return lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.contains("://")
+        contains(uri, "://")
+    }
+
+    /// Substring test on UTF-8 bytes (Foundation's `contains` goes through CFString on Linux and
+    /// dominated the readers' profile).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var text = text, needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { wanted in
+                guard !wanted.isEmpty else { return true }
+                guard wanted.count <= haystack.count else { return false }
+                let first = wanted[0]
+                for start in 0...(haystack.count - wanted.count) where haystack[start] == first {
+                    if memcmp(haystack.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0 { return true }
+                }
+                return false
+            }
+        }
+    }
+
+    /// `text` without leading and trailing whitespace (Foundation's trimming is slow on Linux).
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return text }
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[start...end])
+    }
+
+    /// NFC form; ASCII text (nearly every path) is returned as is, since Foundation's normalization is slow.
+    static func nfc(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     static func normalized(_ path: String) -> String {
-        var p = path.precomposedStringWithCanonicalMapping
+        var p = nfc(path)
         while p.hasPrefix("./") { p.removeFirst(2) }
         while p.hasPrefix("/") { p.removeFirst() }
         return p
@@ -89,7 +121,7 @@ struct PathIndex {
 
     func contains(_ path: String) -> Bool { byNormalizedPath[PathText.normalized(path)] != nil }
 
-    func paths(named basename: String) -> [String] { byBasename[basename.precomposedStringWithCanonicalMapping] ?? [] }
+    func paths(named basename: String) -> [String] { byBasename[PathText.nfc(basename)] ?? [] }
 
     /// Resolves a uri the way Meta exports need (archive-formats.md §1.1): the uri as written
     /// (relative to the root, or to any folder the archive wraps the export in), then the uri minus

@@ -8,15 +8,27 @@ import ExposureModel
 struct MetaMedia {
     let object: [String: JSONValue]
 
+    /// Where exif-like keys may sit, most specific first.
+    private let exifDictionaries: [[String: JSONValue]]
+
     init?(_ value: JSONValue?) {
         guard let object = value?.object else { return nil }
         self.object = object
+        var found: [[String: JSONValue]] = []
+        let metadata = object["media_metadata"]
+        for kind in ["photo_metadata", "video_metadata"] {
+            guard let block = metadata?[kind] else { continue }
+            for element in block["exif_data"]?.array ?? [] { if let o = element.object { found.append(o) } }
+            if let flat = block.object { found.append(flat) }
+        }
+        found.append(object)
+        exifDictionaries = found
     }
 
     /// The file's path; only a JSON string counts (a number here is a corrupt entry, not a file name).
     var uri: String? {
         guard case .string(let uri)? = object["uri"] else { return nil }
-        let trimmed = uri.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = PathText.trimmed(uri)
         return trimmed.isEmpty ? nil : trimmed
     }
     /// Upload time on the platform (never capture time).
@@ -27,19 +39,6 @@ struct MetaMedia {
     var link: String? {
         guard let backup = object["backup_uri"]?.text, backup.lowercased().hasPrefix("http") else { return nil }
         return backup
-    }
-
-    /// Where exif-like keys may sit, most specific first.
-    private var exifDictionaries: [[String: JSONValue]] {
-        var found: [[String: JSONValue]] = []
-        let metadata = object["media_metadata"]
-        for kind in ["photo_metadata", "video_metadata"] {
-            guard let block = metadata?[kind] else { continue }
-            for element in block["exif_data"]?.array ?? [] { if let o = element.object { found.append(o) } }
-            if let flat = block.object { found.append(flat) }
-        }
-        found.append(object)
-        return found
     }
 
     private func first(_ keys: String...) -> JSONValue? {
@@ -69,6 +68,15 @@ struct MetaReferences {
     let index: PathIndex
     var missingByFile: [String: (count: Int, example: String)] = [:]
     var fileOrder: [String] = []
+    var malformedByFile: [String: Int] = [:]
+    var malformedOrder: [String] = []
+
+    /// Counts an entry where a media object was expected but something else (or one without a
+    /// string `uri`) was found.
+    mutating func malformed(in jsonFile: String) {
+        if malformedByFile[jsonFile] == nil { malformedOrder.append(jsonFile) }
+        malformedByFile[jsonFile, default: 0] += 1
+    }
 
     init(index: PathIndex) { self.index = index }
 
@@ -83,9 +91,10 @@ struct MetaReferences {
     }
 
     func warnings() -> [String] {
-        fileOrder.map { file in
-            let missing = missingByFile[file]!
-            return "\(file): \(missing.count) referenced media file(s) not in the export (e.g. \(missing.example))"
-        }
+        malformedOrder.map { "\($0): \(malformedByFile[$0]!) entr(ies) skipped: not a media object with a uri string" }
+            + fileOrder.map { file in
+                let missing = missingByFile[file]!
+                return "\(file): \(missing.count) referenced media file(s) not in the export (e.g. \(missing.example))"
+            }
     }
 }

@@ -9,6 +9,7 @@ enum Mojibake {
     /// Latin-1 text such as "café", whose bytes are not valid UTF-8. The result is NFC-normalized
     /// (decomposed accents occur in real data).
     static func repair(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.unicodeScalars.count)
         var sawHighByte = false

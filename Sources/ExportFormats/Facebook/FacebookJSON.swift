@@ -170,8 +170,11 @@ struct FacebookReader {
     @discardableResult
     private mutating func addMedia(_ value: JSONValue, _ jsonPath: String, appearance: (MetaMedia) -> Appearance,
                                    extra: PlatformMetadata = PlatformMetadata(), isProfilePicture: Bool = false) -> String? {
-        guard let media = MetaMedia(value), let uri = media.uri,
-              let (path, present) = references.resolve(uri, from: jsonPath) else { return nil }
+        guard let media = MetaMedia(value), let uri = media.uri else {
+            references.malformed(in: jsonPath)
+            return nil
+        }
+        guard let (path, present) = references.resolve(uri, from: jsonPath) else { return nil }
         let metadata = MediaCollector.merge(media.metadata(sourceFile: jsonPath), extra)
         collector.add(path: path, present: present, appearance: appearance(media), metadata: metadata,
                       isProfilePicture: isProfilePicture)

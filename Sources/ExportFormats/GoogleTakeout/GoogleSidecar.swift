@@ -16,8 +16,8 @@ struct GoogleSidecar {
 
     init(path: String, json: JSONValue) {
         self.path = path
-        name = PathText.basename(path).precomposedStringWithCanonicalMapping
-        title = json["title"]?.text?.precomposedStringWithCanonicalMapping
+        name = PathText.nfc(PathText.basename(path))
+        title = json["title"]?.text.map(PathText.nfc)
         description = json["description"]?.text
         creationTime = Timestamps.epoch(json["creationTime"]?["timestamp"])
         url = json["url"]?.text
@@ -110,7 +110,7 @@ struct GoogleSidecarMatcher {
             if let title = sidecar.title { byTitle[title, default: []].append(i) }
         }
         for name in mediaNames where !MediaFiles.isVideo(name) {
-            let normal = name.precomposedStringWithCanonicalMapping
+            let normal = PathText.nfc(name)
             photosByStem[PathText.stem(normal), default: []].append(normal)
         }
     }
@@ -120,7 +120,7 @@ struct GoogleSidecarMatcher {
     }
 
     mutating func sidecar(for mediaName: String) -> GoogleSidecar? {
-        let name = mediaName.precomposedStringWithCanonicalMapping
+        let name = PathText.nfc(mediaName)
         if let i = match(name) { used.insert(i); return sidecars[i] }
         // A live-photo .MOV or motion-photo .MP has no sidecar: use its photo's.
         if MediaFiles.isVideo(name) {
@@ -135,6 +135,10 @@ struct GoogleSidecarMatcher {
     }
 
     private func match(_ name: String) -> Int? {
+        // Nearly every file has the classic `<name>.json` or `<name>.supplemental-metadata.json`.
+        for direct in [name + ".json", name + ".supplemental-metadata.json"] {
+            if let i = byName[direct] { return i }
+        }
         for candidate in Self.candidateNames(for: name) {
             if let i = byName[candidate] { return i }
         }

@@ -49,7 +49,7 @@ public enum GoogleTakeoutExport: ExportFormat {
                isPhotosProductFolder(segments[takeout + 1]) { return true }
             let name = segments.last ?? ""
             guard name.lowercased().hasSuffix(".json") else { continue }
-            if name.contains(".supplemental-metadata") { return true }
+            if PathText.contains(name, ".supplemental-metadata") { return true }
             if segments.count > 1, isYearFolder(segments[segments.count - 2]) { return true }
             if MediaFiles.isMedia(String(name.dropLast(5))) { sidecarCandidates.append(path) }
         }
@@ -85,14 +85,14 @@ public enum GoogleTakeoutExport: ExportFormat {
             var hasAlbumFile = false
             for jsonPath in (jsonByDirectory[directory] ?? []).sorted() {
                 let name = PathText.basename(jsonPath)
-                let inPhotos = mediaByDirectory[directory] != nil || name.contains(".supplemental-")
+                let inPhotos = mediaByDirectory[directory] != nil || PathText.contains(name, ".supplemental-")
                     || MediaFiles.isMedia(PathText.stem(name)) || PathText.segments(directory).contains { isYearFolder($0) }
                     || PathText.segments(directory).contains { isPhotosProductFolder($0) }
                 let isProfile = name.lowercased() == "profile.json"
                 // Other Takeout products (location history, …) are not read: they can be huge.
                 guard inPhotos || isProfile else { continue }
                 guard let json = loader.load(jsonPath, into: &collector) else { continue }
-                let looksLikeSidecar = name.contains(".supplemental-") || MediaFiles.isMedia(PathText.stem(name))
+                let looksLikeSidecar = PathText.contains(name, ".supplemental-") || MediaFiles.isMedia(PathText.stem(name))
                 guard let object = json.object else {
                     // Other photo-product files (print-subscriptions.json, …) are lists: only a sidecar is wrong here.
                     if looksLikeSidecar { collector.warn("\(jsonPath): expected a JSON object, found \(json.kindName); skipped") }

@@ -134,8 +134,11 @@ struct InstagramReader {
 
     private mutating func addMedia(_ value: JSONValue, _ jsonPath: String, appearance: (MetaMedia) -> Appearance,
                                    isProfilePicture: Bool = false) {
-        guard let media = MetaMedia(value), let uri = media.uri,
-              let (path, present) = references.resolve(uri, from: jsonPath) else { return }
+        guard let media = MetaMedia(value), let uri = media.uri else {
+            references.malformed(in: jsonPath)
+            return
+        }
+        guard let (path, present) = references.resolve(uri, from: jsonPath) else { return }
         collector.add(path: path, present: present, appearance: appearance(media),
                       metadata: media.metadata(sourceFile: jsonPath), isProfilePicture: isProfilePicture)
     }

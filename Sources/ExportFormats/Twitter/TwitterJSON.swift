@@ -25,7 +25,8 @@ struct TweetLinker {
     }
 
     /// Tweet location where present: `coordinates.coordinates` = [long, lat] (GeoJSON), else
-    /// `geo.coordinates` = [lat, long]; `place.full_name` as the place name. Numbers may be strings.
+    /// `geo.coordinates` = [lat, long], else the centre of `place.bounding_box` (a [[long, lat], …]
+    /// polygon, city-sized); `place.full_name` as the place name. Numbers may be strings.
     static func location(_ tweet: [String: JSONValue]) -> (GeoPoint?, String?) {
         var point: GeoPoint?
         if let pair = tweet["coordinates"]?["coordinates"]?.array, pair.count == 2 {
@@ -33,6 +34,17 @@ struct TweetLinker {
         }
         if point == nil, let pair = tweet["geo"]?["coordinates"]?.array, pair.count == 2 {
             point = Geo.point(latitude: pair[0], longitude: pair[1])
+        }
+        if point == nil, let ring = tweet["place"]?["bounding_box"]?["coordinates"]?.array?.first?.array, !ring.isEmpty {
+            let corners = ring.compactMap { corner -> (Double, Double)? in
+                guard let pair = corner.array, pair.count == 2, let lon = pair[0].double, let lat = pair[1].double else { return nil }
+                return (lat, lon)
+            }
+            if corners.count == ring.count {
+                let lats = corners.map(\.0), lons = corners.map(\.1)
+                point = Geo.point(latitude: .double((lats.min()! + lats.max()!) / 2),
+                                  longitude: .double((lons.min()! + lons.max()!) / 2))
+            }
         }
         let place = tweet["place"]?["full_name"]?.text ?? tweet["place"]?["name"]?.text
         return (point, place)
