@@ -64,6 +64,11 @@ final class ImageDecoderTests: XCTestCase {
             XCTAssertLessThan(Fixtures.meanAbsoluteDifference(reference, decoded), 6.0, "1/\(denominator)")
         }
         XCTAssertThrowsError(try ImageDecoder.decode(jpeg, scaleDenominator: 3))
+        // maxDimension picks the least reduction that fits.
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 100).width, 100)
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 60).width, 50)
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 30).width, 25)
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 5).width, 13)
     }
 
     // MARK: PNG
