@@ -175,6 +175,16 @@ final class ImageDecoderTests: XCTestCase {
         }
     }
 
+    func testPNGWithThousandsOfTextChunksStillDecodes() throws {
+        // libpng caches at most 1000 ancillary chunks; the rest must be skipped, not crash.
+        let original = Fixtures.pattern(width: 8, height: 8)
+        let png = [UInt8](try ImageEncoder.png(original))
+        var chunks: [UInt8] = []
+        for i in 0..<1500 { chunks += Fixtures.pngChunk("tEXt", Array("Comment\u{0}note \(i)".utf8)) }
+        let withText = Array(png[..<33]) + chunks + Array(png[33...])  // after signature + IHDR
+        XCTAssertEqual(try ImageDecoder.decode(Data(withText)), original)
+    }
+
     func testPNGWithBadCRCIsCorrupt() throws {
         var png = [UInt8](try ImageEncoder.png(Fixtures.pattern(width: 16, height: 16)))
         png[29] ^= 0xFF  // the IHDR chunk's CRC (signature 8 + length 4 + type 4 + data 13)
