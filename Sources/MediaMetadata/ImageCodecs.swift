@@ -82,6 +82,24 @@ public enum ImageDecoder {
         return image
     }
 
+    /// Decodes at the least reduction (1, 1/2, 1/4, 1/8) whose long side fits in `maxDimension`
+    /// (1/8 when even that does not fit): the face pipeline's way to read a 24 Mpx photo at
+    /// ~1000 pixels without paying for the full-size IDCT. JPEG scales in the decoder; other
+    /// formats are decoded in full and box-downscaled.
+    public static func decode(_ data: Data, maxDimension: Int, maxPixels: Int = defaultMaxPixels) throws -> RGBImage {
+        let size = try headerSizeForScaling(data)
+        let longSide = max(size.width, size.height)
+        let denominator = [1, 2, 4, 8].first { (longSide + $0 - 1) / $0 <= maxDimension } ?? 8
+        return try decode(data, maxPixels: maxPixels, scaleDenominator: denominator)
+    }
+
+    private static func headerSizeForScaling(_ data: Data) throws -> (width: Int, height: Int) {
+        switch MediaSniffer.format(of: data) {
+        case .jpeg, .png: return try headerSize(data)
+        default: return (0, 0)  // WebP/HEIF: decoded in full, no reduction chosen
+        }
+    }
+
     /// EXIF orientation is applied to JPEG and PNG. HEIF pixels come out of libheif already
     /// turned by the container's irot/imir boxes (which take precedence over EXIF there);
     /// WebP viewers disagree on honouring EXIF orientation, so WebP is left as stored.

@@ -59,6 +59,18 @@ final class ExifTests: XCTestCase {
         XCTAssertNil(result.gps, "(0, 0) is 'no fix', not a place")
     }
 
+    func testOutOfRangeOrientationAndGPSAreIgnored() throws {
+        for bad in [0, 9, 300] {
+            let exif = try ExifWriter.app1Payload(ExifWriter.Spec(orientation: bad, gps: GeoPoint(latitude: 95, longitude: 10), make: "Y"))
+            let jpeg = try ImageEncoder.jpeg(Fixtures.asymmetric(), exif: exif)
+            let result = ExifReader.read(jpeg)
+            XCTAssertNil(result.orientation, "orientation \(bad)")
+            XCTAssertNil(result.gps, "latitude 95 is not a place")
+            XCTAssertEqual(result.make, "Y")
+            XCTAssertEqual(try ImageDecoder.decode(jpeg).width, 64, "no rotation for orientation \(bad)")
+        }
+    }
+
     func testCaptureTimeParsing() {
         XCTAssertEqual(ExifReader.parseDateTime("2021:02:03 04:05:06", offset: "+05:30"),
                        LocalDateTime(year: 2021, month: 2, day: 3, hour: 4, minute: 5, second: 6, utcOffsetSeconds: 19800))

@@ -64,6 +64,11 @@ final class ImageDecoderTests: XCTestCase {
             XCTAssertLessThan(Fixtures.meanAbsoluteDifference(reference, decoded), 6.0, "1/\(denominator)")
         }
         XCTAssertThrowsError(try ImageDecoder.decode(jpeg, scaleDenominator: 3))
+        // maxDimension picks the least reduction that fits.
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 100).width, 100)
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 60).width, 50)
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 30).width, 25)
+        XCTAssertEqual(try ImageDecoder.decode(jpeg, maxDimension: 5).width, 13)
     }
 
     // MARK: PNG
@@ -168,6 +173,16 @@ final class ImageDecoderTests: XCTestCase {
         XCTAssertThrowsError(try ImageDecoder.decode(Data("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8))) {
             XCTAssertEqual($0 as? ImageDecodingError, .unsupportedFormat("gif"))
         }
+    }
+
+    func testPNGWithThousandsOfTextChunksStillDecodes() throws {
+        // libpng caches at most 1000 ancillary chunks; the rest must be skipped, not crash.
+        let original = Fixtures.pattern(width: 8, height: 8)
+        let png = [UInt8](try ImageEncoder.png(original))
+        var chunks: [UInt8] = []
+        for i in 0..<1500 { chunks += Fixtures.pngChunk("tEXt", Array("Comment\u{0}note \(i)".utf8)) }
+        let withText = Array(png[..<33]) + chunks + Array(png[33...])  // after signature + IHDR
+        XCTAssertEqual(try ImageDecoder.decode(Data(withText)), original)
     }
 
     func testPNGWithBadCRCIsCorrupt() throws {
