@@ -4,6 +4,7 @@
 //   exposure-bench kernels      GFLOPS of the conv kernels vs the machine's FMA peak
 //   exposure-bench faces        face engine timings (scripts/bench-faces compares with dlib-bin)
 //   exposure-bench make-photos  a synthetic photo folder (scripts/bench-scan compares with exiftool)
+//   exposure-bench media        MediaInspector vs exiftool per file
 //   exposure-bench cluster      identity clustering of 100k synthetic faces vs the naive peer
 import Foundation
 
@@ -12,6 +13,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "faces": FaceBench.run,
     "make-photos": PhotoArchiveBench.run,
     "cluster": ClusterBench.run,
+    "media": MediaBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

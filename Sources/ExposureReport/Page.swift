@@ -8,8 +8,8 @@ enum Page {
     static let contentSecurityPolicy: String = [
         "default-src 'none'",
         "img-src data:",
-        "style-src " + SHA256.cspSource(ReportAssets.styleSheet),
-        "script-src " + SHA256.cspSource(ReportAssets.script),
+        "style-src " + CSPHash.source(ReportAssets.styleSheet),
+        "script-src " + CSPHash.source(ReportAssets.script),
         "connect-src 'none'",
         "object-src 'none'",
         "base-uri 'none'",

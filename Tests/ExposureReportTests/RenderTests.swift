@@ -53,8 +53,8 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(csp.hasPrefix("default-src &#39;none&#39;; img-src data:; style-src &#39;sha256-"))
         let style = try XCTUnwrap(firstMatch(#"<style>([\s\S]*?)</style>"#, in: html))
         let script = try XCTUnwrap(firstMatch(#"<script>([\s\S]*?)</script>"#, in: html))
-        XCTAssertTrue(csp.contains("style-src " + HTML.escapeAttribute(SHA256.cspSource(style))))
-        XCTAssertTrue(csp.contains("script-src " + HTML.escapeAttribute(SHA256.cspSource(script))))
+        XCTAssertTrue(csp.contains("style-src " + HTML.escapeAttribute(CSPHash.source(style))))
+        XCTAssertTrue(csp.contains("script-src " + HTML.escapeAttribute(CSPHash.source(script))))
         XCTAssertFalse(csp.contains("unsafe-inline"))
         // The policy must come before anything it governs.
         let head = try XCTUnwrap(html.range(of: "<head>")), policy = try XCTUnwrap(html.range(of: "Content-Security-Policy"))

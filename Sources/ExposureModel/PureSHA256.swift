@@ -1,9 +1,10 @@
-// SHA-256 (FIPS 180-4) in plain Swift. FaceAnalysis may not link libcrypto (ArchiveInput owns
-// it), and it only hashes the three model files: once after `models fetch` and once per
-// FaceEngine load, to catch corrupted weights a parser cannot see.
+// SHA-256 (FIPS 180-4) in plain Swift, for the few small things hashed outside the scan:
+// the model files (FaceAnalysis) and the report's Content-Security-Policy hashes
+// (ExposureReport). Media bytes are hashed by ArchiveInput's `SHA256` over libcrypto, which
+// is much faster; libcrypto belongs to that module alone.
 import Foundation
 
-struct SHA256 {
+public struct PureSHA256 {
     private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
@@ -19,7 +20,9 @@ struct SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+    public init() {}
+
+    public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         buffer.append(contentsOf: bytes)
         let whole = buffer.count / 64 * 64
         if whole > 0 {
@@ -33,7 +36,7 @@ struct SHA256 {
         }
     }
 
-    mutating func finalize() -> [UInt8] {
+    public mutating func finalize() -> [UInt8] {
         let total = (length &+ UInt64(buffer.count)) &* 8
         var tail = buffer
         tail.append(0x80)
@@ -60,7 +63,7 @@ struct SHA256 {
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
         var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
-        SHA256.k.withUnsafeBufferPointer { k in
+        PureSHA256.k.withUnsafeBufferPointer { k in
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
@@ -75,17 +78,23 @@ struct SHA256 {
         state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var hasher = SHA256()
+    /// The 32-byte digest of `bytes`.
+    public static func digest<S: Sequence>(_ bytes: S) -> [UInt8] where S.Element == UInt8 {
+        var hasher = PureSHA256()
         hasher.update(bytes)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize()
+    }
+
+    /// The lowercase hex digest of `bytes`.
+    public static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        digest(bytes).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Hex SHA-256 of a file, read in 1 MiB chunks.
-    static func hex(ofFile url: URL) throws -> String {
+    public static func hex(ofFile url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
-        var hasher = SHA256()
+        var hasher = PureSHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
