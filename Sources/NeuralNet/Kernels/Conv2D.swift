@@ -94,8 +94,12 @@ public struct PackedConvolution: Sendable {
                                     strideY: strideY, strideX: strideX)
         // Large inputs go in bands of output rows whose source copy (<= ~256 KiB) stays in L2
         // between being written and being read by the GEMM.
-        let bandRows = source.outputRowsPerBand(kh: kh, oh: oh, budgetFloats: 64 * 1024)
-        let bands = (oh + bandRows - 1) / bandRows
+        // Bands are equal-sized, and a multiple of the thread count, so workers get equal shares.
+        let maxBandRows = source.outputRowsPerBand(kh: kh, oh: oh, budgetFloats: 64 * 1024)
+        var bands = (oh + maxBandRows - 1) / maxBandRows
+        if bands > 1 { bands = min(oh, (bands + Parallel.threadCount - 1) / Parallel.threadCount * Parallel.threadCount) }
+        let bandRows = (oh + bands - 1) / bands
+        bands = (oh + bandRows - 1) / bandRows
         let bandCapacity = source.band(outputRows: 0..<min(oh, bandRows), kh: kh).count
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
