@@ -44,6 +44,8 @@ public struct PackedConvolution: Sendable {
             precondition(gamma.count == p.outChannels && beta.count == p.outChannels,
                          "PackedConvolution: \(gamma.count) affine gains for \(p.outChannels) filters")
         }
+        precondition(p.outChannels > 0 && p.inChannels > 0 && p.kh > 0 && p.kw > 0,
+                     "PackedConvolution: empty filter \(p.outChannels)x\(p.inChannels)x\(p.kh)x\(p.kw)")
         outChannels = p.outChannels; inChannels = p.inChannels
         kh = p.kh; kw = p.kw; strideY = p.strideY; strideX = p.strideX; padY = p.padY; padX = p.padX
         self.relu = relu
