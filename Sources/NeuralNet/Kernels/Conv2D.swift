@@ -128,6 +128,23 @@ public struct PackedConvolution: Sendable {
                     for s in 0..<input.n {
                         Parallel.forEachChunk(bands) { _, bandRange in runBands(samples: s..<(s + 1), bandRange: bandRange) }
                     }
+                } else if oh * ow < 4 * gemmNR * Parallel.threadCount && Parallel.threadCount > 1
+                            && (outChannels + gemmMR - 1) / gemmMR >= 2 * Parallel.threadCount {
+                    // Few positions, many channels (the ResNet's 8x8 .. 1x1 layers): split the
+                    // weight panels; each worker packs the (small) input itself.
+                    let geometry = source.band(outputRows: 0..<oh, kh: kh)
+                    let buffer = BufferPool.shared.take(geometry.count)
+                    defer { BufferPool.shared.give(buffer, geometry.count) }
+                    let weightPanels = (outChannels + gemmMR - 1) / gemmMR
+                    for s in 0..<input.n {
+                        let prepared = geometry.prepare(src + s * inPlane, into: buffer)
+                        Parallel.forEachChunk(weightPanels) { _, panelRange in
+                            let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
+                            runSample(prepared, geometry, dst + s * outPlane, oh: oh, ow: ow,
+                                      positions: 0..<(oh * ow), columnBlock: scratch.columns, scratch: scratch,
+                                      weightPanels: panelRange)
+                        }
+                    }
                 } else {
                     // One band: split its output positions across workers when there are enough.
                     let positions = oh * ow
@@ -161,14 +178,17 @@ public struct PackedConvolution: Sendable {
         return max(gemmNR, min(128, rounded))
     }
 
-    /// One sample, output positions `positions` (a range of y * Wo + x).
+    /// One sample, output positions `positions` (a range of y * Wo + x), output channels of
+    /// the weight panels `panelRange` (all by default).
     private func runSample(_ input: UnsafePointer<Float>, _ source: SourceGeometry,
                            _ output: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
-                           positions: Range<Int>, columnBlock: Int, scratch: ConvScratch) {
+                           positions: Range<Int>, columnBlock: Int, scratch: ConvScratch,
+                           weightPanels panelRange: Range<Int>? = nil) {
         let k = reductionLength
         let p = oh * ow
         let kBlocks = (k + gemmKC - 1) / gemmKC
         let weightPanels = (outChannels + gemmMR - 1) / gemmMR
+        let panelRange = panelRange ?? 0..<weightPanels
         // Thin layers (few weight panels) use each packed value for few multiply-adds, so
         // packing can cost as much as the GEMM: read in-row panels straight from the source.
         // Wider layers reuse a packed panel over many weight panels and keep it in L1.
@@ -194,7 +214,7 @@ public struct PackedConvolution: Sendable {
                         let cols = min(gemmNR, blockEnd - p0)
                         let b = UnsafePointer(scratch.columnsBuffer + jp * kc * gemmNR)
                         let directStart = scratch.directStart[jp]
-                        for ip in 0..<weightPanels {
+                        for ip in panelRange {
                             let o0 = ip * gemmMR
                             let rows = min(gemmMR, outChannels - o0)
                             let a = panels + (ip * k + k0) * gemmMR
