@@ -1,4 +1,6 @@
-// exposure-bench kernels [--runs N] [--canvas HxW] [--batch N]
+// exposure-bench kernels [--runs N] [--canvas HxW] [--batch N]   (full table)
+// exposure-bench kernels --ab-direct     in-place vs packed B panels, interleaved A/B per thin layer
+// exposure-bench kernels --only NAME     repeat one layer (for perf record)
 //
 // GFLOPS of the NeuralNet convolution kernels on every conv shape of dlib's face ResNet
 // (dlib-models.md §5.2) and of the MMOD detector on a pyramid canvas (§6.2), as medians of
