@@ -1,10 +1,15 @@
-// exposure-bench kernels [--runs N] [--canvas HxW] [--batch N]
+// exposure-bench kernels [--runs N] [--canvas HxW] [--batch N]   (full table)
+// exposure-bench kernels --ab-direct     in-place vs packed B panels, interleaved A/B per thin layer
+// exposure-bench kernels --only NAME     repeat one layer (for perf record)
 //
 // GFLOPS of the NeuralNet convolution kernels on every conv shape of dlib's face ResNet
 // (dlib-models.md §5.2) and of the MMOD detector on a pyramid canvas (§6.2), as medians of
-// several runs, printed as a ratio to the single-core FMA peak (42 GFLOPS: 2.6 GHz x 8 lanes
-// x 2 FLOPs, one 256-bit FMA per cycle on Zen 1) and to the micro-kernel's own measured peak
-// in the same run. Two-thread numbers are the ratio to one thread in the same run.
+// several runs, printed as a ratio to the brief's nominal single-core peak (42 GFLOPS: one
+// 256-bit FMA per cycle, Zen 1) and to the peer measured in the same run: the micro-kernel
+// alone on L1-resident data. On Zen 3 (cpu family 25: two FMA pipes) that peer reaches ~80.
+// The machine is shared, so 1-thread GFLOPS come from process CPU time, and the 2-thread
+// speed-up is estimated from per-worker thread CPU times (see `measureParallel`); wall-clock
+// columns are printed too.
 import Dispatch
 import Foundation
 import NeuralNet

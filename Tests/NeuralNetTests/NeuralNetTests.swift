@@ -160,6 +160,19 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// Small planes with many channels split the output channels across threads (the ResNet tail).
+    func testSmallPlanesManyChannels() {
+        var rng = SeededRandom(seed: 31)
+        for (size, stride, pad) in [(4, 1, 1), (3, 1, 1), (4, 2, 0), (1, 1, 1), (8, 1, 1)] {
+            let p = randomConvolution(&rng, inChannels: 20, outChannels: 40, kernel: 3, stride: stride, pad: pad)
+            let x = rng.tensor(n: 1, k: 20, h: size, w: size)
+            let one = Parallel.withThreadCount(1) { Ops.conv2d(x, p) }
+            let two = Parallel.withThreadCount(2) { Ops.conv2d(x, p) }
+            assertClose(two, ReferenceOps.conv2d(x, p), "\(size)x\(size) s\(stride) -> 40")
+            XCTAssertEqual(one, two, "\(size)x\(size): 1 vs 2 threads")
+        }
+    }
+
     func testEmptyOutputWhenWindowDoesNotFit() {
         var rng = SeededRandom(seed: 1)
         let p = randomConvolution(&rng, inChannels: 2, outChannels: 3, kernel: 5, stride: 1, pad: 0)

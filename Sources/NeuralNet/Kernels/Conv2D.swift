@@ -44,6 +44,8 @@ public struct PackedConvolution: Sendable {
             precondition(gamma.count == p.outChannels && beta.count == p.outChannels,
                          "PackedConvolution: \(gamma.count) affine gains for \(p.outChannels) filters")
         }
+        precondition(p.outChannels > 0 && p.inChannels > 0 && p.kh > 0 && p.kw > 0,
+                     "PackedConvolution: empty filter \(p.outChannels)x\(p.inChannels)x\(p.kh)x\(p.kw)")
         outChannels = p.outChannels; inChannels = p.inChannels
         kh = p.kh; kw = p.kw; strideY = p.strideY; strideX = p.strideX; padY = p.padY; padX = p.padX
         self.relu = relu
@@ -94,8 +96,12 @@ public struct PackedConvolution: Sendable {
                                     strideY: strideY, strideX: strideX)
         // Large inputs go in bands of output rows whose source copy (<= ~256 KiB) stays in L2
         // between being written and being read by the GEMM.
-        let bandRows = source.outputRowsPerBand(kh: kh, oh: oh, budgetFloats: 64 * 1024)
-        let bands = (oh + bandRows - 1) / bandRows
+        // Bands are equal-sized, and a multiple of the thread count, so workers get equal shares.
+        let maxBandRows = source.outputRowsPerBand(kh: kh, oh: oh, budgetFloats: 64 * 1024)
+        var bands = (oh + maxBandRows - 1) / maxBandRows
+        if bands > 1 { bands = min(oh, (bands + Parallel.threadCount - 1) / Parallel.threadCount * Parallel.threadCount) }
+        let bandRows = (oh + bands - 1) / bands
+        bands = (oh + bandRows - 1) / bandRows
         let bandCapacity = source.band(outputRows: 0..<min(oh, bandRows), kh: kh).count
         input.data.withUnsafeBufferPointer { src in
             out.data.withUnsafeMutableBufferPointer { dst in
@@ -121,6 +127,23 @@ public struct PackedConvolution: Sendable {
                 } else if bands > 1 {
                     for s in 0..<input.n {
                         Parallel.forEachChunk(bands) { _, bandRange in runBands(samples: s..<(s + 1), bandRange: bandRange) }
+                    }
+                } else if oh * ow < 4 * gemmNR * Parallel.threadCount && Parallel.threadCount > 1
+                            && (outChannels + gemmMR - 1) / gemmMR >= 2 * Parallel.threadCount {
+                    // Few positions, many channels (the ResNet's 8x8 .. 1x1 layers): split the
+                    // weight panels; each worker packs the (small) input itself.
+                    let geometry = source.band(outputRows: 0..<oh, kh: kh)
+                    let buffer = BufferPool.shared.take(geometry.count)
+                    defer { BufferPool.shared.give(buffer, geometry.count) }
+                    let weightPanels = (outChannels + gemmMR - 1) / gemmMR
+                    for s in 0..<input.n {
+                        let prepared = geometry.prepare(src + s * inPlane, into: buffer)
+                        Parallel.forEachChunk(weightPanels) { _, panelRange in
+                            let scratch = ConvScratch(columns: columnBlock(positions: oh * ow, workers: 1))
+                            runSample(prepared, geometry, dst + s * outPlane, oh: oh, ow: ow,
+                                      positions: 0..<(oh * ow), columnBlock: scratch.columns, scratch: scratch,
+                                      weightPanels: panelRange)
+                        }
                     }
                 } else {
                     // One band: split its output positions across workers when there are enough.
@@ -155,14 +178,17 @@ public struct PackedConvolution: Sendable {
         return max(gemmNR, min(128, rounded))
     }
 
-    /// One sample, output positions `positions` (a range of y * Wo + x).
+    /// One sample, output positions `positions` (a range of y * Wo + x), output channels of
+    /// the weight panels `panelRange` (all by default).
     private func runSample(_ input: UnsafePointer<Float>, _ source: SourceGeometry,
                            _ output: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
-                           positions: Range<Int>, columnBlock: Int, scratch: ConvScratch) {
+                           positions: Range<Int>, columnBlock: Int, scratch: ConvScratch,
+                           weightPanels panelRange: Range<Int>? = nil) {
         let k = reductionLength
         let p = oh * ow
         let kBlocks = (k + gemmKC - 1) / gemmKC
         let weightPanels = (outChannels + gemmMR - 1) / gemmMR
+        let panelRange = panelRange ?? 0..<weightPanels
         // Thin layers (few weight panels) use each packed value for few multiply-adds, so
         // packing can cost as much as the GEMM: read in-row panels straight from the source.
         // Wider layers reuse a packed panel over many weight panels and keep it in L1.
@@ -188,7 +214,7 @@ public struct PackedConvolution: Sendable {
                         let cols = min(gemmNR, blockEnd - p0)
                         let b = UnsafePointer(scratch.columnsBuffer + jp * kc * gemmNR)
                         let directStart = scratch.directStart[jp]
-                        for ip in 0..<weightPanels {
+                        for ip in panelRange {
                             let o0 = ip * gemmMR
                             let rows = min(gemmMR, outChannels - o0)
                             let a = panels + (ip * k + k0) * gemmMR
