@@ -200,9 +200,14 @@ public final class ExportArchive: ExportFileTree {
         var name: String
         var container: Container
         var size: Int64
-        /// Zip only: raw names of entries overlapping others, and the directory's entry count.
-        var zipOverlaps: [[UInt8]: String] = [:]
+        /// Zip only: entries the directory pre-scan refused (reported, never shown to libarchive),
+        /// and how many entries libarchive should then list.
+        var zipRejected: [ZipDirectory.Rejection] = []
         var zipDeclaredCount: UInt64? = nil
+        /// Zip only, when entries were refused: libarchive reads the file's first
+        /// `zipVirtualPrefix` bytes followed by this rewritten directory.
+        var zipVirtualTail: [UInt8]? = nil
+        var zipVirtualPrefix: UInt64 = 0
         /// Zip only: names flagged UTF-8 that are not, in local-header order. libarchive cannot
         /// convert them and returns no name at all; the cursor substitutes these raw bytes.
         var zipUndecodableNames: [[UInt8]] = []
@@ -346,13 +351,22 @@ public final class ExportArchive: ExportFileTree {
                         [fail(.corrupt, "\(reason); entries were read from their local headers in order, later ones may be missing")])
             case .ok(let directory):
                 var zip = part(.zip(seekable: true))
-                zip.zipOverlaps = directory.overlapping
-                zip.zipDeclaredCount = directory.declaredEntryCount
-                zip.zipUndecodableNames = directory.records
+                zip.zipRejected = directory.rejected.sorted { $0.key < $1.key }.map(\.value)
+                zip.zipDeclaredCount = UInt64(directory.records.count - directory.rejected.count)
+                if !directory.rejected.isEmpty {
+                    zip.zipVirtualTail = directory.rewrittenTail()
+                    zip.zipVirtualPrefix = directory.directoryOffset
+                }
+                var issues: [ArchiveIssue] = []
+                if directory.declaredEntryCount != UInt64(directory.records.count) {
+                    issues.append(fail(.corrupt, "central directory lists \(directory.declaredEntryCount) entries but \(directory.records.count) could be read; the missing ones are skipped"))
+                }
+                zip.zipUndecodableNames = directory.records.enumerated()
+                    .filter { directory.rejected[$0.offset] == nil }.map(\.element)
                     .filter { $0.flags & 0x0800 != 0 && String(validating: $0.rawName, as: UTF8.self) == nil }
                     .sorted { $0.localHeaderOffset < $1.localHeaderOffset }
                     .map(\.rawName)
-                return (zip, [])
+                return (zip, issues)
             }
         }
         if starts([0x1f, 0x8b]) || starts(Array("BZh".utf8)) || starts([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])

@@ -548,6 +548,20 @@ final class ZipHazardTests: XCTestCase {
         XCTAssertTrue(export.issues.contains { $0.reason.contains("lists 5 entries but 1") }, "\(export.issues)")
     }
 
+    /// The directory points at a damaged local header: that entry is reported, and the
+    /// entries after it stay readable.
+    func testDamagedLocalHeaderMidArchive() throws {
+        let dir = try TemporaryFolder()
+        var bytes = ZipBuilder(entries: [.stored("one.txt", "one"), .stored("two.jpg", "two"), .stored("three.txt", "three")]).build()
+        let second = 30 + 7 + 3
+        bytes[second] = 0x00    // "PK\3\4" → "\0K\3\4"
+        let export = try withinSeconds(10) { try openOne(try dir.write("damaged.zip", bytes)) }
+        XCTAssertEqual(export.paths, ["one.txt", "three.txt"], "\(export.issues)")
+        XCTAssertEqual(export.issues.first?.entry, "two.jpg", "\(export.issues)")
+        XCTAssertEqual(export.issues.first?.kind, .corrupt, "\(export.issues)")
+        XCTAssertEqual(try text(export, "three.txt"), "three")
+    }
+
     func testSpannedPartIsRefused() throws {
         let dir = try TemporaryFolder()
         var zip = ZipBuilder(entries: [.stored("one.json", "{}")])
