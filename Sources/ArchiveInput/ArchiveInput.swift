@@ -80,7 +80,8 @@ public struct ArchiveLimits: Sendable {
     func passBudget(forPartSize size: Int64) -> Int64 {
         if let maxBytesPerPass { return maxBytesPerPass }
         let (scaled, overflow) = size.multipliedReportingOverflow(by: 100)
-        return overflow ? Int64.max : (1 << 30) + scaled
+        let (total, overflow2) = scaled.addingReportingOverflow(1 << 30)
+        return overflow || overflow2 ? Int64.max : total
     }
 }
 
@@ -447,20 +448,27 @@ public final class EntryReader {
         }
     }
 
+    /// Small entries (most sidecars are under a kilobyte) get a small scratch buffer; the
+    /// declared size is only a hint, the loop reads until the real end either way.
+    private var chunkHint: Int {
+        let declared = min(declaredSize ?? Int64(1 << 20), Int64(1 << 20))   // clamp first: the claim may be Int64.max
+        return Int(min(Int64(1 << 20), max(Int64(4096), declared + 1)))
+    }
+
     /// The whole rest of the entry (within the caps).
     public func readAll() throws -> Data {
         var data = Data()
         // The declared size is untrusted: use it only as a bounded capacity hint.
-        data.reserveCapacity(Int(min(declaredSize ?? 0, cap, 64 << 20)))
-        try stream { data.append($0.bindMemory(to: UInt8.self)) }
+        data.reserveCapacity(Int(max(0, min(declaredSize ?? 0, cap, 64 << 20))))
+        try stream(chunkBytes: chunkHint) { data.append($0.bindMemory(to: UInt8.self)) }
         return data
     }
 
     /// The whole rest of the entry, hashing it on the way.
     public func readAll(hashingInto hasher: inout SHA256) throws -> Data {
         var data = Data()
-        data.reserveCapacity(Int(min(declaredSize ?? 0, cap, 64 << 20)))
-        try stream { chunk in
+        data.reserveCapacity(Int(max(0, min(declaredSize ?? 0, cap, 64 << 20))))
+        try stream(chunkBytes: chunkHint) { chunk in
             hasher.update(chunk)
             data.append(chunk.bindMemory(to: UInt8.self))
         }
@@ -481,7 +489,8 @@ final class PassBudget {
     private(set) var spent: Int64 = 0
     init(limit: Int64) { self.limit = limit }
     func spend(_ bytes: Int64) -> Bool {
-        spent += bytes
+        let (sum, overflow) = spent.addingReportingOverflow(max(0, bytes))   // claims can be near Int64.max
+        spent = overflow ? Int64.max : sum
         return spent <= limit
     }
     var exhausted: Bool { spent > limit }

@@ -85,6 +85,8 @@ struct ZipDirectory {
         guard cdOffset <= directoryEnd, cdSize <= directoryEnd - cdOffset else {
             return .unusable("central directory offset or size points outside the file")
         }
+        // About 4 million entries' worth; a larger claim is not a real export.
+        guard cdSize <= 512 << 20 else { return .unusable("central directory larger than 512 MiB") }
         guard let directory = readBytes(fd: fd, offset: cdOffset, count: Int(cdSize)) else {
             return .unusable("central directory unreadable")
         }
