@@ -80,7 +80,8 @@ public struct ArchiveLimits: Sendable {
     func passBudget(forPartSize size: Int64) -> Int64 {
         if let maxBytesPerPass { return maxBytesPerPass }
         let (scaled, overflow) = size.multipliedReportingOverflow(by: 100)
-        return overflow ? Int64.max : (1 << 30) + scaled
+        let (total, overflow2) = scaled.addingReportingOverflow(1 << 30)
+        return overflow || overflow2 ? Int64.max : total
     }
 }
 
@@ -200,9 +201,14 @@ public final class ExportArchive: ExportFileTree {
         var name: String
         var container: Container
         var size: Int64
-        /// Zip only: raw names of entries overlapping others, and the directory's entry count.
-        var zipOverlaps: [[UInt8]: String] = [:]
+        /// Zip only: entries the directory pre-scan refused (reported, never shown to libarchive),
+        /// and how many entries libarchive should then list.
+        var zipRejected: [ZipDirectory.Rejection] = []
         var zipDeclaredCount: UInt64? = nil
+        /// Zip only, when entries were refused: libarchive reads the file's first
+        /// `zipVirtualPrefix` bytes followed by this rewritten directory.
+        var zipVirtualTail: [UInt8]? = nil
+        var zipVirtualPrefix: UInt64 = 0
         /// Zip only: names flagged UTF-8 that are not, in local-header order. libarchive cannot
         /// convert them and returns no name at all; the cursor substitutes these raw bytes.
         var zipUndecodableNames: [[UInt8]] = []
@@ -346,13 +352,22 @@ public final class ExportArchive: ExportFileTree {
                         [fail(.corrupt, "\(reason); entries were read from their local headers in order, later ones may be missing")])
             case .ok(let directory):
                 var zip = part(.zip(seekable: true))
-                zip.zipOverlaps = directory.overlapping
-                zip.zipDeclaredCount = directory.declaredEntryCount
-                zip.zipUndecodableNames = directory.records
+                zip.zipRejected = directory.rejected.sorted { $0.key < $1.key }.map(\.value)
+                zip.zipDeclaredCount = UInt64(directory.records.count - directory.rejected.count)
+                if !directory.rejected.isEmpty {
+                    zip.zipVirtualTail = directory.rewrittenTail()
+                    zip.zipVirtualPrefix = directory.directoryOffset
+                }
+                var issues: [ArchiveIssue] = []
+                if directory.declaredEntryCount != UInt64(directory.records.count) {
+                    issues.append(fail(.corrupt, "central directory lists \(directory.declaredEntryCount) entries but \(directory.records.count) could be read; the missing ones are skipped"))
+                }
+                zip.zipUndecodableNames = directory.records.enumerated()
+                    .filter { directory.rejected[$0.offset] == nil }.map(\.element)
                     .filter { $0.flags & 0x0800 != 0 && String(validating: $0.rawName, as: UTF8.self) == nil }
                     .sorted { $0.localHeaderOffset < $1.localHeaderOffset }
                     .map(\.rawName)
-                return (zip, [])
+                return (zip, issues)
             }
         }
         if starts([0x1f, 0x8b]) || starts(Array("BZh".utf8)) || starts([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])
@@ -433,20 +448,27 @@ public final class EntryReader {
         }
     }
 
+    /// Small entries (most sidecars are under a kilobyte) get a small scratch buffer; the
+    /// declared size is only a hint, the loop reads until the real end either way.
+    private var chunkHint: Int {
+        let declared = min(declaredSize ?? Int64(1 << 20), Int64(1 << 20))   // clamp first: the claim may be Int64.max
+        return Int(min(Int64(1 << 20), max(Int64(4096), declared + 1)))
+    }
+
     /// The whole rest of the entry (within the caps).
     public func readAll() throws -> Data {
         var data = Data()
         // The declared size is untrusted: use it only as a bounded capacity hint.
-        data.reserveCapacity(Int(min(declaredSize ?? 0, cap, 64 << 20)))
-        try stream { data.append($0.bindMemory(to: UInt8.self)) }
+        data.reserveCapacity(Int(max(0, min(declaredSize ?? 0, cap, 64 << 20))))
+        try stream(chunkBytes: chunkHint) { data.append($0.bindMemory(to: UInt8.self)) }
         return data
     }
 
     /// The whole rest of the entry, hashing it on the way.
     public func readAll(hashingInto hasher: inout SHA256) throws -> Data {
         var data = Data()
-        data.reserveCapacity(Int(min(declaredSize ?? 0, cap, 64 << 20)))
-        try stream { chunk in
+        data.reserveCapacity(Int(max(0, min(declaredSize ?? 0, cap, 64 << 20))))
+        try stream(chunkBytes: chunkHint) { chunk in
             hasher.update(chunk)
             data.append(chunk.bindMemory(to: UInt8.self))
         }
@@ -467,7 +489,8 @@ final class PassBudget {
     private(set) var spent: Int64 = 0
     init(limit: Int64) { self.limit = limit }
     func spend(_ bytes: Int64) -> Bool {
-        spent += bytes
+        let (sum, overflow) = spent.addingReportingOverflow(max(0, bytes))   // claims can be near Int64.max
+        spent = overflow ? Int64.max : sum
         return spent <= limit
     }
     var exhausted: Bool { spent > limit }

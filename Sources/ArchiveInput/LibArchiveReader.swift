@@ -42,16 +42,21 @@ final class LibArchiveReader {
 
     private let handle: OpaquePointer
     private let fd: Int32
+    private let virtualSource: VirtualZipSource?
     private(set) var isDead = false
 
-    init(url: URL, format: Format) throws {
-        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+    /// `virtualZip`: read the file's first `prefix` bytes followed by `tail` instead of the
+    /// file's own end (a zip whose directory was rewritten without the refused entries).
+    init(url: URL, format: Format, virtualZip: (prefix: UInt64, tail: [UInt8])? = nil) throws {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw ReaderOpenError(message: String(cString: strerror(errno))) }
         guard let handle = archive_read_new() else {
             close(fd)
             throw ReaderOpenError(message: "libarchive could not allocate a reader")
         }
+        self.fd = fd
         self.handle = handle
+        virtualSource = virtualZip.map { VirtualZipSource(fd: fd, prefix: $0.prefix, tail: $0.tail) }
         switch format {
         case .zipSeekable: archive_read_support_format_zip_seekable(handle)
         case .zipStreamable: archive_read_support_format_zip_streamable(handle)
@@ -63,7 +68,23 @@ final class LibArchiveReader {
             }
             archive_read_support_format_tar(handle)
         }
-        if archive_read_open_fd(handle, fd, LibArchiveReader.blockBytes) != ARCHIVE_OK {
+        let opened: Int32
+        if let virtualSource {
+            archive_read_set_callback_data(handle, Unmanaged.passUnretained(virtualSource).toOpaque())
+            archive_read_set_read_callback(handle) { _, client, buffer in
+                Unmanaged<VirtualZipSource>.fromOpaque(client!).takeUnretainedValue().read(buffer)
+            }
+            archive_read_set_seek_callback(handle) { _, client, offset, whence in
+                Unmanaged<VirtualZipSource>.fromOpaque(client!).takeUnretainedValue().seek(offset, whence)
+            }
+            archive_read_set_skip_callback(handle) { _, client, request in
+                Unmanaged<VirtualZipSource>.fromOpaque(client!).takeUnretainedValue().skip(request)
+            }
+            opened = archive_read_open1(handle)
+        } else {
+            opened = archive_read_open_fd(handle, fd, LibArchiveReader.blockBytes)
+        }
+        if opened != ARCHIVE_OK {
             let message = LibArchiveReader.errorString(handle)
             finish()
             throw ReaderOpenError(message: message)
@@ -139,3 +160,66 @@ final class LibArchiveReader {
 }
 
 struct ReaderOpenError: Error { var message: String }
+
+/// A zip as libarchive should see it after the directory pre-scan refused entries: the real
+/// file up to its central directory, then a rewritten directory and end records from memory.
+final class VirtualZipSource {
+    let fd: Int32
+    let prefix: UInt64
+    let tail: [UInt8]
+    var position: UInt64 = 0
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: LibArchiveReader.blockBytes, alignment: 16)
+    var size: UInt64 { prefix + UInt64(tail.count) }
+
+    init(fd: Int32, prefix: UInt64, tail: [UInt8]) { self.fd = fd; self.prefix = prefix; self.tail = tail }
+    deinit { buffer.deallocate() }
+
+    func read(_ out: UnsafeMutablePointer<UnsafeRawPointer?>?) -> la_ssize_t {
+        let want = Int(min(UInt64(LibArchiveReader.blockBytes), size - min(position, size)))
+        guard want > 0 else { out?.pointee = UnsafeRawPointer(buffer); return 0 }
+        var produced = 0
+        if position < prefix {
+            let fromFile = Int(min(UInt64(want), prefix - position))
+            while produced < fromFile {
+                let n = pread(fd, buffer + produced, fromFile - produced, off_t(position) + off_t(produced))
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return -1 }
+                if n == 0 { break }
+                produced += n
+            }
+            if produced < fromFile {    // the file shrank under us: stop at what exists
+                position += UInt64(produced)
+                out?.pointee = UnsafeRawPointer(buffer)
+                return produced
+            }
+        } else {
+            let start = Int(position - prefix)
+            tail.withUnsafeBytes { (buffer + 0).copyMemory(from: $0.baseAddress! + start, byteCount: want) }
+            produced = want
+        }
+        position += UInt64(produced)
+        out?.pointee = UnsafeRawPointer(buffer)
+        return produced
+    }
+
+    func seek(_ offset: la_int64_t, _ whence: Int32) -> la_int64_t {
+        let base: Int64
+        switch whence {
+        case SEEK_SET: base = 0
+        case SEEK_CUR: base = Int64(position)
+        case SEEK_END: base = Int64(size)
+        default: return Int64(ARCHIVE_FATAL)
+        }
+        let target = base + offset
+        guard target >= 0 else { return Int64(ARCHIVE_FATAL) }
+        position = UInt64(target)
+        return target
+    }
+
+    func skip(_ request: la_int64_t) -> la_int64_t {
+        let available = Int64(size) - Int64(min(position, size))
+        let step = max(0, min(request, available))
+        position += UInt64(step)
+        return step
+    }
+}

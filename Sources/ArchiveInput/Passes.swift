@@ -57,9 +57,6 @@ func classify(_ header: LibArchiveReader.Header, in part: ExportArchive.Part, li
         if header.isEncrypted {
             return .skipped(part.issue(name, .encrypted, "encrypted entry; skipped (the entries after it are still read)"))
         }
-        if let reason = part.zipOverlaps[header.rawName] {
-            return .skipped(part.issue(name, .overlap, "rejected: \(reason)"))
-        }
         return .file(path)
     }
 }
@@ -107,9 +104,12 @@ struct Indexer {
         do { cursor = try PartCursor(part) } catch let error as ReaderOpenError {
             throw part.issue(nil, part.isTar ? .notAnArchive : .corrupt, "cannot be read: \(error.message)")
         }
+        let issuesBefore = issues.count
+        for rejection in part.zipRejected {
+            issues.append(part.issue(EntryNames.decode(rejection.rawName, legacy: .cp437).name, rejection.kind, rejection.reason))
+        }
         let budget = PassBudget(limit: limits.passBudget(forPartSize: part.size))
         var failures = 0
-        let issuesBefore = issues.count
         var fatalMessage: String? = nil
         scan: while true {
             let step = cursor.next()
@@ -251,7 +251,12 @@ final class PartCursor {
 
     init(_ part: ExportArchive.Part) throws {
         self.part = part
-        reader = try LibArchiveReader(url: part.url, format: part.readerFormat)
+        reader = try PartCursor.open(part)
+    }
+
+    static func open(_ part: ExportArchive.Part) throws -> LibArchiveReader {
+        let virtual = part.zipVirtualTail.map { (prefix: part.zipVirtualPrefix, tail: $0) }
+        return try LibArchiveReader(url: part.url, format: part.readerFormat, virtualZip: virtual)
     }
 
     func next() -> LibArchiveReader.Next {
@@ -260,7 +265,7 @@ final class PartCursor {
                 return .fatal(canResume ? "too many damaged entries; stopped" : "the stream cannot continue after a damaged entry")
             }
             reopens += 1
-            guard let fresh = try? LibArchiveReader(url: part.url, format: part.readerFormat) else {
+            guard let fresh = try? PartCursor.open(part) else {
                 return .fatal("the archive could not be reopened")
             }
             var passed = 0

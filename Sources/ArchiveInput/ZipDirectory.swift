@@ -21,12 +21,22 @@ struct ZipDirectory {
         var compressedSize: UInt64
         var uncompressedSize: UInt64
         var localHeaderOffset: UInt64
+        /// Where this record's bytes sit inside `directoryBytes`.
+        var recordRange: Range<Int> = 0..<0
+    }
+
+    struct Rejection {
+        var rawName: [UInt8]
+        var kind: ArchiveIssue.Kind
+        var reason: String
     }
 
     var records: [Record] = []
     var declaredEntryCount: UInt64 = 0
-    /// Raw names of entries whose bytes overlap another entry or the directory, with the reason.
-    var overlapping: [[UInt8]: String] = [:]
+    var directoryOffset: UInt64 = 0
+    var directoryBytes: [UInt8] = []
+    /// Records libarchive must never see (damaged local header, overlapping data), by index.
+    var rejected: [Int: Rejection] = [:]
 
     enum ScanResult {
         case ok(ZipDirectory)
@@ -75,6 +85,8 @@ struct ZipDirectory {
         guard cdOffset <= directoryEnd, cdSize <= directoryEnd - cdOffset else {
             return .unusable("central directory offset or size points outside the file")
         }
+        // About 4 million entries' worth; a larger claim is not a real export.
+        guard cdSize <= 512 << 20 else { return .unusable("central directory larger than 512 MiB") }
         guard let directory = readBytes(fd: fd, offset: cdOffset, count: Int(cdSize)) else {
             return .unusable("central directory unreadable")
         }
@@ -94,9 +106,12 @@ struct ZipDirectory {
                                 uncompressedSize: UInt64(le32(directory, p + 24)),
                                 localHeaderOffset: UInt64(le32(directory, p + 42)))
             applyZip64Extra(&record, directory, from: p + 46 + nameLength, length: extraLength)
+            record.recordRange = p..<end
             result.records.append(record)
             p = end
         }
+        result.directoryOffset = cdOffset
+        result.directoryBytes = directory
         result.findOverlaps(fd: fd, fileSize: fileSize, directoryStart: cdOffset)
         return .ok(result)
     }
@@ -134,13 +149,15 @@ struct ZipDirectory {
             guard start < directoryStart, let header = ZipDirectory.readBytes(fd: fd, offset: start, count: 30),
                   header[0] == 0x50, header[1] == 0x4b, header[2] == 0x03, header[3] == 0x04
             else {
-                overlapping[record.rawName] = "local header missing at the offset the central directory gives"
+                rejected[index] = Rejection(rawName: record.rawName, kind: .corrupt,
+                                            reason: "local header missing or damaged at the offset the central directory gives; skipped")
                 continue
             }
             let dataStart = start + 30 + UInt64(ZipDirectory.le16(header, 26)) + UInt64(ZipDirectory.le16(header, 28))
             let (end, overflow) = dataStart.addingReportingOverflow(record.compressedSize)
             if overflow || end > directoryStart {
-                overlapping[record.rawName] = "entry data runs into the central directory (possible zip bomb)"
+                rejected[index] = Rejection(rawName: record.rawName, kind: .overlap,
+                                            reason: "rejected: entry data runs into the central directory (possible zip bomb)")
                 continue
             }
             spans.append(Span(start: start, end: end, index: index))
@@ -151,11 +168,34 @@ struct ZipDirectory {
             if let previous = widest, span.start < previous.end {
                 let other = String(decoding: records[previous.index].rawName, as: UTF8.self)
                 let this = String(decoding: records[span.index].rawName, as: UTF8.self)
-                overlapping[records[span.index].rawName] = "entry data overlaps entry '\(other)' (possible zip bomb)"
-                overlapping[records[previous.index].rawName] = "entry data overlaps entry '\(this)' (possible zip bomb)"
+                rejected[span.index] = Rejection(rawName: records[span.index].rawName, kind: .overlap,
+                                                 reason: "rejected: entry data overlaps entry '\(other)' (possible zip bomb)")
+                rejected[previous.index] = Rejection(rawName: records[previous.index].rawName, kind: .overlap,
+                                                     reason: "rejected: entry data overlaps entry '\(this)' (possible zip bomb)")
             }
             if widest == nil || span.end > widest!.end { widest = span }
         }
+    }
+
+    /// The end of the file as libarchive should see it when records are rejected: the kept
+    /// directory records, then zip64 end records and a classic end record pointing at them.
+    /// The bytes before `directoryOffset` (local headers and data) are the real file's.
+    func rewrittenTail() -> [UInt8] {
+        var tail: [UInt8] = []
+        var kept: UInt64 = 0
+        for (index, record) in records.enumerated() where rejected[index] == nil {
+            tail += directoryBytes[record.recordRange]
+            kept += 1
+        }
+        let size = UInt64(tail.count)
+        let zip64Start = directoryOffset + size
+        func le(_ value: UInt64, _ bytes: Int) { for i in 0..<bytes { tail.append(UInt8((value >> (8 * UInt64(i))) & 0xff)) } }
+        le(0x0606_4b50, 4); le(44, 8); le(45, 2); le(45, 2); le(0, 4); le(0, 4)
+        le(kept, 8); le(kept, 8); le(size, 8); le(directoryOffset, 8)
+        le(0x0706_4b50, 4); le(0, 4); le(zip64Start, 8); le(1, 4)
+        le(0x0605_4b50, 4); le(0, 2); le(0, 2); le(0xFFFF, 2); le(0xFFFF, 2)
+        le(0xFFFF_FFFF, 4); le(0xFFFF_FFFF, 4); le(0, 2)
+        return tail
     }
 
     static func readBytes(fd: Int32, offset: UInt64, count: Int) -> [UInt8]? {
