@@ -156,4 +156,27 @@ final class DeviceTests: XCTestCase {
         XCTAssertEqual(r.itemCounts["location.upload_ips"], 2)
         XCTAssertNil(r.owner); XCTAssertNil(r.ownerReason)
     }
+
+    /// The convenience initializer takes each field from the right source.
+    func testItemFromModelTypes() {
+        let embedded = EmbeddedMetadata(width: 640, height: 480, captureTime: LocalDateTime(year: 2019, month: 2, day: 3),
+                                        gps: GeoPoint(latitude: 1, longitude: 2), make: "Canon", model: "EOS",
+                                        bodySerialNumber: "S1", lensSerialNumber: "L1", cameraOwnerName: "O", artist: "A",
+                                        thumbnailDiffers: true,
+                                        faceRegions: [FaceRegion(name: "R", centerX: 0.5, centerY: 0.5, width: 0.1, height: 0.1)],
+                                        personInImage: ["P"])
+        let platform = PlatformMetadata(takenTime: Date(timeIntervalSince1970: 0), location: GeoPoint(latitude: 3, longitude: 4),
+                                        cameraMake: "Apple", cameraModel: "iPhone", uploadIP: "192.0.2.1", deviceID: "D",
+                                        people: ["T"])
+        let item = ItemInput(id: 9, embedded: embedded, platform: platform, isProfilePicture: true)
+        XCTAssertEqual(item.allPersonNames, ["T", "P", "R"])
+        XCTAssertEqual(item.captureYear, 2019)
+        XCTAssertEqual(item.exifLocation?.latitude, 1); XCTAssertEqual(item.platformLocation?.latitude, 3)
+        XCTAssertEqual([item.cameraMake, item.cameraModel, item.platformCameraMake, item.platformCameraModel],
+                       ["Canon", "EOS", "Apple", "iPhone"])
+        XCTAssertEqual([item.bodySerialNumber, item.lensSerialNumber, item.cameraOwnerName, item.artist, item.uploadIP, item.deviceID],
+                       ["S1", "L1", "O", "A", "192.0.2.1", "D"])
+        XCTAssertEqual(item.width, 640); XCTAssertEqual(item.thumbnailDiffers, true); XCTAssertTrue(item.isProfilePicture)
+        XCTAssertEqual(ItemInput(id: 1, embedded: nil, platform: platform, isProfilePicture: false).captureYear, 1970)
+    }
 }
