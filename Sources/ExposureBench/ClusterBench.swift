@@ -15,7 +15,7 @@ import Glibc
 /// Peer: on a subsample, the naive reference neighbour graph (one thread, Double) against
 /// the blocked SIMD kernel on 1 and on all threads, same process, medians of `runs`.
 ///
-///   exposure-bench cluster [--identities 5000] [--per-identity 20] [--peer-faces 6000] [--runs 3] [--seed 1]
+///   exposure-bench cluster [--identities 5000] [--per-identity 20] [--peer-faces 3000] [--runs 3] [--seed 1]
 enum ClusterBench {
     static func run(_ args: [String]) throws {
         func option(_ name: String, _ fallback: Int) -> Int {
@@ -23,7 +23,7 @@ enum ClusterBench {
             return v
         }
         let identities = option("--identities", 5000), perIdentity = option("--per-identity", 20)
-        let peerFaces = option("--peer-faces", 6000), runs = max(1, option("--runs", 3))
+        let peerFaces = option("--peer-faces", 3000), runs = max(1, option("--runs", 3))
         let seed = UInt64(option("--seed", 1))
         let threads = ProcessInfo.processInfo.activeProcessorCount
 

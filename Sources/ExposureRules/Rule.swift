@@ -1,7 +1,7 @@
 import Foundation
 
 /// How serious a finding is, from least to most.
-public enum Severity: String, Codable, CaseIterable, Comparable, Sendable {
+public enum Severity: String, Codable, CodingKeyRepresentable, CaseIterable, Comparable, Sendable {
     case low, medium, high, critical
     var rank: Int { Severity.allCases.firstIndex(of: self)! }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }

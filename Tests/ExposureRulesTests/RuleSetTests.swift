@@ -176,6 +176,10 @@ final class EvaluationTests: XCTestCase {
         let back = try JSONDecoder().decode([String: AnyCodableValue].self, from: Data(json.utf8))
         XCTAssertEqual(back["rule"], .string("r")); XCTAssertEqual(back["severity"], .string("high"))
         XCTAssertEqual(back["items"], .number(2)); XCTAssertEqual(back["value"], .number(3))
+        // Rules encode their thresholds as an object keyed by severity.
+        let rule = String(decoding: try JSONEncoder().encode(Rule(id: "x", title: "t", metric: "faces.detected",
+                                                                  thresholds: [.high: 2], why: "w", action: "a")), as: UTF8.self)
+        XCTAssertTrue(rule.contains(#""thresholds":{"high":2}"#), rule)
     }
 
     /// `--rules DIR`: a new rule shows up in the findings; a rule with a shipped id replaces it.

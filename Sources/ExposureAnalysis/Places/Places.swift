@@ -12,8 +12,6 @@ public func haversineMeters(_ a: GeoPoint, _ b: GeoPoint) -> Double {
     return 2 * earthRadius * asin(min(1, sqrt(h)))
 }
 
-/// Where an item's coordinates came from.
-public enum LocationSource: String, Codable, Sendable { case exif, platform }
 
 /// A distinct place: items whose coordinates chain together within the place radius.
 public struct Place: Codable, Hashable, Sendable {
