@@ -81,6 +81,35 @@ final class DemoScanTests: XCTestCase {
         print("demo findings:", s.findings.map { "\($0.rule)=\($0.severity)" })
     }
 
+    func testShippedFindingsAndARuleAddedWithDashDashRules() throws {
+        let s = try Workflows.summary(database: Self.beforeDB, extraRules: nil)
+        let fired = Dictionary(uniqueKeysWithValues: s.findings.map { ($0.rule, $0) })
+        XCTAssertEqual(fired["owner-labelled-faces"]?.value, 6)
+        XCTAssertEqual(fired["owner-labelled-faces"]?.severity, "medium", "6 labelled photos: above MegaFace's minimum of 3, below its average")
+        XCTAssertEqual(fired["inferred-home"]?.items, 7, "seven night photos at home")
+        XCTAssertNotNil(fired["serial-numbers"])
+        XCTAssertNotNil(fired["stale-thumbnails"], "the 2020 photo keeps a thumbnail of another picture")
+        XCTAssertNotNil(fired["xmp-face-names"])
+        XCTAssertNil(fired["tiny-test-rule"])
+
+        let dir = try TestSupport.temporaryDirectory("exposure-rules")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        rules:
+          - id: tiny-test-rule
+            title: Any face at all
+            metric: faces.detected
+            thresholds: {critical: 1}
+            why: A test rule.
+            action: None.
+        """.write(to: dir.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
+        let withExtra = try Workflows.summary(database: Self.beforeDB, extraRules: dir)
+        let extra = withExtra.findings.first { $0.rule == "tiny-test-rule" }
+        XCTAssertEqual(extra?.severity, "critical")
+        XCTAssertEqual(extra?.value, 13)
+        XCTAssertEqual(withExtra.findings.count, s.findings.count + 1)
+    }
+
     func testRescanAfterDeletionReusesEverything() throws {
         XCTAssertEqual(Self.firstScan?.written, 13)
         XCTAssertEqual(Self.rescan?.written, 9)

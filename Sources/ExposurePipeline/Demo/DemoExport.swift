@@ -10,7 +10,7 @@ import MediaMetadata
 /// for the before/after comparison.
 public enum DemoExport {
     public static let ownerName = "Barack Obama"
-    /// Home in the story: a Chicago street, photographed at night on six evenings.
+    /// Home in the story: a Chicago street, photographed at night on seven evenings.
     static let home = GeoPoint(latitude: 41.8093, longitude: -87.5951)
     static let washington = GeoPoint(latitude: 38.8977, longitude: -77.0365)
     static let paris = GeoPoint(latitude: 48.8584, longitude: 2.2945)
