@@ -40,10 +40,11 @@ final class OfflineTests: XCTestCase {
             let (status, output) = try run(["unshare", "-rn", binary] + command)
             XCTAssertEqual(status, 0, "\(command.first!) without a network: \(output.suffix(600))")
         }
-        // Same commands under strace (in a fresh inventory), every network syscall logged.
+        // Same commands under strace (in a fresh inventory, reusing the faces found above so the
+        // models load but detection is not repeated), every network syscall logged.
         let c = dir.appendingPathComponent("c.sqlite").path
         let trace = dir.appendingPathComponent("trace.txt").path
-        for command in [["scan", "--db", c, before], ["summary", "--json", c], ["report", c, "-o", dir.appendingPathComponent("r2.html").path],
+        for command in [["scan", "--db", c, "--reuse", a, before], ["summary", "--json", c], ["report", c, "-o", dir.appendingPathComponent("r2.html").path],
                         ["diff", a, c, "--json"], ["plan", c]] {
             let (status, output) = try run(["strace", "-f", "-qq", "-e", "trace=network", "-o", trace, binary] + command)
             XCTAssertEqual(status, 0, output.suffix(600).description)
@@ -52,8 +53,12 @@ final class OfflineTests: XCTestCase {
             for line in sockets {
                 XCTAssertTrue(line.contains("AF_UNIX") || line.contains("AF_LOCAL"), "\(command.first!) opened \(line)")
             }
-            XCTAssertFalse(log.contains("connect(") && log.split(separator: "\n").contains { $0.contains("connect(") && !$0.contains("sun_family=AF_UNIX") },
-                           "\(command.first!) connected somewhere: \(log.prefix(2000))")
+            // Local sockets (e.g. the C library asking nscd for a user name) are fine; anything else is not.
+            let connects = log.split(separator: "\n").filter { $0.contains("connect(") || $0.contains("sendto(") }
+            for line in connects {
+                XCTAssertTrue(line.contains("AF_UNIX") || line.contains("AF_LOCAL") || !line.contains("family="),
+                              "\(command.first!) connected somewhere: \(line)")
+            }
         }
     }
 }
