@@ -91,7 +91,7 @@ public enum ReportRenderer {
         h += card(Text.count(owner.years), yearsLabel)
         let home = data.places.first(where: { $0.isHome })
         h += card(Text.count(s.location.distinctPlaces), home != nil ? "places, your home among them" : "places on the map")
-        h += card(Text.count(s.faces.others.identities), "other people in your photos")
+        h += card(Text.count(s.faces.others.identities), s.faces.others.identities == 1 ? "other person in your photos" : "other people in your photos")
         let identifiers = s.devices.serialNumbers + s.devices.ownerNames
         h += card(Text.count(identifiers), "camera serial numbers and owner names")
         h += "</div>\n"
