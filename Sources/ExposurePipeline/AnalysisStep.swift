@@ -62,7 +62,9 @@ enum AnalysisStep {
         var devices: [AnalysisWrite.Device] = []
         for (kind, set) in [("camera_model", d.cameraModels), ("serial_number", d.serialNumbers), ("owner_name", d.ownerNames),
                             ("upload_ip", d.uploadIPs), ("device_id", d.deviceIDs)] {
-            devices += set.values.map { AnalysisWrite.Device(kind: kind, value: $0, itemCount: 0) }
+            devices += set.values.indices.map { i in
+                AnalysisWrite.Device(kind: kind, value: set.values[i], itemCount: i < set.itemsPerValue.count ? set.itemsPerValue[i] : 0)
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -1,5 +1,6 @@
 import ExposureModel
 import ExposurePipeline
+import ExposureStore
 import ExposureTestSupport
 import Foundation
 import XCTest
@@ -78,6 +79,9 @@ final class DemoScanTests: XCTestCase {
         let report = try Workflows.report(database: Self.beforeDB, extraRules: nil, includeThumbnails: true)
         XCTAssertTrue(report.contains("We took the face in your profile pictures to be you."), "the report says why this identity is the owner")
         XCTAssertFalse(report.contains(Self.work.path), "no absolute path of this machine in the report")
+        let devices = try InventoryDatabase(path: Self.beforeDB).snapshot().devices
+        XCTAssertEqual(devices.first { $0.kind == "serial_number" }?.itemCount, 10, "every Canon photo carries the serial")
+        XCTAssertEqual(devices.first { $0.kind == "owner_name" }?.itemCount, 1)
         print("demo findings:", s.findings.map { "\($0.rule)=\($0.severity)" })
     }
 

@@ -6,6 +6,8 @@ public struct IdentifierSet: Codable, Hashable, Sendable {
     public var values: [String]
     /// Items carrying at least one value.
     public var items: Int
+    /// Items carrying each value, in the order of `values`.
+    public var itemsPerValue: [Int] = []
     public var count: Int { values.count }
 }
 
@@ -61,15 +63,20 @@ public enum DeviceIdentifiers {
 
     struct Collector {
         var shown: [String: String] = [:]   // folded -> first display form
+        var itemsByValue: [String: Set<Int64>] = [:]
         var items = Set<Int64>()
         mutating func add(_ item: Int64, _ value: String?) {
             guard let v = clean(value) else { return }
             let key = v.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
             if shown[key] == nil { shown[key] = v }
+            itemsByValue[key, default: []].insert(item)
             items.insert(item)
         }
         var result: IdentifierSet {
-            IdentifierSet(values: shown.keys.sorted().map { shown[$0]! }, items: items.count)
+            let keys = shown.keys.sorted()
+            var set = IdentifierSet(values: keys.map { shown[$0]! }, items: items.count)
+            set.itemsPerValue = keys.map { itemsByValue[$0]?.count ?? 0 }
+            return set
         }
     }
 }
