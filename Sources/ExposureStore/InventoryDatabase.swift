@@ -143,6 +143,8 @@ public final class InventoryDatabase: @unchecked Sendable {
                 """, arguments: [itemID, w.sourceID, w.path, w.reference.isProfilePicture ? 1 : 0])
             let fileID = try Int64.fetchOne(db, sql: "SELECT id FROM item_file WHERE source_id = ? AND path = ?",
                                             arguments: [w.sourceID, w.path])!
+            // Written now: an earlier run's skip of this file (a timeout, say) no longer holds.
+            try db.execute(sql: "DELETE FROM skipped_entry WHERE source_id = ? AND path = ?", arguments: [w.sourceID, w.path])
             try db.execute(sql: "DELETE FROM appearance WHERE item_file_id = ?", arguments: [fileID])
             for a in w.reference.appearances {
                 try db.execute(sql: """
