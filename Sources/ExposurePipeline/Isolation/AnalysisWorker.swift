@@ -90,10 +90,10 @@ public enum AnalysisWorker {
     /// No core files (they would hold the user's photos), a cap on address space.
     private static func applyLimits(_ options: Options) {
         var core = rlimit(rlim_cur: 0, rlim_max: 0)
-        setrlimit(RLIMIT_CORE, &core)
+        setrlimit(resource(RLIMIT_CORE), &core)
         if options.memoryLimit > 0 {
             var space = rlimit(rlim_cur: rlim_t(options.memoryLimit), rlim_max: rlim_t(options.memoryLimit))
-            setrlimit(RLIMIT_AS, &space)
+            setrlimit(resource(RLIMIT_AS), &space)
         }
     }
 
@@ -103,13 +103,15 @@ public enum AnalysisWorker {
     private static func armCPULimit(_ seconds: UInt64) {
         guard seconds > 0 else { return }
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         let used = UInt64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1
         var limit = rlimit()
-        getrlimit(RLIMIT_CPU, &limit)
+        getrlimit(resource(RLIMIT_CPU), &limit)
         limit.rlim_cur = rlim_t(used + seconds)
-        setrlimit(RLIMIT_CPU, &limit)
+        setrlimit(resource(RLIMIT_CPU), &limit)
     }
+
+    private static func resource(_ r: __rlimit_resource) -> __rlimit_resource_t { __rlimit_resource_t(r.rawValue) }
 
     /// Test hooks: make this worker misbehave on purpose on files whose name contains a
     /// given text. Only active when the variable is set (the isolation tests and

@@ -48,11 +48,40 @@ final class WorkerProcess {
 
     /// Starts a worker and waits for its hello (models loaded).
     init(_ config: WorkerConfiguration) throws {
+        (pid, toWorker, fromWorker) = try Self.spawn(config)
+        // Writes wait on poll with a deadline, so a worker that stops reading cannot block the scan.
+        _ = fcntl(toWorker, F_SETFL, fcntl(toWorker, F_GETFL) | O_NONBLOCK)
+
+        let hello: WorkerHello
+        do {
+            hello = try JSONDecoder().decode(WorkerHello.self, from: try Frames.read(
+                from: fromWorker, deadline: Date(timeIntervalSinceNow: config.startupTimeout), limit: 1 << 20))
+        } catch {
+            let failure = stop(after: error, timeout: config.startupTimeout)
+            throw WorkerFailure.broken("worker did not start: \(failure)")
+        }
+        guard hello.ready else {
+            _ = stop(after: Frames.Failure.closed, timeout: 0)
+            throw StartError(message: hello.error ?? "the worker could not start")
+        }
+    }
+
+    private static let spawnLock = NSLock()
+
+    /// Starts `exposure worker` with its stdin and stdout on two fresh pipes; returns the
+    /// process id and the parent's ends (request writer, response reader).
+    private static func spawn(_ config: WorkerConfiguration) throws -> (pid_t, Int32, Int32) {
+        // Pipes are created close-on-exec and the worker started under one lock, so a worker
+        // started at the same moment by another thread cannot inherit this worker's pipe ends
+        // (a stray copy of the write end would turn this worker's crash into a timeout).
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
-        guard pipe2(&inPipe, O_CLOEXEC) == 0 else { throw WorkerFailure.broken("pipe: \(errno)") }
-        guard pipe2(&outPipe, O_CLOEXEC) == 0 else {
+        guard pipe(&inPipe) == 0 else { throw WorkerFailure.broken("pipe: \(errno)") }
+        guard pipe(&outPipe) == 0 else {
             close(inPipe[0]); close(inPipe[1]); throw WorkerFailure.broken("pipe: \(errno)")
         }
+        for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -89,25 +118,9 @@ final class WorkerProcess {
             close(inPipe[1]); close(outPipe[0])
             throw WorkerFailure.broken("cannot start \(config.executable.lastPathComponent): \(String(cString: strerror(status)))")
         }
-        pid = child
-        toWorker = inPipe[1]
-        fromWorker = outPipe[0]
-        // Writes wait on poll with a deadline, so a worker that stops reading cannot block the scan.
-        _ = fcntl(toWorker, F_SETFL, fcntl(toWorker, F_GETFL) | O_NONBLOCK)
-
-        let hello: WorkerHello
-        do {
-            hello = try JSONDecoder().decode(WorkerHello.self, from: try Frames.read(
-                from: fromWorker, deadline: Date(timeIntervalSinceNow: config.startupTimeout), limit: 1 << 20))
-        } catch {
-            let failure = stop(after: error, timeout: config.startupTimeout)
-            throw WorkerFailure.broken("worker did not start: \(failure)")
-        }
-        guard hello.ready else {
-            _ = stop(after: Frames.Failure.closed, timeout: 0)
-            throw StartError(message: hello.error ?? "the worker could not start")
-        }
+        return (child, inPipe[1], outPipe[0])
     }
+
 
     /// A worker that reported why it cannot work (e.g. the face models are missing): the scan stops.
     struct StartError: Error, CustomStringConvertible { var message: String; var description: String { message } }
