@@ -1,6 +1,8 @@
+import ExposureModel
 import ExposurePipeline
 import ExposureStore
 import ExposureTestSupport
+import MediaMetadata
 import Foundation
 import XCTest
 
@@ -9,15 +11,40 @@ import XCTest
 /// analysis and summary), `PRAGMA integrity_check` says ok, and no row is doubled.
 /// A short version of scripts/crash-test (which kills 30+ times over larger inputs).
 final class CrashSafetyTests: XCTestCase {
+    /// A folder export: three photos with faces (two people) and 24 small photos with EXIF
+    /// (capture time, GPS, camera serial); faces on, upsample 0 to keep the test short.
+    /// scripts/crash-test runs the full demo export and a 400-photo folder.
+    static func makeExport(in dir: URL) throws -> URL {
+        let export = dir.appendingPathComponent("export")
+        try FileManager.default.createDirectory(at: export.appendingPathComponent("small"), withIntermediateDirectories: true)
+        for name in ["obama.jpg", "obama2.jpg", "biden.jpg"] {
+            try ScanProcess.testImage(name).write(to: export.appendingPathComponent(name))
+        }
+        for i in 0..<24 {
+            var pixels = [UInt8](repeating: 0, count: 64 * 48 * 3)
+            for p in pixels.indices { pixels[p] = UInt8(truncatingIfNeeded: p &* (i + 3) / 7) }
+            let spec = ExifWriter.Spec(captureTime: LocalDateTime(year: 2015 + i % 5, month: 1 + i % 12, day: 1 + i, hour: i % 24, minute: 0,
+                                                                  second: 0, utcOffsetSeconds: 3600),
+                                       gps: GeoPoint(latitude: 48.85 + Double(i % 3), longitude: 2.29), make: "Canon",
+                                       model: "EOS R\(i % 2)", bodySerialNumber: "SN\(i % 3)", cameraOwnerName: nil, thumbnailJPEG: nil)
+            let jpeg = try ImageEncoder.jpeg(RGBImage(width: 64, height: 48, pixels: pixels), quality: 80,
+                                             exif: try ExifWriter.app1Payload(spec))
+            try jpeg.write(to: export.appendingPathComponent(String(format: "small/IMG_%03d.jpg", i)))
+        }
+        return export
+    }
+
     func testKilledAndResumedScansEqualACleanScan() throws {
         let dir = try TestSupport.temporaryDirectory("exposure-crash")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let export = try DemoExport.write(into: dir, after: false)
+        let export = try Self.makeExport(in: dir)
+        let arguments = ["scan", export.path, "--jobs", "2", "--upsample", "0"]
         let clean = dir.appendingPathComponent("clean.sqlite").path
-        let cleanRun = try ScanProcess.run(["scan", export.path, "--db", clean, "--jobs", "2"])
+        let cleanRun = try ScanProcess.run(arguments + ["--db", clean])
         XCTAssertEqual(cleanRun.status, 0, cleanRun.err)
         let expected = try CanonicalInventory(path: clean)
-        XCTAssertEqual(expected.lines.filter { $0.hasPrefix("face ") }.count, 13, "the demo's 13 faces")
+        XCTAssertEqual(expected.lines.filter { $0.hasPrefix("face ") }.count, 3, "one face in each of the three portraits")
+        XCTAssertEqual(expected.lines.filter { $0.hasPrefix("item ") }.count, 27)
 
         // Kill points spread over the clean run's duration: worker start, ingestion, faces,
         // the analysis at the end. Seeded, printed, so a failure can be replayed.
@@ -26,12 +53,12 @@ final class CrashSafetyTests: XCTestCase {
         var generator = SplitMix64(seed: seed)
         let resumed = dir.appendingPathComponent("resumed.sqlite").path
         var kills: [Double] = []
-        for _ in 0..<8 {
+        for _ in 0..<7 {
             let delay = 0.05 + Double(generator.next() % 1000) / 1000 * cleanRun.seconds * 0.8
-            let run = try ScanProcess.run(["scan", export.path, "--db", resumed, "--jobs", "2"], killAfter: delay)
+            let run = try ScanProcess.run(arguments + ["--db", resumed], killAfter: delay)
             if run.killed { kills.append(delay) } else { XCTAssertEqual(run.status, 0, run.err) }
         }
-        let last = try ScanProcess.run(["scan", export.path, "--db", resumed, "--jobs", "2"])
+        let last = try ScanProcess.run(arguments + ["--db", resumed])
         XCTAssertEqual(last.status, 0, last.err)
         print("crash-safety: seed \(seed), clean run \(String(format: "%.1f", cleanRun.seconds)) s, killed at",
               kills.map { String(format: "%.2f", $0) }.joined(separator: " "))
