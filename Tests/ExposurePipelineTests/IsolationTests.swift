@@ -64,7 +64,7 @@ final class IsolationTests: XCTestCase {
         try ScanProcess.testImage("obama.jpg").write(to: export.appendingPathComponent("2-crashme.jpg"))
         try ScanProcess.testImage("obama2.jpg").write(to: export.appendingPathComponent("3-obama2.jpg"))
         let db = dir.appendingPathComponent("inv.sqlite").path
-        let run = try ScanProcess.run(["scan", export.path, "--db", db, "--jobs", "1"], environment: ["EXPOSURE_TEST_CRASH_ON": "crashme"])
+        let run = try ScanProcess.run(["scan", export.path, "--db", db, "--jobs", "1", "--upsample", "0"], environment: ["EXPOSURE_TEST_CRASH_ON": "crashme"])
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.err.contains("2-crashme.jpg: worker crashed (signal 6, SIGABRT)"), run.err)
         let snapshot = try InventoryDatabase(path: db).snapshot()
