@@ -109,7 +109,10 @@ public final class InventoryDatabase: @unchecked Sendable {
             } else {
                 let e = w.embedded
                 let capture = e?.captureTime.map { String(format: "%04d-%02d-%02dT%02d:%02d:%02d", $0.year, $0.month, $0.day, $0.hour, $0.minute, $0.second) }
-                let embeddedJSON = try e.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+                // Sorted keys: the same file gives the same bytes in every run (resumed scans compare equal).
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let embeddedJSON = try e.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
                 try db.execute(sql: """
                     INSERT INTO item(sha256, kind, byte_size, unreadable_reason, width, height, capture_local,
                         capture_offset_seconds, exif_lat, exif_lon, exif_alt, make, model, body_serial, lens_serial,

@@ -10,20 +10,23 @@ struct WorkerConfiguration: Sendable {
     var arguments: [String]
     /// Wall-clock seconds one file may take before its worker is killed.
     var fileTimeout: TimeInterval
+    /// Kernel threads per worker: a file's CPU budget is `fileTimeout × threads`.
+    var threads = 1
     /// Seconds a fresh worker may take to load its models and say hello.
     var startupTimeout: TimeInterval = 120
 }
 
 /// Why a file could not be analysed: its worker died or stopped answering.
 enum WorkerFailure: Error, CustomStringConvertible, Equatable {
-    case timedOut(seconds: Int)
+    /// `cpu`: the worker spun for that long; otherwise it made no progress for that long.
+    case timedOut(seconds: Int, cpu: Bool)
     case crashed(signal: Int32)
     case exited(status: Int32)
     case broken(String)
 
     var description: String {
         switch self {
-        case .timedOut(let s): return "timed out after \(s) s"
+        case .timedOut(let s, let cpu): return cpu ? "timed out after \(s) s of CPU time" : "timed out after \(s) s"
         case .crashed(let signal):
             let name = Self.signalNames[signal].map { ", \($0)" } ?? ""
             return "worker crashed (signal \(signal)\(name))"
@@ -127,16 +130,55 @@ final class WorkerProcess {
 
     /// Sends one request and waits for the answer. On any failure the worker is killed and
     /// reaped, and the failure says why (timeout, signal, exit status).
-    func run(_ request: WorkRequest, bytes: Data, timeout: TimeInterval) -> Result<WorkResponse, WorkerFailure> {
-        let deadline = Date(timeIntervalSinceNow: timeout)
+    func run(_ request: WorkRequest, bytes: Data, timeout: TimeInterval, threads: Int = 1) -> Result<WorkResponse, WorkerFailure> {
         do {
-            try Frames.write(try JSONEncoder().encode(request), to: toWorker, deadline: deadline)
-            try Frames.write(bytes, to: toWorker, deadline: deadline)
-            let frame = try Frames.read(from: fromWorker, deadline: deadline, limit: 1 << 30)
+            let sendDeadline = Date(timeIntervalSinceNow: timeout)
+            try Frames.write(try JSONEncoder().encode(request), to: toWorker, deadline: sendDeadline)
+            try Frames.write(bytes, to: toWorker, deadline: sendDeadline)
+            if let stalled = waitForAnswer(timeout: timeout, threads: threads) {
+                kill(pid, SIGKILL)
+                _ = reap()
+                closePipes()
+                return .failure(stalled)
+            }
+            // The worker writes its answer in one go: a generous deadline for the rest.
+            let frame = try Frames.read(from: fromWorker, deadline: Date(timeIntervalSinceNow: max(timeout, 30)), limit: 1 << 30)
             return .success(try JSONDecoder.workerDecoder.decode(WorkResponse.self, from: frame))
         } catch {
             return .failure(stop(after: error, timeout: timeout))
         }
+    }
+
+    /// Waits until the worker answers (or dies: the pipe then reads as closed). Gives up on
+    /// a file when the worker has spent `timeout` seconds of CPU per thread on it (an endless loop), or
+    /// when it made no progress for `timeout` seconds of wall-clock time (blocked: under 2%
+    /// of one core). A slow file on a busy machine still progresses, so it is not cut off
+    /// by the load of other programs. Returns the failure, or nil when an answer is ready.
+    private func waitForAnswer(timeout: TimeInterval, threads: Int) -> WorkerFailure? {
+        let cpuAtStart = cpuSeconds()
+        var windowStart = Date(), windowCPU = cpuAtStart
+        while true {
+            var p = pollfd(fd: fromWorker, events: Int16(POLLIN), revents: 0)
+            let r = poll(&p, 1, Int32(min(250, max(10, timeout * 1000 / 4))))
+            if r > 0 { return nil }
+            let now = Date(), cpu = cpuSeconds()
+            if cpu - cpuAtStart >= timeout * Double(max(1, threads)) { return .timedOut(seconds: Int(timeout.rounded()), cpu: true) }
+            let window = now.timeIntervalSince(windowStart)
+            if window >= timeout {
+                if cpu - windowCPU < 0.02 * window { return .timedOut(seconds: Int(timeout.rounded()), cpu: false) }
+                windowStart = now; windowCPU = cpu
+            }
+        }
+    }
+
+    /// User + system CPU seconds of the worker so far (/proc/PID/stat, fields 14 and 15).
+    private func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, so utime (14) and stime (15) are at 11 and 12.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Kills the worker after a failed exchange and turns what happened into a reason.
@@ -145,7 +187,7 @@ final class WorkerProcess {
         if case Frames.Failure.timedOut = error {
             kill(pid, SIGKILL)
             _ = reap()
-            return .timedOut(seconds: Int(timeout.rounded()))
+            return .timedOut(seconds: Int(timeout.rounded()), cpu: false)
         }
         // The pipe closed or broke, or the answer was garbled: the worker is dying, dead or
         // confused. Give it a moment to finish dying, then make sure.
@@ -246,7 +288,7 @@ final class WorkerPool: @unchecked Sendable {
         let worker = idle.popLast()
         lock.unlock()
         let w = try worker ?? WorkerProcess(config)
-        let result = w.run(request, bytes: bytes, timeout: config.fileTimeout)
+        let result = w.run(request, bytes: bytes, timeout: config.fileTimeout, threads: config.threads)
         if case .success = result {
             lock.lock(); idle.append(w); lock.unlock()
         }

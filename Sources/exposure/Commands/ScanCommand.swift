@@ -17,7 +17,10 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "A folder of extra rules.") var rules: String?
     @Option(help: "Reuse faces and metadata of items already analysed in this inventory (matched by content).") var reuse: String?
     @Option(help: "Detector upsampling (dlib's upsample_num_times).") var upsample = 1
-    @Option(help: "Seconds one file may take before its worker is stopped and the file skipped.") var fileTimeout: Double = 120
+    @Option(help: "Seconds one file may take (CPU per thread, or without progress) before its worker is stopped and the file skipped.")
+    var fileTimeout: Double = 120
+    @Option(help: "Memory limit of each analysis worker in GiB (default: 3/4 of memory shared by the workers, at least 4).")
+    var workerMemory: Double?
 
     func validate() throws {
         guard !archives.isEmpty else { throw ValidationError("name at least one archive or folder") }
@@ -42,6 +45,7 @@ struct ScanCommand: ParsableCommand {
         options.reuse = reuse
         options.upsample = upsample
         options.fileTimeout = fileTimeout
+        options.workerMemoryLimit = workerMemory.map { UInt64($0 * Double(1 << 30)) }
         let outcome = try Scanner(options: options, progress: ProgressReporter()).run()
         print(ScanText.closing(outcome))
         if outcome.nothingScanned { throw ExitStatus.nothingScanned }
