@@ -1,76 +1,88 @@
 import ExposureModel
 import ExposureStore
-import FaceAnalysis
 import Foundation
 import MediaMetadata
 
 /// The per-file work of a scan: kind and embedded metadata (always), then faces with
 /// their descriptors and thumbnails (unless `--no-faces`). Items already analysed in a
-/// reused inventory (same SHA-256) are copied from it instead. Thread-safe: the scan's
-/// workers share one analyzer.
+/// reused inventory (same SHA-256) are copied from it instead.
+///
+/// The analysis of the bytes runs in worker processes (`exposure worker`, see
+/// Isolation/): this process never parses or decodes an untrusted file, so a crash or
+/// hang there costs one file, reported with its reason. Thread-safe: the scan's tasks
+/// share one analyzer.
 final class MediaAnalyzer: @unchecked Sendable {
-    let engine: FaceEngine?
-    let upsample: Int
+    let analyzeFaces: Bool
     let reuse: InventoryDatabase?
+    let workers: WorkerPool
 
     struct Result {
         var item: ItemWrite
         var reused: Bool
     }
 
-    init(analyzeFaces: Bool, modelDirectory: URL?, upsample: Int, jobs: Int, reuse: InventoryDatabase?) throws {
-        engine = analyzeFaces ? try FaceEngine(modelDirectory: modelDirectory ?? ModelStore().directory) : nil
-        self.upsample = upsample
-        self.reuse = reuse
+    enum Outcome {
+        case analysed(Result)
+        /// The worker crashed or timed out on this file.
+        case failed(reason: String)
     }
 
-    func analyze(bytes: Data, sha256: String, path: String, sourceID: Int64, reference: MediaReference) throws -> Result {
-        let filename = (path as NSString).lastPathComponent
-        if let reuse, let known = try reuse.item(sha256: sha256), known.record.facesAnalysed || engine == nil {
+    init(analyzeFaces: Bool, reuse: InventoryDatabase?, workers: WorkerPool) {
+        self.analyzeFaces = analyzeFaces
+        self.reuse = reuse
+        self.workers = workers
+    }
+
+    func analyze(bytes: Data, sha256: String, path: String, sourceID: Int64, reference: MediaReference) throws -> Outcome {
+        if let reuse, let known = try reuse.item(sha256: sha256), known.record.facesAnalysed || !analyzeFaces {
             let faces = known.record.facesAnalysed ? known.faces.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) } : nil
-            return Result(item: ItemWrite(sha256: sha256, kind: known.record.kind, byteSize: Int64(bytes.count),
-                                          sourceID: sourceID, path: path, reference: reference, embedded: known.record.embedded,
-                                          unreadableReason: known.record.unreadableReason, faces: engine == nil ? nil : faces),
-                          reused: true)
+            return .analysed(Result(item: ItemWrite(sha256: sha256, kind: known.record.kind, byteSize: Int64(bytes.count),
+                                                    sourceID: sourceID, path: path, reference: reference, embedded: known.record.embedded,
+                                                    unreadableReason: known.record.unreadableReason, faces: analyzeFaces ? faces : nil),
+                                    reused: true))
         }
-        let inspection = MediaInspector.inspect(bytes, filename: filename)
-        let kind = inspection.kind ?? .photo
-        var unreadable = inspection.unreadableReason
-        var faces: [FaceWrite]? = nil
-        if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
-            do {
-                let image = try ImageDecoder.decode(bytes)
-                faces = engine.faces(in: image, upsample: upsample).map { face in
-                    FaceWrite(face: face, thumbnail: FaceThumbnail.jpeg(of: face.box, in: image))
-                }
-            } catch {
-                unreadable = "\(error)"
-            }
+        switch try workers.run(WorkRequest(operation: .analyze, path: path), bytes: bytes) {
+        case .failure(let failure):
+            return .failed(reason: failure.description)
+        case .success(let response):
+            guard let a = response.analysis else { return .failed(reason: response.error ?? "worker gave no analysis") }
+            return .analysed(Result(item: ItemWrite(sha256: sha256, kind: a.kind, byteSize: Int64(bytes.count), sourceID: sourceID,
+                                                    path: path, reference: reference, embedded: a.embedded,
+                                                    unreadableReason: a.unreadableReason,
+                                                    faces: a.faces?.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) }),
+                                    reused: false))
         }
-        return Result(item: ItemWrite(sha256: sha256, kind: kind, byteSize: Int64(bytes.count), sourceID: sourceID,
-                                      path: path, reference: reference, embedded: inspection.metadata,
-                                      unreadableReason: unreadable, faces: faces),
-                      reused: false)
     }
 
     /// The descriptor of the largest face in a photo the user supplies (`scan --me`).
     func meDescriptor(_ url: URL) throws -> [Float] {
-        guard let engine else { throw ScanError.meNeedsFaces }
-        let image = try ImageDecoder.decode(try Data(contentsOf: url))
-        guard let face = engine.faces(in: image, upsample: upsample).max(by: { $0.box.width * $0.box.height < $1.box.width * $1.box.height }) else {
-            throw ScanError.noFaceInMe(url.lastPathComponent)
+        guard analyzeFaces else { throw ScanError.meNeedsFaces }
+        let bytes = try Data(contentsOf: url)
+        switch try workers.run(WorkRequest(operation: .faces, path: url.lastPathComponent), bytes: bytes) {
+        case .failure(let failure):
+            throw ScanError.meUnreadable(url.lastPathComponent, failure.description)
+        case .success(let response):
+            if let error = response.error { throw ScanError.meUnreadable(url.lastPathComponent, error) }
+            let faces = response.analysis?.faces ?? []
+            guard let face = faces.map(\.face).max(by: { $0.box.width * $0.box.height < $1.box.width * $1.box.height }) else {
+                throw ScanError.noFaceInMe(url.lastPathComponent)
+            }
+            return face.descriptor
         }
-        return face.descriptor
     }
 }
 
 enum ScanError: Error, CustomStringConvertible {
     case meNeedsFaces
     case noFaceInMe(String)
+    case meUnreadable(String, String)
+    case noWorkerBinary(String)
     var description: String {
         switch self {
         case .meNeedsFaces: return "--me needs face analysis (drop --no-faces)"
         case .noFaceInMe(let name): return "--me \(name): no face found in that photo"
+        case .meUnreadable(let name, let why): return "--me \(name): \(why)"
+        case .noWorkerBinary(let path): return "cannot find the exposure binary to run analysis workers (looked for \(path))"
         }
     }
 }

@@ -19,6 +19,16 @@ public struct ScanOptions: Sendable {
     /// Another inventory whose analysed items (by content hash) are reused (`--reuse`).
     public var reuse: String?
     public var upsample: Int = 1
+    /// Wall-clock seconds a worker may spend on one file before it is killed and the file
+    /// skipped (`--file-timeout`).
+    public var fileTimeout: TimeInterval = 120
+    /// Address-space limit of each worker, in bytes (RLIMIT_AS); nil: 3/4 of the machine's
+    /// memory shared by the workers, at least 4 GiB. (The face pass on a 12-megapixel photo
+    /// at upsample 1 peaks at about 9 GB.)
+    public var workerMemoryLimit: UInt64?
+    /// The `exposure` binary that runs the workers; nil: this executable when it is
+    /// `exposure`, else the `exposure` beside it (a test runner in .build/debug).
+    public var workerExecutable: URL?
 
     public init(inputs: [URL], database: String) {
         self.inputs = inputs; self.database = database
@@ -48,12 +58,34 @@ public final class Scanner {
         self.options = options
         self.progress = progress
         database = try InventoryDatabase(path: options.database)
-        media = try MediaAnalyzer(analyzeFaces: options.analyzeFaces, modelDirectory: options.modelDirectory,
-                                  upsample: options.upsample, jobs: options.jobs,
-                                  reuse: try options.reuse.map { try InventoryDatabase(path: $0) })
+        let jobs = max(1, options.jobs)
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+        let memory = options.workerMemoryLimit ?? max(4 << 30, ProcessInfo.processInfo.physicalMemory / 4 * 3 / UInt64(jobs))
+        var arguments = ["--upsample", "\(options.upsample)", "--threads", "\(threads)", "--memory-limit", "\(memory)",
+                         // A backstop for a file spinning in C code: the parent's CPU check normally fires first.
+                         "--cpu-seconds", "\(UInt64(options.fileTimeout) * UInt64(threads) + 10)"]
+        if !options.analyzeFaces { arguments.append("--no-faces") }
+        if let models = options.modelDirectory { arguments += ["--models", models.path] }
+        let workers = try WorkerPool(WorkerConfiguration(executable: try Self.workerExecutable(options.workerExecutable),
+                                                         arguments: arguments, fileTimeout: options.fileTimeout, threads: threads),
+                                     count: jobs)
+        media = MediaAnalyzer(analyzeFaces: options.analyzeFaces,
+                              reuse: try options.reuse.map { try InventoryDatabase(path: $0) }, workers: workers)
+    }
+
+    /// The binary to run as `exposure worker`.
+    static func workerExecutable(_ explicit: URL?) throws -> URL {
+        if let explicit { return explicit }
+        let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                     ?? CommandLine.arguments[0])
+        if me.lastPathComponent == "exposure" { return me }
+        let sibling = me.deletingLastPathComponent().appendingPathComponent("exposure")
+        guard FileManager.default.isExecutableFile(atPath: sibling.path) else { throw ScanError.noWorkerBinary(sibling.path) }
+        return sibling
     }
 
     public func run() throws -> ScanOutcome {
+        defer { media.workers.shutDown() }
         var outcome = ScanOutcome()
         var archives: [ExportArchive] = []
         for group in ExportInputs.groupParts(options.inputs) {
@@ -117,9 +149,16 @@ public final class Scanner {
             }
             pool.submit { [media, database, progress] in
                 do {
-                    let write = try media.analyze(bytes: bytes, sha256: sha, path: path, sourceID: sourceID, reference: reference)
-                    try database.write(write.item)
-                    tally.add { $0.written += 1; if write.reused { $0.reused += 1 } }
+                    switch try media.analyze(bytes: bytes, sha256: sha, path: path, sourceID: sourceID, reference: reference) {
+                    case .analysed(let write):
+                        try database.write(write.item)
+                        tally.add { $0.written += 1; if write.reused { $0.reused += 1 } }
+                    case .failed(let reason):
+                        // One hostile file: reported and skipped, the scan goes on.
+                        tally.add { $0.skipped.append((archive.displayName, path, reason)) }
+                        progress.note("\(archive.displayName): \(path): \(reason)")
+                        try database.recordSkipped(sourceID: sourceID, path: path, reason: reason)
+                    }
                 } catch {
                     tally.fail(error)
                 }

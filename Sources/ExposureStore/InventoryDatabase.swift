@@ -109,7 +109,10 @@ public final class InventoryDatabase: @unchecked Sendable {
             } else {
                 let e = w.embedded
                 let capture = e?.captureTime.map { String(format: "%04d-%02d-%02dT%02d:%02d:%02d", $0.year, $0.month, $0.day, $0.hour, $0.minute, $0.second) }
-                let embeddedJSON = try e.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+                // Sorted keys: the same file gives the same bytes in every run (resumed scans compare equal).
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let embeddedJSON = try e.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
                 try db.execute(sql: """
                     INSERT INTO item(sha256, kind, byte_size, unreadable_reason, width, height, capture_local,
                         capture_offset_seconds, exif_lat, exif_lon, exif_alt, make, model, body_serial, lens_serial,
@@ -143,6 +146,8 @@ public final class InventoryDatabase: @unchecked Sendable {
                 """, arguments: [itemID, w.sourceID, w.path, w.reference.isProfilePicture ? 1 : 0])
             let fileID = try Int64.fetchOne(db, sql: "SELECT id FROM item_file WHERE source_id = ? AND path = ?",
                                             arguments: [w.sourceID, w.path])!
+            // Written now: an earlier run's skip of this file (a timeout, say) no longer holds.
+            try db.execute(sql: "DELETE FROM skipped_entry WHERE source_id = ? AND path = ?", arguments: [w.sourceID, w.path])
             try db.execute(sql: "DELETE FROM appearance WHERE item_file_id = ?", arguments: [fileID])
             for a in w.reference.appearances {
                 try db.execute(sql: """

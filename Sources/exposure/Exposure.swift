@@ -9,6 +9,7 @@ struct Exposure: ParsableCommand {
         subcommands: [
             ScanCommand.self, SummaryCommand.self, ReportCommand.self, DiffCommand.self, PlanCommand.self,
             FacesCommand.self, ModelsCommand.self, RulesCommand.self, DemoCommand.self,
+            WorkerCommand.self,
         ])
 
     /// ArgumentParser's own runner, with one change: usage errors exit with status 2

@@ -17,10 +17,15 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "A folder of extra rules.") var rules: String?
     @Option(help: "Reuse faces and metadata of items already analysed in this inventory (matched by content).") var reuse: String?
     @Option(help: "Detector upsampling (dlib's upsample_num_times).") var upsample = 1
+    @Option(help: "Seconds one file may take (CPU per thread, or without progress) before its worker is stopped and the file skipped.")
+    var fileTimeout: Double = 120
+    @Option(help: "Memory limit of each analysis worker in GiB (default: 3/4 of memory shared by the workers, at least 4).")
+    var workerMemory: Double?
 
     func validate() throws {
         guard !archives.isEmpty else { throw ValidationError("name at least one archive or folder") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard fileTimeout > 0 else { throw ValidationError("--file-timeout must be positive") }
         for path in archives + [me, reuse, models, rules].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no such file or folder: \(path)")
         }
@@ -39,6 +44,8 @@ struct ScanCommand: ParsableCommand {
         options.extraRules = rules.map { URL(fileURLWithPath: $0) }
         options.reuse = reuse
         options.upsample = upsample
+        options.fileTimeout = fileTimeout
+        options.workerMemoryLimit = workerMemory.map { UInt64($0 * Double(1 << 30)) }
         let outcome = try Scanner(options: options, progress: ProgressReporter()).run()
         print(ScanText.closing(outcome))
         if outcome.nothingScanned { throw ExitStatus.nothingScanned }

@@ -1,0 +1,51 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the `exposure` binary for the isolation and crash-safety tests, with extra
+/// environment (the workers' test hooks) and, for the crash tests, a kill at a chosen moment.
+enum ScanProcess {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var binary: URL { packageRoot.appendingPathComponent(".build/debug/exposure") }
+
+    struct Run { var status: Int32; var out: String; var err: String; var killed: Bool; var seconds: Double }
+
+    /// Runs `exposure args`; with `killAfter`, sends SIGKILL after that many seconds if it is
+    /// still running (`killed` says whether it was).
+    static func run(_ args: [String], environment: [String: String] = [:], killAfter: Double? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("exposure-run-\(UUID().uuidString)")
+        let errFile = outFile.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outFile); try? FileManager.default.removeItem(at: errFile) }
+        p.standardOutput = try FileHandle(forWritingTo: outFile)
+        p.standardError = try FileHandle(forWritingTo: errFile)
+        let start = Date()
+        try p.run()
+        var killed = false
+        if let killAfter {
+            let until = start.addingTimeInterval(killAfter)
+            while p.isRunning && Date() < until { usleep(2_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); killed = true }
+        }
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
+                   err: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "", killed: killed,
+                   seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The test images scripts/setup caches (FAIL, not skip, when absent).
+    static func testImage(_ name: String) throws -> Data {
+        let env = ProcessInfo.processInfo.environment
+        let cache = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return try Data(contentsOf: cache.appendingPathComponent("exposure/testdata/face_recognition-1.3.0/\(name)"))
+    }
+}
