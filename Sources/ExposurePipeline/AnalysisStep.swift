@@ -8,20 +8,26 @@ import Foundation
 /// metrics back as one replacement.
 enum AnalysisStep {
     /// The analysis inputs for a snapshot, with the store's face ids in input order.
+    /// Items are given in content-hash order and faces in that order too, so the results (place
+    /// centres summed in item order, identity ids ordered by face index) do not depend on the
+    /// order files were written in: a resumed scan analyses to the same bytes as a clean one.
     static func input(_ s: InventorySnapshot, me: [Float]?) -> (AnalysisInput, faceIDs: [Int64]) {
         let filesByItem = Dictionary(grouping: s.files, by: \.itemID)
         let platformTags = Dictionary(grouping: s.tags.filter { $0.origin == "platform" }, by: \.itemID)
-        let items = s.items.map { item -> ItemInput in
+        let ordered = s.items.sorted { $0.sha256 < $1.sha256 }
+        let rank = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.id, $0) })
+        let items = ordered.map { item -> ItemInput in
             let files = filesByItem[item.id, default: []]
             var input = ItemInput(id: item.id, embedded: item.embedded, platform: mergedPlatformMetadata(files),
                                   isProfilePicture: files.contains(where: \.isProfilePicture))
             // Platform tags are stored per item; read them back from the tag table.
-            input.platformPeople = platformTags[item.id, default: []].map(\.name)
+            input.platformPeople = platformTags[item.id, default: []].map(\.name).sorted()
             return input
         }
-        let faces = s.faces.map { FaceInput(itemID: $0.itemID, faceIndex: $0.faceIndex, descriptor: $0.face.descriptor, box: $0.face.box) }
+        let orderedFaces = s.faces.sorted { (rank[$0.itemID] ?? 0, $0.faceIndex) < (rank[$1.itemID] ?? 0, $1.faceIndex) }
+        let faces = orderedFaces.map { FaceInput(itemID: $0.itemID, faceIndex: $0.faceIndex, descriptor: $0.face.descriptor, box: $0.face.box) }
         let owner = s.sources.compactMap(\.ownerName).first
-        return (AnalysisInput(faces: faces, items: items, ownerName: owner, me: me), s.faces.map(\.id))
+        return (AnalysisInput(faces: faces, items: items, ownerName: owner, me: me), orderedFaces.map(\.id))
     }
 
     /// One item can sit in several places (albums, sources): what the platforms say about
