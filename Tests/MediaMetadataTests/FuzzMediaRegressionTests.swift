@@ -12,7 +12,7 @@ final class FuzzMediaRegressionTests: XCTestCase {
 
     private func peakResidentKB() -> Int {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss
     }
 
