@@ -86,6 +86,13 @@ let package = Package(
             "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis",
         ], swiftSettings: kernelFlags),
 
+        // MARK: - Fuzz targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING;
+        // a normal build makes replay tools that run the harness over the files given)
+        .executableTarget(name: "FuzzArchive", dependencies: ["ArchiveInput"]),
+        .executableTarget(name: "FuzzExportFormats", dependencies: ["ExportFormats", "ExposureModel"]),
+        .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata"]),
+        .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis"]),
+
         // MARK: - Tests
         .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport"),
         .testTarget(name: "ArchiveInputTests", dependencies: ["ArchiveInput", "ExposureTestSupport"]),

@@ -259,6 +259,24 @@ static void png_read_memory(png_structp png, png_bytep dest, size_t length) {
 
 static expo_status png_begin(png_decode_context *ctx, const unsigned char *data, size_t size, char *message) {
     if (!data || size < 8 || png_sig_cmp(data, 0, 8)) { set_message(message, "not a PNG (bad signature)"); return EXPO_CORRUPT; }
+    /* Found by fuzzing (FuzzMedia; test: MediaMetadataTests/FuzzMediaRegressionTests): libpng
+     * allocates (and clears) a buffer of the size an ancillary chunk declares before reading it,
+     * so a 151-byte PNG whose iTXt chunk claims 905 MB cost 905 MB and seconds per file (up to
+     * 2 GiB; Debian's libpng 1.6.39 applies no chunk cap, png_set_chunk_malloc_max did not help).
+     * The whole file is in memory: a non-IDAT chunk longer than the bytes left is corrupt, so it
+     * is refused here before libpng sees it. (IDAT is streamed, and a cut-off IDAT still decodes
+     * partly as before.) */
+    for (size_t pos = 8; pos + 8 <= size;) {
+        size_t length = ((size_t)data[pos] << 24) | ((size_t)data[pos + 1] << 16) | ((size_t)data[pos + 2] << 8) | data[pos + 3];
+        int is_idat = memcmp(data + pos + 4, "IDAT", 4) == 0, is_iend = memcmp(data + pos + 4, "IEND", 4) == 0;
+        if (!is_idat && length > size - pos - 8) {
+            if (message) snprintf(message, EXPO_MESSAGE_CAPACITY, "corrupt PNG: a chunk declares %zu bytes, only %zu left in the file",
+                                  length, size - pos - 8);
+            return EXPO_CORRUPT;
+        }
+        if (is_iend || length > size) break;
+        pos += length + 12;
+    }
     ctx->data = data; ctx->size = size; ctx->position = 0;
     ctx->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, ctx, png_fail, png_warn);
     if (!ctx->png) { set_message(message, "out of memory"); return EXPO_NO_MEMORY; }
