@@ -5,6 +5,8 @@
 //   exposure-bench faces        face engine timings (scripts/bench-faces compares with dlib-bin)
 //   exposure-bench make-photos  a synthetic photo folder (scripts/bench-scan compares with exiftool)
 //   exposure-bench cluster      identity clustering of 100k synthetic faces vs the naive peer
+//   exposure-bench make-face-photos  the end-to-end scan archive (scripts/bench-e2e)
+//   exposure-bench policy-recall     detection policy recall vs full-resolution upsample 1
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
@@ -12,6 +14,8 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "faces": FaceBench.run,
     "make-photos": PhotoArchiveBench.run,
     "cluster": ClusterBench.run,
+    "make-face-photos": E2EBench.makePhotos,
+    "policy-recall": E2EBench.policyRecall,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
