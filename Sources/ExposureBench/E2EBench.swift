@@ -35,28 +35,8 @@ enum FaceComposer {
         return resize(crop, width: max(1, Int(Double(crop.width) * f)), height: max(1, Int(Double(crop.height) * f)))
     }
 
-    /// Box-prefiltered bilinear resize (no aliasing for large reductions).
     static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
-        var src = image
-        let k = min(image.width / max(1, width), image.height / max(1, height))
-        if k >= 2 { src = ImageOps.boxDownscale(image, by: k) }
-        var out = RGBImage(width: width, height: height)
-        let sx = Double(src.width) / Double(width), sy = Double(src.height) / Double(height)
-        for y in 0..<height {
-            let fy = max(0, (Double(y) + 0.5) * sy - 0.5), y0 = min(src.height - 1, Int(fy)), y1 = min(src.height - 1, y0 + 1)
-            let wy = fy - Double(y0)
-            for x in 0..<width {
-                let fx = max(0, (Double(x) + 0.5) * sx - 0.5), x0 = min(src.width - 1, Int(fx)), x1 = min(src.width - 1, x0 + 1)
-                let wx = fx - Double(x0)
-                for c in 0..<3 {
-                    let a = Double(src.pixels[3 * (y0 * src.width + x0) + c]), b = Double(src.pixels[3 * (y0 * src.width + x1) + c])
-                    let cc = Double(src.pixels[3 * (y1 * src.width + x0) + c]), d = Double(src.pixels[3 * (y1 * src.width + x1) + c])
-                    let v = (a * (1 - wx) + b * wx) * (1 - wy) + (cc * (1 - wx) + d * wx) * wy
-                    out.pixels[3 * (y * width + x) + c] = UInt8(max(0, min(255, v.rounded())))
-                }
-            }
-        }
-        return out
+        DetectionPolicy.resized(image, width: width, height: height)
     }
 
     static func paste(_ patch: RGBImage, into canvas: inout RGBImage, x: Int, y: Int) {
@@ -149,9 +129,8 @@ enum E2EBench {
             guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
             return args[i + 1]
         }
-        let policies: [DetectionPolicy] = (option("--policies") ?? "2100000:16000000").split(separator: ",").map { spec in
-            let parts = spec.split(separator: ":").compactMap { Int($0) }
-            return DetectionPolicy(upsamplePixelLimit: parts[0], fullResolutionPixelLimit: parts[1])
+        let policies: [DetectionPolicy] = (option("--budgets") ?? "2000000,4000000,8000000").split(separator: ",").map {
+            DetectionPolicy(detectorPixelBudget: Int($0)!)
         }
         let perCanvas = Int(option("--per-size") ?? "2") ?? 2
         let (engine, sources) = try engineAndSources(args)
@@ -197,14 +176,14 @@ enum E2EBench {
         let names = (0..<(buckets.count - 1)).map { "\(buckets[$0])-\(buckets[$0 + 1] > 10_000 ? "" : String(buckets[$0 + 1] - 1))" }
         print("reference (full resolution, upsample 1): \(String(format: "%.1f", seconds[0])) s total")
         for (pi, policy) in policies.enumerated() {
-            print("\npolicy upsamplePixelLimit \(policy.upsamplePixelLimit), fullResolutionPixelLimit \(policy.fullResolutionPixelLimit): "
+            print("\npolicy detectorPixelBudget \(policy.detectorPixelBudget): "
                   + "\(String(format: "%.1f", seconds[pi + 1])) s total (\(String(format: "%.1f", seconds[0] / seconds[pi + 1]))x faster), "
                   + "\(extra[pi]) faces not in the reference")
             print("canvas       plan  | " + names.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " ") + " | all")
             var allFound = [Int](repeating: 0, count: buckets.count), allTotal = allFound
             for (ci, (w, h)) in canvases.enumerated() {
                 let plan = policy.plan(width: w, height: h)
-                var row = "\(w)x\(h)".padding(toLength: 10, withPad: " ", startingAt: 0) + " 1/\(plan.scaleDenominator) u\(plan.upsample) | "
+                var row = "\(w)x\(h)".padding(toLength: 10, withPad: " ", startingAt: 0) + " x\(plan.eighths)/8  | "
                 for b in 0..<(buckets.count - 1) {
                     allFound[b] += found[pi][ci][b]; allTotal[b] += total[ci][b]
                     row += "\(found[pi][ci][b])/\(total[ci][b])".padding(toLength: 9, withPad: " ", startingAt: 0) + " "

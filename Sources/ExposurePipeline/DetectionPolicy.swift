@@ -2,22 +2,22 @@
 //
 // dlib's CNN detector slides an 80x80 window over an image pyramid (each level 5/6 of the last),
 // so at upsample 0 it finds faces from about 80 pixels up, and every doubling of the image
-// (upsample 1) halves that minimum and quadruples the work. Its cost is proportional to
-// (pixels seen) = width * height * (2^upsample / scale)^2; a 12 MP photo at upsample 1 means a
-// 48 MP first pyramid level (a ~2 GB float tensor) and tens of seconds on two cores.
-// Only the *effective scale* 2^upsample / scaleDenominator matters for which faces are found,
-// so the policy picks that per image from its pixel count:
+// (upsample 1) halves that minimum and quadruples the work. Its cost is proportional to the
+// pixels of the first pyramid level, width * height * scale^2 (scale = 2 for upsample 1); a 12 MP
+// photo at upsample 1 means a 48 MP first level (a ~2 GB float tensor) and tens of seconds.
+// Only that effective scale decides which faces can be found (about 80/scale pixels and up),
+// so the policy gives every photo the same detector budget:
 //
-//   pixels <= upsamplePixelLimit       full resolution, upsample 1   (finds faces >= ~40 px)
-//   pixels <= fullResolutionPixelLimit full resolution, upsample 0   (finds faces >= ~80 px)
-//   larger                             1/2, 1/4 or 1/8 resolution (the smallest reduction that
-//                                      brings the image under fullResolutionPixelLimit), upsample 0
+//   scale = min(2, sqrt(detectorPixelBudget / (width * height))), rounded down to a multiple of 1/8
+//   scale 2      the full-resolution image with upsample 1 (exactly the old behaviour)
+//   scale 1      the full-resolution image, upsample 0
+//   otherwise    the image resized by scale (box prefilter + bilinear, like dlib's pyramid), upsample 0
 //
 // Landmarks and descriptors are always computed on the full-resolution image (boxes mapped
-// back exactly), so a face found by both paths gets the same 5 points and descriptor up to the
-// box's rounding (measured below). Thumbnails are cut from the full-resolution image too.
+// back), so a face found by both paths gets the same 5 points and descriptor up to the box's
+// rounding. Thumbnails are cut from the full-resolution image too.
 //
-// Defaults and the measurements behind them: see README "Detection defaults" and
+// Defaults and the measurements behind them: README "Detection defaults", produced by
 // `exposure-bench policy-recall` (Sources/ExposureBench/E2EBench.swift), which composites the
 // face_recognition test faces at 30-400 px onto 1-12 MP canvases and matches the policy's boxes
 // against full-resolution upsample-1 detection (IoU >= 0.5).
@@ -27,59 +27,63 @@ import Foundation
 import MediaMetadata
 
 public struct DetectionPolicy: Sendable, Hashable {
-    /// Images of at most this many pixels are searched at full resolution with upsample 1.
-    public var upsamplePixelLimit: Int
-    /// Larger images up to this many pixels are searched at full resolution, upsample 0;
-    /// beyond it the detector sees a 1/2, 1/4 or 1/8 (box-averaged) reduction.
-    public var fullResolutionPixelLimit: Int
+    /// Pixels of the detector's first pyramid level per photo; what detection time is proportional to.
+    public var detectorPixelBudget: Int
 
-    public init(upsamplePixelLimit: Int, fullResolutionPixelLimit: Int) {
-        self.upsamplePixelLimit = upsamplePixelLimit
-        self.fullResolutionPixelLimit = fullResolutionPixelLimit
+    public init(detectorPixelBudget: Int) {
+        self.detectorPixelBudget = detectorPixelBudget
     }
 
-    /// 2.1 MP (a 1920x1080 frame, a 2048x1024 Facebook export; below a 1600x1200 photo's 1.92 MP
-    /// too) gets upsample 1; up to 16 MP full resolution; beyond that a reduction.
-    public static let `default` = DetectionPolicy(upsamplePixelLimit: 2_100_000, fullResolutionPixelLimit: 16_000_000)
+    public static let `default` = DetectionPolicy(detectorPixelBudget: 4_000_000)
 
     /// The previous behaviour (every image at full resolution, upsample 1): the recall reference.
-    public static let fullResolutionUpsample1 = DetectionPolicy(upsamplePixelLimit: .max, fullResolutionPixelLimit: .max)
+    public static let fullResolutionUpsample1 = DetectionPolicy(detectorPixelBudget: .max)
 
-    /// What the detector sees for an image of this size: a 1/`scaleDenominator` reduction
-    /// (1, 2, 4 or 8) searched with `upsample`.
+    /// What the detector sees: the image resized by eighths/8 (16 = upsample 1 at full resolution).
     public struct Plan: Sendable, Hashable {
-        public var scaleDenominator: Int
-        public var upsample: Int
-        /// Pixels of the first pyramid level, which is what the detector's time is proportional to.
-        public func detectorPixels(width: Int, height: Int) -> Int {
-            let w = (width + scaleDenominator - 1) / scaleDenominator, h = (height + scaleDenominator - 1) / scaleDenominator
-            return w * h << (2 * upsample)
+        /// The detector's scale in eighths: 16 = 2x (upsample 1), 8 = full resolution, 4 = half, ...
+        public var eighths: Int
+        public init(eighths: Int) { self.eighths = eighths }
+        public var upsample: Int { eighths == 16 ? 1 : 0 }
+        /// True when the detector sees the decoded image itself (scale 1, or 2 by dlib's own upsampling).
+        public var usesImageAsIs: Bool { eighths == 8 || eighths == 16 }
+        /// The size of the image handed to the detector.
+        public func resizedSize(width: Int, height: Int) -> (width: Int, height: Int) {
+            usesImageAsIs ? (width, height) : (max(1, width * eighths / 8), max(1, height * eighths / 8))
         }
+        /// Pixels of the detector's first pyramid level.
+        public func detectorPixels(width: Int, height: Int) -> Int {
+            let size = resizedSize(width: width, height: height)
+            return size.width * size.height << (2 * upsample)
+        }
+        /// The minimum face width (full-resolution pixels) the detector reliably finds at this scale.
+        public var minimumFace: Int { 80 * 8 / eighths }
     }
 
     public func plan(width: Int, height: Int) -> Plan {
-        let pixels = width * height
-        if pixels <= upsamplePixelLimit { return Plan(scaleDenominator: 1, upsample: 1) }
-        var scale = 1
-        while scale < 8, pixels / (scale * scale) > fullResolutionPixelLimit { scale *= 2 }
-        return Plan(scaleDenominator: scale, upsample: 0)
+        let pixels = Double(max(1, width * height))
+        let scale = min(2, (Double(detectorPixelBudget) / pixels).squareRoot())
+        let eighths = max(1, Int((scale * 8).rounded(.down)))
+        return Plan(eighths: min(eighths, 16))
     }
 
-    /// A box found in a 1/`scale` image (made by `ImageOps.boxDownscale`, whose pixel (x, y) averages
-    /// full-resolution pixels scale*x ..< scale*(x+1)) in full-resolution pixels: the inclusive box
-    /// covers exactly the full-resolution pixels its reduced pixels came from.
-    public static func fullResolutionBox(_ box: DetectedFace.Box, scale: Int) -> DetectedFace.Box {
-        DetectedFace.Box(left: box.left * scale, top: box.top * scale,
-                         right: (box.right + 1) * scale - 1, bottom: (box.bottom + 1) * scale - 1)
+    /// A box found in the image resized by eighths/8 in full-resolution pixels: the inclusive box
+    /// covers the full-resolution pixels its resized pixels came from (exact for 1/2, 1/4, 1/8).
+    public static func fullResolutionBox(_ box: DetectedFace.Box, eighths: Int) -> DetectedFace.Box {
+        guard eighths != 8, eighths != 16 else { return box }
+        func start(_ v: Int) -> Int { Int((Double(v * 8) / Double(eighths)).rounded(.down)) }
+        return DetectedFace.Box(left: start(box.left), top: start(box.top),
+                                right: start(box.right + 1) - 1, bottom: start(box.bottom + 1) - 1)
     }
 
     /// Detection per `plan`, then landmarks and descriptors on `image` itself. Boxes, landmarks and
     /// descriptors refer to `image`'s pixels. Highest detector score first.
     public func faces(in image: RGBImage, engine: FaceEngine) -> [DetectedFace] {
         let plan = plan(width: image.width, height: image.height)
-        let searched = plan.scaleDenominator > 1 ? ImageOps.boxDownscale(image, by: plan.scaleDenominator) : image
+        let size = plan.resizedSize(width: image.width, height: image.height)
+        let searched = plan.usesImageAsIs ? image : Self.resized(image, width: size.width, height: size.height)
         let detections = engine.detect(searched, upsample: plan.upsample)
-        let boxes = detections.map { Self.fullResolutionBox($0.box, scale: plan.scaleDenominator) }
+        let boxes = detections.map { Self.fullResolutionBox($0.box, eighths: plan.eighths) }
         let described = engine.descriptors(for: image, boxes: boxes)
         return zip(zip(detections, boxes), described).map { pair, r in
             DetectedFace(box: pair.1, confidence: pair.0.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
@@ -92,5 +96,36 @@ public struct DetectionPolicy: Sendable, Hashable {
     public func faces(in data: Data, engine: FaceEngine) throws -> (faces: [DetectedFace], image: RGBImage) {
         let image = try ImageDecoder.decode(data)
         return (faces(in: image, engine: engine), image)
+    }
+
+    /// Resized: when smaller by 2x or more, first an integer box average (`ImageOps.boxDownscale`) to within 2x, then bilinear sampling
+    /// at pixel centres. Exactly `boxDownscale` when the size is a power-of-two reduction.
+    public static func resized(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        let k = min(image.width / max(1, width), image.height / max(1, height))
+        let src = k >= 2 ? ImageOps.boxDownscale(image, by: k) : image
+        if src.width == width && src.height == height { return src }
+        var out = [UInt8](repeating: 0, count: width * height * 3)
+        let sx = Float(src.width) / Float(width), sy = Float(src.height) / Float(height)
+        let xs: [(Int, Int, Float)] = (0..<width).map { x in
+            let f = max(0, (Float(x) + 0.5) * sx - 0.5), x0 = min(src.width - 1, Int(f))
+            return (3 * x0, 3 * min(src.width - 1, x0 + 1), f - Float(x0))
+        }
+        src.pixels.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for y in 0..<height {
+                    let fy = max(0, (Float(y) + 0.5) * sy - 0.5), y0 = min(src.height - 1, Int(fy))
+                    let wy = fy - Float(y0), r0 = 3 * y0 * src.width, r1 = 3 * min(src.height - 1, y0 + 1) * src.width
+                    for x in 0..<width {
+                        let (a, b, wx) = xs[x]
+                        for c in 0..<3 {
+                            let top = Float(p[r0 + a + c]) * (1 - wx) + Float(p[r0 + b + c]) * wx
+                            let bottom = Float(p[r1 + a + c]) * (1 - wx) + Float(p[r1 + b + c]) * wx
+                            o[3 * (y * width + x) + c] = UInt8(min(255, top * (1 - wy) + bottom * wy + 0.5))
+                        }
+                    }
+                }
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: out)
     }
 }
