@@ -6,6 +6,8 @@
 //   exposure-bench make-photos  a synthetic photo folder (scripts/bench-scan compares with exiftool)
 //   exposure-bench media        MediaInspector vs exiftool per file
 //   exposure-bench cluster      identity clustering of 100k synthetic faces vs the naive peer
+//   exposure-bench make-face-photos  the end-to-end scan archive (scripts/bench-e2e)
+//   exposure-bench policy-recall     detection policy recall vs full-resolution upsample 1
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
@@ -14,6 +16,8 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "make-photos": PhotoArchiveBench.run,
     "cluster": ClusterBench.run,
     "media": MediaBench.run,
+    "make-face-photos": E2EBench.makePhotos,
+    "policy-recall": E2EBench.policyRecall,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -1,0 +1,212 @@
+import ExposureModel
+import ExposurePipeline
+import FaceAnalysis
+import Foundation
+import MediaMetadata
+
+/// Synthetic photos with real faces at known sizes: the face_recognition test images' faces,
+/// cropped with some context and resized (box prefilter + bilinear) onto smooth backgrounds.
+/// Seeded and deterministic.
+enum FaceComposer {
+    struct Source { let image: RGBImage; let box: DetectedFace.Box }
+
+    /// Faces of obama.jpg, obama2.jpg, obama3.jpg and biden.jpg, located once at full resolution.
+    static func sources(engine: FaceEngine, directory: URL) throws -> [Source] {
+        try ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg"].compactMap { name in
+            let image = try ImageDecoder.decode(try Data(contentsOf: directory.appendingPathComponent(name)))
+            guard let best = engine.detect(image, upsample: 1).first else { return nil }
+            return Source(image: image, box: best.box)
+        }
+    }
+
+    /// The source's face with `margin` face-widths of context on each side, resized so that the
+    /// face box is `faceSize` pixels wide.
+    static func patch(_ source: Source, faceSize: Int, margin: Double = 0.6) -> RGBImage {
+        let b = source.box, fw = Double(b.width)
+        let x0 = max(0, Int(Double(b.left) - margin * fw)), y0 = max(0, Int(Double(b.top) - margin * fw))
+        let x1 = min(source.image.width, Int(Double(b.right) + margin * fw) + 1)
+        let y1 = min(source.image.height, Int(Double(b.bottom) + margin * fw) + 1)
+        var crop = RGBImage(width: x1 - x0, height: y1 - y0)
+        for y in 0..<crop.height {
+            let s = 3 * ((y + y0) * source.image.width + x0), d = 3 * y * crop.width
+            crop.pixels.replaceSubrange(d..<(d + 3 * crop.width), with: source.image.pixels[s..<(s + 3 * crop.width)])
+        }
+        let f = Double(faceSize) / fw
+        return resize(crop, width: max(1, Int(Double(crop.width) * f)), height: max(1, Int(Double(crop.height) * f)))
+    }
+
+    static func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        DetectionPolicy.resized(image, width: width, height: height)
+    }
+
+    static func paste(_ patch: RGBImage, into canvas: inout RGBImage, x: Int, y: Int) {
+        for row in 0..<patch.height where y + row < canvas.height {
+            let w = min(patch.width, canvas.width - x)
+            guard w > 0 else { return }
+            let s = 3 * row * patch.width, d = 3 * ((y + row) * canvas.width + x)
+            canvas.pixels.replaceSubrange(d..<(d + 3 * w), with: patch.pixels[s..<(s + 3 * w)])
+        }
+    }
+
+    /// A smooth background (DemoImages.landscape) with a seeded colour shift.
+    static func background(width: Int, height: Int, rng: inout PhotoArchiveBench.SplitMix) -> RGBImage {
+        var image = DemoImages.landscape(width: width, height: height)
+        let shift = UInt8(truncatingIfNeeded: rng.next() % 48)
+        for p in stride(from: 0, to: image.pixels.count, by: 3) { image.pixels[p] &+= shift }
+        return image
+    }
+
+    /// Places faces of the given sizes at random non-overlapping spots (sizes that do not fit are skipped).
+    static func compose(width: Int, height: Int, faceSizes: [Int], sources: [Source], rng: inout PhotoArchiveBench.SplitMix) -> RGBImage {
+        var canvas = background(width: width, height: height, rng: &rng)
+        var taken: [(Int, Int, Int, Int)] = []
+        for (n, size) in faceSizes.enumerated() {
+            let patch = patch(sources[(n + Int(rng.next() % 4)) % sources.count], faceSize: size)
+            guard patch.width < width, patch.height < height else { continue }
+            for _ in 0..<30 {
+                let x = Int(rng.next() % UInt64(width - patch.width)), y = Int(rng.next() % UInt64(height - patch.height))
+                let overlaps = taken.contains { x < $0.2 && $0.0 < x + patch.width && y < $0.3 && $0.1 < y + patch.height }
+                if overlaps { continue }
+                paste(patch, into: &canvas, x: x, y: y)
+                taken.append((x, y, x + patch.width, y + patch.height))
+                break
+            }
+        }
+        return canvas
+    }
+}
+
+/// `exposure-bench make-face-photos N DIR`: the end-to-end scan benchmark's archive (scripts/bench-e2e):
+/// N JPEGs of 1.2-3.1 MP with 0-4 faces each, face widths log-uniform in 40-400 px at random places,
+/// EXIF capture time and camera.
+/// `exposure-bench policy-recall [--policies U:F,...]`: recall of detection policies against
+/// full-resolution upsample-1 detection on composited 1-12 MP canvases, per face-size bucket.
+enum E2EBench {
+    static func engineAndSources(_ args: [String]) throws -> (FaceEngine, [FaceComposer.Source]) {
+        let store = ModelStore(overrideDirectory: nil)
+        let images = store.directory.deletingLastPathComponent().appendingPathComponent("testdata/face_recognition-1.3.0")
+        let engine = try FaceEngine(modelDirectory: store.directory)
+        return (engine, try FaceComposer.sources(engine: engine, directory: images))
+    }
+
+    static func makePhotos(_ args: [String]) throws {
+        guard args.count >= 2, let count = Int(args[0]) else { print("usage: exposure-bench make-face-photos N DIR"); exit(2) }
+        let dir = URL(fileURLWithPath: args[1])
+        let (_, sources) = try engineAndSources(args)
+        var rng = PhotoArchiveBench.SplitMix(seed: 0xFACE)
+        let sizes = [(1280, 960), (1600, 1200), (2048, 1536), (1536, 2048), (1920, 1280)]
+        var faceCount = 0
+        for i in 0..<count {
+            let (w, h) = sizes[Int(rng.next() % UInt64(sizes.count))]
+            let r = rng.next() % 100
+            let faces = r < 15 ? 0 : r < 50 ? 1 : r < 75 ? 2 : r < 90 ? 3 : 4
+            let faceSizes = (0..<faces).map { _ in Int(40 * pow(10, Double(rng.next() % 1000) / 1000)) }
+            faceCount += faces
+            let image = FaceComposer.compose(width: w, height: h, faceSizes: faceSizes, sources: sources, rng: &rng)
+            let time = LocalDateTime(year: 2014 + i % 10, month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28),
+                                     hour: Int(rng.next() % 24), minute: Int(rng.next() % 60), second: 0, utcOffsetSeconds: 3600)
+            var spec = ExifWriter.Spec()
+            spec.captureTime = time; spec.make = "Canon"; spec.model = "EOS R\(i % 3)"
+            let jpeg = try ImageEncoder.jpeg(image, quality: 85, exif: try ExifWriter.app1Payload(spec))
+            let sub = dir.appendingPathComponent(String(format: "%04d", 2014 + i % 10))
+            try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            try jpeg.write(to: sub.appendingPathComponent(String(format: "IMG_%05d.jpg", i)))
+        }
+        print("wrote \(count) photos (1.2-3.1 MP) with \(faceCount) planted faces to \(dir.path)")
+    }
+
+    static let buckets = [30, 40, 60, 80, 120, 200, 100_000]
+
+    static func iou(_ a: DetectedFace.Box, _ b: DetectedFace.Box) -> Double {
+        let iw = min(a.right, b.right) - max(a.left, b.left) + 1, ih = min(a.bottom, b.bottom) - max(a.top, b.top) + 1
+        guard iw > 0, ih > 0 else { return 0 }
+        let inter = Double(iw * ih)
+        return inter / (Double(a.width * a.height + b.width * b.height) - inter)
+    }
+
+    static func policyRecall(_ args: [String]) throws {
+        func option(_ name: String) -> String? {
+            guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+            return args[i + 1]
+        }
+        let policies: [DetectionPolicy] = (option("--budgets") ?? "2000000,4000000,8000000").split(separator: ",").map {
+            DetectionPolicy(detectorPixelBudget: Int($0)!)
+        }
+        let perCanvas = Int(option("--per-size") ?? "2") ?? 2
+        let (engine, sources) = try engineAndSources(args)
+        let canvases = [(1152, 864), (1632, 1224), (2048, 1536), (3000, 2000), (4000, 3000)]
+        let faceSizes = [30, 34, 40, 46, 52, 60, 68, 80, 96, 112, 128, 160, 200, 260, 330, 400]
+        var rng = PhotoArchiveBench.SplitMix(seed: 0x5EED)
+        // Per policy: found/total per (canvas, bucket), detector seconds, descriptor distances.
+        var total = [[Int]](repeating: [Int](repeating: 0, count: buckets.count), count: canvases.count)
+        var found = [[[Int]]](repeating: total, count: policies.count)
+        var extra = [Int](repeating: 0, count: policies.count)
+        var seconds = [Double](repeating: 0, count: policies.count + 1)
+        var distances = [[Float]](repeating: [], count: policies.count)
+        for (ci, (w, h)) in canvases.enumerated() {
+            for k in 0..<perCanvas {
+                let sizes = faceSizes.shuffledDeterministically(&rng, rotate: k)
+                let image = FaceComposer.compose(width: w, height: h, faceSizes: sizes, sources: sources, rng: &rng)
+                // Round-trip through JPEG so the policy path (decode) is the product's.
+                let jpeg = try ImageEncoder.jpeg(image, quality: 90)
+                var t = Date()
+                let (reference, decoded) = try DetectionPolicy.fullResolutionUpsample1.faces(in: jpeg, engine: engine)
+                seconds[0] += Date().timeIntervalSince(t)
+                for (pi, policy) in policies.enumerated() {
+                    t = Date()
+                    let ours = policy.faces(in: decoded, engine: engine)
+                    seconds[pi + 1] += Date().timeIntervalSince(t)
+                    var used = Set<Int>()
+                    for f in reference {
+                        let b = max(0, (buckets.firstIndex { f.box.width < $0 } ?? buckets.count) - 1)
+                        if pi == 0 { total[ci][b] += 1 }
+                        if let j = ours.indices.filter({ !used.contains($0) }).max(by: { iou(ours[$0].box, f.box) < iou(ours[$1].box, f.box) }),
+                           iou(ours[j].box, f.box) >= 0.5 {
+                            used.insert(j); found[pi][ci][b] += 1
+                            distances[pi].append(FaceEngine.distance(ours[j].descriptor, f.descriptor))
+                        }
+                    }
+                    extra[pi] += ours.count - used.count
+                }
+                print("canvas \(w)x\(h) #\(k): reference \(reference.count) faces", terminator: "")
+                for (pi, _) in policies.enumerated() { print(", policy\(pi) found \(found[pi][ci].reduce(0, +)) cum", terminator: "") }
+                print("")
+            }
+        }
+        let names = (0..<(buckets.count - 1)).map { "\(buckets[$0])-\(buckets[$0 + 1] > 10_000 ? "" : String(buckets[$0 + 1] - 1))" }
+        print("reference (full resolution, upsample 1): \(String(format: "%.1f", seconds[0])) s total")
+        for (pi, policy) in policies.enumerated() {
+            print("\npolicy detectorPixelBudget \(policy.detectorPixelBudget): "
+                  + "\(String(format: "%.1f", seconds[pi + 1])) s total (\(String(format: "%.1f", seconds[0] / seconds[pi + 1]))x faster), "
+                  + "\(extra[pi]) faces not in the reference")
+            print("canvas       plan  | " + names.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " ") + " | all")
+            var allFound = [Int](repeating: 0, count: buckets.count), allTotal = allFound
+            for (ci, (w, h)) in canvases.enumerated() {
+                let plan = policy.plan(width: w, height: h)
+                var row = "\(w)x\(h)".padding(toLength: 10, withPad: " ", startingAt: 0) + " x\(plan.eighths)/8  | "
+                for b in 0..<(buckets.count - 1) {
+                    allFound[b] += found[pi][ci][b]; allTotal[b] += total[ci][b]
+                    row += "\(found[pi][ci][b])/\(total[ci][b])".padding(toLength: 9, withPad: " ", startingAt: 0) + " "
+                }
+                print(row + "| \(found[pi][ci].reduce(0, +))/\(total[ci].reduce(0, +))")
+            }
+            print("all             | " + (0..<(buckets.count - 1)).map { b in
+                (allTotal[b] == 0 ? "-" : String(format: "%.0f%%", 100 * Double(allFound[b]) / Double(allTotal[b])))
+                    .padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " "))
+            let d = distances[pi].sorted()
+            if !d.isEmpty {
+                print(String(format: "descriptor L2 vs reference (matched faces): median %.4f, 95th %.4f, max %.4f (n=%d)",
+                             d[d.count / 2], d[min(d.count - 1, d.count * 95 / 100)], d.last!, d.count))
+            }
+        }
+    }
+}
+
+extension Array {
+    /// A seeded shuffle (Fisher-Yates on SplitMix), rotated by `rotate`.
+    func shuffledDeterministically(_ rng: inout PhotoArchiveBench.SplitMix, rotate: Int) -> [Element] {
+        var a = self
+        for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+        return Array(a[(rotate % Swift.max(1, a.count))...] + a[..<(rotate % Swift.max(1, a.count))])
+    }
+}

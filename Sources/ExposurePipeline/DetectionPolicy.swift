@@ -1,0 +1,136 @@
+// How big an image the face detector sees, per photo.
+//
+// dlib's CNN detector slides an 80x80 window over an image pyramid (each level 5/6 of the last),
+// so at upsample 0 it finds faces from about 80 pixels up, and every doubling of the image
+// (upsample 1) halves that minimum and quadruples the work. Its cost is proportional to the
+// pixels of the first pyramid level, width * height * scale^2 (scale = 2 for upsample 1); a 12 MP
+// photo at upsample 1 means a 48 MP first level (a ~2 GB float tensor) and tens of seconds.
+// Only that effective scale decides which faces can be found (about 80/scale pixels and up),
+// so the policy gives every photo the same detector budget:
+//
+//   scale = min(2, sqrt(detectorPixelBudget / (width * height))), rounded down to a multiple of 1/8
+//   scale 2      the full-resolution image with upsample 1 (exactly the old behaviour)
+//   scale 1      the full-resolution image, upsample 0
+//   otherwise    the image resized by scale (box prefilter + bilinear, like dlib's pyramid), upsample 0
+//
+// Landmarks and descriptors are always computed on the full-resolution image (boxes mapped
+// back), so a face found by both paths gets the same 5 points and descriptor up to the box's
+// rounding. Thumbnails are cut from the full-resolution image too.
+//
+// Default budget 8 M detector pixels: photos up to 2 MP keep upsample 1 (recall = the reference's),
+// 3 MP gets scale 1.5, 6 MP 1.125, 12 MP 0.75. Recall against full-resolution upsample 1 on 1-12 MP
+// canvases: 100% for faces >= 80 px, 86% for 60-79 px, 55% for 40-59 px (all misses in >= 3 MP
+// photos); detector+descriptor time 2.9x lower on that set; matched descriptors within L2 0.066
+// (median 0). Budget 4 M: 100% >= 120 px, 79% 80-119, 57% 60-79, 31% 40-59, 4.5x faster.
+// The measurements behind them: README "Detection defaults", produced by
+// `exposure-bench policy-recall` (Sources/ExposureBench/E2EBench.swift), which composites the
+// face_recognition test faces at 30-400 px onto 1-12 MP canvases and matches the policy's boxes
+// against full-resolution upsample-1 detection (IoU >= 0.5).
+import ExposureModel
+import FaceAnalysis
+import Foundation
+import MediaMetadata
+
+public struct DetectionPolicy: Sendable, Hashable {
+    /// Pixels of the detector's first pyramid level per photo; what detection time is proportional to.
+    public var detectorPixelBudget: Int
+
+    public init(detectorPixelBudget: Int) {
+        self.detectorPixelBudget = detectorPixelBudget
+    }
+
+    public static let `default` = DetectionPolicy(detectorPixelBudget: 8_000_000)
+
+    /// The previous behaviour (every image at full resolution, upsample 1): the recall reference.
+    public static let fullResolutionUpsample1 = DetectionPolicy(detectorPixelBudget: .max)
+
+    /// What the detector sees: the image resized by eighths/8 (16 = upsample 1 at full resolution).
+    public struct Plan: Sendable, Hashable {
+        /// The detector's scale in eighths: 16 = 2x (upsample 1), 8 = full resolution, 4 = half, ...
+        public var eighths: Int
+        public init(eighths: Int) { self.eighths = eighths }
+        public var upsample: Int { eighths == 16 ? 1 : 0 }
+        /// True when the detector sees the decoded image itself (scale 1, or 2 by dlib's own upsampling).
+        public var usesImageAsIs: Bool { eighths == 8 || eighths == 16 }
+        /// The size of the image handed to the detector.
+        public func resizedSize(width: Int, height: Int) -> (width: Int, height: Int) {
+            usesImageAsIs ? (width, height) : (max(1, width * eighths / 8), max(1, height * eighths / 8))
+        }
+        /// Pixels of the detector's first pyramid level.
+        public func detectorPixels(width: Int, height: Int) -> Int {
+            let size = resizedSize(width: width, height: height)
+            return size.width * size.height << (2 * upsample)
+        }
+        /// The minimum face width (full-resolution pixels) the detector reliably finds at this scale.
+        public var minimumFace: Int { 80 * 8 / eighths }
+    }
+
+    public func plan(width: Int, height: Int) -> Plan {
+        let pixels = Double(max(1, width * height))
+        let scale = min(2, (Double(detectorPixelBudget) / pixels).squareRoot())
+        let eighths = max(1, Int((scale * 8).rounded(.down)))
+        return Plan(eighths: min(eighths, 16))
+    }
+
+    /// A box found in the image resized by eighths/8 in full-resolution pixels: the inclusive box
+    /// covers the full-resolution pixels its resized pixels came from (exact for 1/2, 1/4, 1/8).
+    public static func fullResolutionBox(_ box: DetectedFace.Box, eighths: Int) -> DetectedFace.Box {
+        guard eighths != 8, eighths != 16 else { return box }
+        func start(_ v: Int) -> Int { Int((Double(v * 8) / Double(eighths)).rounded(.down)) }
+        return DetectedFace.Box(left: start(box.left), top: start(box.top),
+                                right: start(box.right + 1) - 1, bottom: start(box.bottom + 1) - 1)
+    }
+
+    /// Detection per `plan`, then landmarks and descriptors on `image` itself. Boxes, landmarks and
+    /// descriptors refer to `image`'s pixels. Highest detector score first.
+    public func faces(in image: RGBImage, engine: FaceEngine) -> [DetectedFace] {
+        let plan = plan(width: image.width, height: image.height)
+        let size = plan.resizedSize(width: image.width, height: image.height)
+        let searched = plan.usesImageAsIs ? image : Self.resized(image, width: size.width, height: size.height)
+        let detections = engine.detect(searched, upsample: plan.upsample)
+        let boxes = detections.map { Self.fullResolutionBox($0.box, eighths: plan.eighths) }
+        let described = engine.descriptors(for: image, boxes: boxes)
+        return zip(zip(detections, boxes), described).map { pair, r in
+            DetectedFace(box: pair.1, confidence: pair.0.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
+        }
+    }
+
+    /// Decodes `data` (JPEG, PNG, WebP, HEIF; EXIF orientation applied) at full resolution and finds
+    /// its faces. `image` is that full-resolution decode: the faces' coordinates are its pixels, and it
+    /// is the picture to cut thumbnails from (`FaceThumbnail.jpeg(of: face.box, in: image)`).
+    public func faces(in data: Data, engine: FaceEngine) throws -> (faces: [DetectedFace], image: RGBImage) {
+        let image = try ImageDecoder.decode(data)
+        return (faces(in: image, engine: engine), image)
+    }
+
+    /// Resized: when smaller by 2x or more, first an integer box average (`ImageOps.boxDownscale`) to within 2x, then bilinear sampling
+    /// at pixel centres. Exactly `boxDownscale` when the size is a power-of-two reduction.
+    public static func resized(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        let k = min(image.width / max(1, width), image.height / max(1, height))
+        let src = k >= 2 ? ImageOps.boxDownscale(image, by: k) : image
+        if src.width == width && src.height == height { return src }
+        var out = [UInt8](repeating: 0, count: width * height * 3)
+        let sx = Float(src.width) / Float(width), sy = Float(src.height) / Float(height)
+        let xs: [(Int, Int, Float)] = (0..<width).map { x in
+            let f = max(0, (Float(x) + 0.5) * sx - 0.5), x0 = min(src.width - 1, Int(f))
+            return (3 * x0, 3 * min(src.width - 1, x0 + 1), f - Float(x0))
+        }
+        src.pixels.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for y in 0..<height {
+                    let fy = max(0, (Float(y) + 0.5) * sy - 0.5), y0 = min(src.height - 1, Int(fy))
+                    let wy = fy - Float(y0), r0 = 3 * y0 * src.width, r1 = 3 * min(src.height - 1, y0 + 1) * src.width
+                    for x in 0..<width {
+                        let (a, b, wx) = xs[x]
+                        for c in 0..<3 {
+                            let top = Float(p[r0 + a + c]) * (1 - wx) + Float(p[r0 + b + c]) * wx
+                            let bottom = Float(p[r1 + a + c]) * (1 - wx) + Float(p[r1 + b + c]) * wx
+                            o[3 * (y * width + x) + c] = UInt8(min(255, top * (1 - wy) + bottom * wy + 0.5))
+                        }
+                    }
+                }
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: out)
+    }
+}
