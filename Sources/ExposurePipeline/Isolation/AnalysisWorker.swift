@@ -71,7 +71,7 @@ public enum AnalysisWorker {
                     do {
                         let image = try ImageDecoder.decode(bytes)
                         response.analysis = FileAnalysis(kind: .photo, embedded: nil, unreadableReason: nil,
-                            faces: engine.faces(in: image, upsample: options.upsample).map { .init(face: $0, thumbnail: nil) })
+                            faces: FileAnalysis.detectFaces(in: image, engine: engine, upsample: options.upsample).map { .init(face: $0, thumbnail: nil) })
                     } catch {
                         response.error = "\(error)"
                     }
@@ -138,6 +138,14 @@ public enum AnalysisWorker {
 }
 
 extension FileAnalysis {
+    /// The scan's face finding. Upsample 1 (the default) follows `DetectionPolicy.default`: photos
+    /// up to 2 MP are searched at full resolution with upsample 1 (dlib's face_recognition default),
+    /// larger ones at the scale that keeps the detector within its pixel budget (README "Detection
+    /// defaults"). Any other value runs dlib's detector on the full image with that upsampling.
+    static func detectFaces(in image: RGBImage, engine: FaceEngine, upsample: Int) -> [DetectedFace] {
+        upsample == 1 ? DetectionPolicy.default.faces(in: image, engine: engine) : engine.faces(in: image, upsample: upsample)
+    }
+
     /// Kind and embedded metadata (always), then faces with their descriptors and thumbnails
     /// when an engine is given and the file is a decodable photo.
     static func of(_ bytes: Data, filename: String, engine: FaceEngine?, upsample: Int) -> FileAnalysis {
@@ -148,7 +156,7 @@ extension FileAnalysis {
         if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
             do {
                 let image = try ImageDecoder.decode(bytes)
-                faces = engine.faces(in: image, upsample: upsample).map { face in
+                faces = detectFaces(in: image, engine: engine, upsample: upsample).map { face in
                     Face(face: face, thumbnail: FaceThumbnail.jpeg(of: face.box, in: image))
                 }
             } catch {

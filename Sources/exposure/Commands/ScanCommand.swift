@@ -16,7 +16,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "A photo of you: decides which identity is yours.") var me: String?
     @Option(help: "A folder of extra rules.") var rules: String?
     @Option(help: "Reuse faces and metadata of items already analysed in this inventory (matched by content).") var reuse: String?
-    @Option(help: "Detector upsampling (dlib's upsample_num_times).") var upsample = 1
+    @Option(help: "Detector upsampling. 1 (default): upsample 1 up to 2 MP, a fixed detector pixel budget above (README \"Detection defaults\"); any other value: that upsampling on the full image.") var upsample = 1
     @Option(help: "Seconds one file may take (CPU per thread, or without progress) before its worker is stopped and the file skipped.")
     var fileTimeout: Double = 120
     @Option(help: "Memory limit of each analysis worker in GiB (default: 3/4 of memory shared by the workers, at least 4).")
