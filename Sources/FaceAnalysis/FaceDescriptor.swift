@@ -30,8 +30,18 @@ extension FaceResNetModel {
     }
 
     /// compute_face_descriptor(image, shape, num_jitters = 1, padding = 0.25) for each landmark set.
+    /// Several faces are split into one group per thread, each group chip extraction plus a
+    /// whole network pass on its own core: per-layer splitting of a 150x150 batch leaves the
+    /// small late layers and the element-wise ops serial (measured 1.25x on 2 threads).
     public func descriptors(for image: RGBImage, landmarks: [[DetectedFace.Point]]) -> [[Float]] {
-        let chips = landmarks.map { FaceChipExtractor.extract(image, ChipDetails(landmarks: $0, size: inputRows)) }
-        return descriptors(chips: chips)
+        var result = [[Float]](repeating: [], count: landmarks.count)
+        result.withUnsafeMutableBufferPointer { out in
+            let out = out
+            Parallel.forEachChunk(landmarks.count) { _, range in
+                let chips = range.map { FaceChipExtractor.extract(image, ChipDetails(landmarks: landmarks[$0], size: inputRows)) }
+                for (i, d) in zip(range, descriptors(chips: chips)) { out[i] = d }
+            }
+        }
+        return result
     }
 }

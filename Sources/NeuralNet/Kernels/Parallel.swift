@@ -5,7 +5,28 @@ import Foundation
 /// Set `Parallel.threadCount = 1` for single-thread benchmarks or when the caller
 /// already parallelizes at a higher level (e.g. one image per thread).
 public enum Parallel {
-    nonisolated(unsafe) public static var threadCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Inside a worker of `forEachChunk` this is 1: a chunk already owns a core, so the
+    /// kernels it calls run single-threaded instead of fanning out again.
+    public static var threadCount: Int {
+        get { pthread_getspecific(insideWorkerKey) == nil ? configuredThreadCount : 1 }
+        set { configuredThreadCount = max(1, newValue) }
+    }
+    nonisolated(unsafe) private static var configuredThreadCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Marks the threads running a chunk (thread-specific, so other callers are unaffected).
+    private static let insideWorkerKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Runs `body` on the current thread marked as a chunk worker, restoring the mark after.
+    private static func asWorker(_ body: () -> Void) {
+        let saved = pthread_getspecific(insideWorkerKey)
+        pthread_setspecific(insideWorkerKey, UnsafeRawPointer(bitPattern: 1))
+        body()
+        pthread_setspecific(insideWorkerKey, saved)
+    }
 
     /// Runs `body(chunk, range)` for `workers` contiguous chunks of `0..<count`, concurrently
     /// when more than one worker is allowed. `workers` never exceeds `threadCount` or `count`.
@@ -19,7 +40,7 @@ public enum Parallel {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let lo = count * worker / workers
                 let hi = count * (worker + 1) / workers
-                if lo < hi { body(worker, lo..<hi) }
+                if lo < hi { asWorker { body(worker, lo..<hi) } }
             }
             return
         }
@@ -30,7 +51,7 @@ public enum Parallel {
             let lo = count * worker / workers
             let hi = count * (worker + 1) / workers
             let start = threadCPUSeconds()
-            if lo < hi { body(worker, lo..<hi) }
+            if lo < hi { asWorker { body(worker, lo..<hi) } }
             seconds[worker] = threadCPUSeconds() - start
         }
         for w in 0..<workers { workerSeconds += seconds[w] }
@@ -55,9 +76,9 @@ public enum Parallel {
 
     /// Runs `body` with `threadCount` temporarily set to `threads` (benchmarks, nested parallelism).
     public static func withThreadCount<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
-        let saved = threadCount
-        threadCount = max(1, threads)
-        defer { threadCount = saved }
+        let saved = configuredThreadCount
+        configuredThreadCount = max(1, threads)
+        defer { configuredThreadCount = saved }
         return try body()
     }
 }
