@@ -132,6 +132,7 @@ public final class Scanner {
         progress.begin(archive.displayName, total: todo.count)
         let pool = WorkPool(width: max(1, options.jobs))
         let tally = Tally()
+        let committer = ItemCommitter(database: database)
         let issues = try archive.forEachFile(Set(todo)) { path, reader in
             let reference = references[path]!
             let bytes: Data
@@ -151,7 +152,7 @@ public final class Scanner {
                 do {
                     switch try media.analyze(bytes: bytes, sha256: sha, path: path, sourceID: sourceID, reference: reference) {
                     case .analysed(let write):
-                        try database.write(write.item)
+                        committer.add(write.item)
                         tally.add { $0.written += 1; if write.reused { $0.reused += 1 } }
                     case .failed(let reason):
                         // One hostile file: reported and skipped, the scan goes on.
@@ -166,6 +167,7 @@ public final class Scanner {
             }
         }
         pool.wait()
+        try committer.finish()
         progress.finish()
         if let error = tally.firstError { throw error }
         outcome.written += tally.outcome.written
@@ -187,6 +189,85 @@ final class Tally: @unchecked Sendable {
     private(set) var firstError: Error?
     func add(_ change: (inout ScanOutcome) -> Void) { lock.lock(); change(&outcome); lock.unlock() }
     func fail(_ error: Error) { lock.lock(); if firstError == nil { firstError = error }; lock.unlock() }
+}
+
+/// Commits finished items a batch at a time on its own queue, so the scan's tasks go
+/// back to feeding the workers instead of waiting for SQLite, and one commit covers many
+/// small files (one transaction per file cost more than the file's metadata extraction).
+/// A batch is committed at 64 items or half a second after its first item, whichever
+/// comes first: a slow face scan still commits each photo soon after it is done, and a
+/// kill loses at most the uncommitted batch, which the resumed scan redoes.
+final class ItemCommitter: @unchecked Sendable {
+    static let maxItems = 64
+    static let maxDelay: DispatchTimeInterval = .milliseconds(500)
+
+    private let database: InventoryDatabase
+    private let queue = DispatchQueue(label: "exposure.scan.commit")
+    /// At most two batches waiting for the database: back-pressure on a slow disk.
+    private let inFlight = DispatchSemaphore(value: 2)
+    private let lock = NSLock()
+    private var pending: [ItemWrite] = []
+    private var generation = 0
+    private var firstError: Error?
+
+    init(database: InventoryDatabase) { self.database = database }
+
+    func add(_ item: ItemWrite) {
+        lock.lock()
+        pending.append(item)
+        let first = pending.count == 1
+        let batch = pending.count >= Self.maxItems ? takePending() : nil
+        let scheduled = generation
+        lock.unlock()
+        if let batch { commit(batch) }
+        if first && batch == nil {
+            queue.asyncAfter(deadline: .now() + Self.maxDelay) { [self] in
+                lock.lock()
+                let due = generation == scheduled && !pending.isEmpty ? takePending() : nil
+                lock.unlock()
+                if let due { write(due) }
+            }
+        }
+    }
+
+    /// Commits what is left and waits for every batch; throws the first write error.
+    func finish() throws {
+        lock.lock()
+        let rest = takePending()
+        lock.unlock()
+        commit(rest)
+        queue.sync {}
+        lock.lock(); defer { lock.unlock() }
+        if let firstError { throw firstError }
+    }
+
+    /// Called with `lock` held.
+    private func takePending() -> [ItemWrite] {
+        let batch = pending
+        pending = []
+        generation += 1
+        return batch
+    }
+
+    private func commit(_ batch: [ItemWrite]) {
+        guard !batch.isEmpty else { return }
+        inFlight.wait()
+        queue.async { [self] in
+            write(batch)
+            inFlight.signal()
+        }
+    }
+
+    /// Runs on `queue`.
+    private func write(_ batch: [ItemWrite]) {
+        do {
+            try database.write(batch)
+        } catch {
+            lock.lock()
+            if firstError == nil { firstError = error }
+            lock.unlock()
+        }
+    }
 }
 
 /// A fixed number of workers fed through a bounded queue: `submit` blocks while

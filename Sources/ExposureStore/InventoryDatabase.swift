@@ -5,9 +5,10 @@ import GRDB
 /// The inventory of one scan: a single SQLite file (WAL). This type owns the
 /// migrations and every write; nothing else in Exposure talks to GRDB.
 ///
-/// Crash safety: each media file is written in one transaction (item, where it sits,
-/// its appearances, metadata, tags and faces), so an interrupted scan never leaves a
-/// half-written item, and a rerun skips what is already there.
+/// Crash safety: each media file is written inside one transaction (item, where it sits,
+/// its appearances, metadata, tags and faces; a scan commits a few files per transaction),
+/// so an interrupted scan never leaves a half-written item, and a rerun skips what is
+/// already there.
 public final class InventoryDatabase: @unchecked Sendable {
     private let writer: any DatabaseWriter
 
@@ -102,104 +103,114 @@ public final class InventoryDatabase: @unchecked Sendable {
     /// Returns the item's id.
     @discardableResult
     public func write(_ w: ItemWrite) throws -> Int64 {
-        try writer.write { db in
-            let itemID: Int64
-            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM item WHERE sha256 = ?", arguments: [w.sha256]) {
-                itemID = existing
-            } else {
-                let e = w.embedded
-                let capture = e?.captureTime.map { String(format: "%04d-%02d-%02dT%02d:%02d:%02d", $0.year, $0.month, $0.day, $0.hour, $0.minute, $0.second) }
-                // Sorted keys: the same file gives the same bytes in every run (resumed scans compare equal).
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                let embeddedJSON = try e.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-                try db.execute(sql: """
-                    INSERT INTO item(sha256, kind, byte_size, unreadable_reason, width, height, capture_local,
-                        capture_offset_seconds, exif_lat, exif_lon, exif_alt, make, model, body_serial, lens_serial,
-                        camera_owner, artist, software, image_unique_id, has_thumbnail, thumbnail_differs, embedded_json)
-                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                    """, arguments: [
-                        w.sha256, w.kind.rawValue, w.byteSize, w.unreadableReason, e?.width, e?.height, capture,
-                        e?.captureTime?.utcOffsetSeconds, e?.gps?.latitude, e?.gps?.longitude, e?.gps?.altitude,
-                        e?.make, e?.model, e?.bodySerialNumber, e?.lensSerialNumber, e?.cameraOwnerName, e?.artist,
-                        e?.software, e?.imageUniqueID, (e?.hasThumbnail ?? false) ? 1 : 0,
-                        e?.thumbnailDiffers.map { $0 ? 1 : 0 }, embeddedJSON,
-                    ])
-                itemID = db.lastInsertedRowID
-                if let e {
-                    for name in e.personInImage {
-                        try Self.insertTag(db, itemID: itemID, name: name, origin: "person_in_image", region: nil)
-                    }
-                    for region in e.faceRegions {
-                        try Self.insertTag(db, itemID: itemID, name: region.name, origin: "xmp_region", region: region)
-                    }
+        try write([w])[0]
+    }
+
+    /// Writes several media files in one transaction (a scan batches them: one commit per
+    /// file costs more than the file's metadata). Each file is still all or nothing: the
+    /// batch commits whole or not at all. Returns the item ids in order.
+    @discardableResult
+    public func write(_ batch: [ItemWrite]) throws -> [Int64] {
+        guard !batch.isEmpty else { return [] }
+        // Sorted keys: the same file gives the same bytes in every run (resumed scans compare equal).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try writer.write { db in
+            try batch.map { try Self.insert($0, into: db, encoder: encoder) }
+        }
+    }
+
+    private static func insert(_ w: ItemWrite, into db: Database, encoder: JSONEncoder) throws -> Int64 {
+        let itemID: Int64
+        if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM item WHERE sha256 = ?"), arguments: [w.sha256]) {
+            itemID = existing
+        } else {
+            let e = w.embedded
+            let capture = e?.captureTime.map { String(format: "%04d-%02d-%02dT%02d:%02d:%02d", $0.year, $0.month, $0.day, $0.hour, $0.minute, $0.second) }
+            let embeddedJSON = try e.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+            try db.run("""
+                INSERT INTO item(sha256, kind, byte_size, unreadable_reason, width, height, capture_local,
+                    capture_offset_seconds, exif_lat, exif_lon, exif_alt, make, model, body_serial, lens_serial,
+                    camera_owner, artist, software, image_unique_id, has_thumbnail, thumbnail_differs, embedded_json)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """, [
+                    w.sha256, w.kind.rawValue, w.byteSize, w.unreadableReason, e?.width, e?.height, capture,
+                    e?.captureTime?.utcOffsetSeconds, e?.gps?.latitude, e?.gps?.longitude, e?.gps?.altitude,
+                    e?.make, e?.model, e?.bodySerialNumber, e?.lensSerialNumber, e?.cameraOwnerName, e?.artist,
+                    e?.software, e?.imageUniqueID, (e?.hasThumbnail ?? false) ? 1 : 0,
+                    e?.thumbnailDiffers.map { $0 ? 1 : 0 }, embeddedJSON,
+                ])
+            itemID = db.lastInsertedRowID
+            if let e {
+                for name in e.personInImage {
+                    try Self.insertTag(db, itemID: itemID, name: name, origin: "person_in_image", region: nil)
+                }
+                for region in e.faceRegions {
+                    try Self.insertTag(db, itemID: itemID, name: region.name, origin: "xmp_region", region: region)
                 }
             }
-            if let faces = w.faces,
-               try Bool.fetchOne(db, sql: "SELECT faces_analysed FROM item WHERE id = ?", arguments: [itemID]) == false {
-                try Self.insertFaces(db, itemID: itemID, faces: faces)
-            }
-            // The occurrence: where the bytes sit, how the platform shows them.
-            try db.execute(sql: """
-                INSERT INTO item_file(item_id, source_id, path, is_profile_picture) VALUES (?, ?, ?, ?)
-                ON CONFLICT(source_id, path) DO UPDATE SET item_id = excluded.item_id, is_profile_picture = excluded.is_profile_picture
-                """, arguments: [itemID, w.sourceID, w.path, w.reference.isProfilePicture ? 1 : 0])
-            let fileID = try Int64.fetchOne(db, sql: "SELECT id FROM item_file WHERE source_id = ? AND path = ?",
-                                            arguments: [w.sourceID, w.path])!
-            // Written now: an earlier run's skip of this file (a timeout, say) no longer holds.
-            try db.execute(sql: "DELETE FROM skipped_entry WHERE source_id = ? AND path = ?", arguments: [w.sourceID, w.path])
-            try db.execute(sql: "DELETE FROM appearance WHERE item_file_id = ?", arguments: [fileID])
-            for a in w.reference.appearances {
-                try db.execute(sql: """
-                    INSERT INTO appearance(item_file_id, kind, album, caption, post_time, platform_id, link)
-                    VALUES (?,?,?,?,?,?,?)
-                    """, arguments: [fileID, a.kind.rawValue, a.album, a.caption, a.postTime?.timeIntervalSince1970,
-                                     a.platformID, a.link])
-            }
-            let m = w.reference.metadata
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO platform_metadata(item_file_id, taken_time, lat, lon, alt, place_name,
-                    camera_make, camera_model, upload_ip, device_id, source_file)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [fileID, m.takenTime?.timeIntervalSince1970, m.location?.latitude, m.location?.longitude,
-                                 m.location?.altitude, m.placeName, m.cameraMake, m.cameraModel, m.uploadIP, m.deviceID,
-                                 m.sourceFile])
-            for name in m.people {
-                try Self.insertTag(db, itemID: itemID, name: name, origin: "platform", region: nil)
-            }
-            return itemID
         }
+        if let faces = w.faces,
+           try Bool.fetchOne(db.cachedStatement(sql: "SELECT faces_analysed FROM item WHERE id = ?"), arguments: [itemID]) == false {
+            try Self.insertFaces(db, itemID: itemID, faces: faces)
+        }
+        // The occurrence: where the bytes sit, how the platform shows them.
+        try db.run("""
+            INSERT INTO item_file(item_id, source_id, path, is_profile_picture) VALUES (?, ?, ?, ?)
+            ON CONFLICT(source_id, path) DO UPDATE SET item_id = excluded.item_id, is_profile_picture = excluded.is_profile_picture
+            """, [itemID, w.sourceID, w.path, w.reference.isProfilePicture ? 1 : 0])
+        let fileID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM item_file WHERE source_id = ? AND path = ?"),
+                                        arguments: [w.sourceID, w.path])!
+        // Written now: an earlier run's skip of this file (a timeout, say) no longer holds.
+        try db.run("DELETE FROM skipped_entry WHERE source_id = ? AND path = ?", [w.sourceID, w.path])
+        try db.run("DELETE FROM appearance WHERE item_file_id = ?", [fileID])
+        for a in w.reference.appearances {
+            try db.run("""
+                INSERT INTO appearance(item_file_id, kind, album, caption, post_time, platform_id, link)
+                VALUES (?,?,?,?,?,?,?)
+                """, [fileID, a.kind.rawValue, a.album, a.caption, a.postTime?.timeIntervalSince1970, a.platformID, a.link])
+        }
+        let m = w.reference.metadata
+        try db.run("""
+            INSERT OR REPLACE INTO platform_metadata(item_file_id, taken_time, lat, lon, alt, place_name,
+                camera_make, camera_model, upload_ip, device_id, source_file)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """, [fileID, m.takenTime?.timeIntervalSince1970, m.location?.latitude, m.location?.longitude,
+                  m.location?.altitude, m.placeName, m.cameraMake, m.cameraModel, m.uploadIP, m.deviceID, m.sourceFile])
+        for name in m.people {
+            try Self.insertTag(db, itemID: itemID, name: name, origin: "platform", region: nil)
+        }
+        return itemID
     }
 
     /// Stores the faces of an item analysed after its metadata (a resumed or upgraded scan).
     public func writeFaces(itemID: Int64, faces: [FaceWrite]) throws {
         try writer.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT faces_analysed FROM item WHERE id = ?", arguments: [itemID]) == false else { return }
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT faces_analysed FROM item WHERE id = ?"), arguments: [itemID]) == false else { return }
             try Self.insertFaces(db, itemID: itemID, faces: faces)
         }
     }
 
     private static func insertFaces(_ db: Database, itemID: Int64, faces: [FaceWrite]) throws {
-        try db.execute(sql: "DELETE FROM face WHERE item_id = ?", arguments: [itemID])
+        try db.run("DELETE FROM face WHERE item_id = ?", [itemID])
         for (index, f) in faces.enumerated() {
             let landmarks = "[" + f.face.landmarks.map { "[\($0.x),\($0.y)]" }.joined(separator: ",") + "]"
-            try db.execute(sql: """
+            try db.run("""
                 INSERT INTO face(item_id, face_index, box_left, box_top, box_right, box_bottom, confidence,
                     landmarks, descriptor, thumbnail) VALUES (?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [itemID, index, f.face.box.left, f.face.box.top, f.face.box.right, f.face.box.bottom,
-                                 Double(f.face.confidence), landmarks, descriptorBlob(f.face.descriptor), f.thumbnail])
+                """, [itemID, index, f.face.box.left, f.face.box.top, f.face.box.right, f.face.box.bottom,
+                      Double(f.face.confidence), landmarks, descriptorBlob(f.face.descriptor), f.thumbnail])
         }
-        try db.execute(sql: "UPDATE item SET faces_analysed = 1 WHERE id = ?", arguments: [itemID])
+        try db.run("UPDATE item SET faces_analysed = 1 WHERE id = ?", [itemID])
     }
 
     private static func insertTag(_ db: Database, itemID: Int64, name: String, origin: String, region: FaceRegion?) throws {
         let clean = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clean.isEmpty else { return }
-        try db.execute(sql: """
+        try db.run("""
             INSERT OR IGNORE INTO person_tag(item_id, name, name_key, origin, region_x, region_y, region_w, region_h)
             VALUES (?,?,?,?,?,?,?,?)
-            """, arguments: [itemID, clean, clean.personNameKey, origin, region?.centerX, region?.centerY,
-                             region?.width, region?.height])
+            """, [itemID, clean, clean.personNameKey, origin, region?.centerX, region?.centerY, region?.width, region?.height])
     }
 
     // MARK: - Analysis
@@ -344,5 +355,13 @@ func descriptorFloats(_ data: Data) -> [Float] {
     let bytes = [UInt8](data)
     return stride(from: 0, to: bytes.count - bytes.count % 4, by: 4).map { i in
         Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+    }
+}
+
+private extension Database {
+    /// Runs a statement kept prepared across calls: a scan runs the same few statements for
+    /// every file, and preparing them each time cost more than running them.
+    func run(_ sql: String, _ arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

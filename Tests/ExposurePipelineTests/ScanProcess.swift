@@ -22,8 +22,8 @@ enum ScanProcess {
         p.environment = env
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("exposure-run-\(UUID().uuidString)")
         let errFile = outFile.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outFile); try? FileManager.default.removeItem(at: errFile) }
         p.standardOutput = try FileHandle(forWritingTo: outFile)
         p.standardError = try FileHandle(forWritingTo: errFile)

@@ -44,6 +44,28 @@ final class InventoryDatabaseTests: XCTestCase {
         XCTAssertEqual(try db.integrityCheck(), "ok")
     }
 
+    /// A scan commits several files per transaction: ids in order, shared bytes still one
+    /// item, and a batch that fails part-way leaves nothing of itself behind.
+    func testBatchWriteIsOneTransaction() throws {
+        let db = try InventoryDatabase()
+        let source = try db.source(name: "x", platform: .folder, ownerName: nil)
+        func write(_ sha: String, _ path: String, source: Int64) -> ItemWrite {
+            ItemWrite(sha256: sha, kind: .photo, byteSize: 1, sourceID: source, path: path,
+                      reference: MediaReference(path: path), embedded: EmbeddedMetadata(make: sha), unreadableReason: nil, faces: nil)
+        }
+        let ids = try db.write([write("d1", "1.jpg", source: source), write("d2", "2.jpg", source: source),
+                                write("d1", "copy/1.jpg", source: source)])
+        XCTAssertEqual(ids.count, 3)
+        XCTAssertEqual(ids[0], ids[2])
+        XCTAssertNotEqual(ids[0], ids[1])
+        XCTAssertThrowsError(try db.write([write("d3", "3.jpg", source: source), write("d4", "4.jpg", source: 999)]),
+                             "an unknown source violates the foreign key")
+        let s = try db.snapshot()
+        XCTAssertEqual(s.items.map { $0.embedded?.make }.compactMap { $0 }.sorted(), ["d1", "d2"], "d3 rolled back with d4")
+        XCTAssertEqual(Set(s.files.map(\.path)), ["1.jpg", "2.jpg", "copy/1.jpg"])
+        XCTAssertEqual(try db.integrityCheck(), "ok")
+    }
+
     func testRewritingAnOccurrenceReplacesItsAppearances() throws {
         let db = try InventoryDatabase()
         let source = try db.source(name: "x", platform: .folder, ownerName: nil)

@@ -51,7 +51,7 @@ public enum AnalysisWorker {
             let request: WorkRequest
             let bytes: Data
             do {
-                request = try JSONDecoder().decode(WorkRequest.self, from: try Frames.read(from: input))
+                request = try WorkRequest(wire: try Frames.read(from: input))
                 bytes = try Frames.read(from: input)
             } catch Frames.Failure.closed {
                 return 0
@@ -79,12 +79,12 @@ public enum AnalysisWorker {
                     response.error = "face analysis is off"
                 }
             }
-            do { try send(response, to: output) } catch { return 1 }
+            do { try Frames.write(response.wire(), to: output) } catch { return 1 }
         }
     }
 
-    private static func send<T: Encodable>(_ value: T, to fd: Int32) throws {
-        try Frames.write(try JSONEncoder.workerEncoder.encode(value), to: fd)
+    private static func send(_ hello: WorkerHello, to fd: Int32) throws {
+        try Frames.write(try JSONEncoder().encode(hello), to: fd)
     }
 
     /// No core files (they would hold the user's photos), a cap on address space.

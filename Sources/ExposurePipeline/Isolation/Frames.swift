@@ -6,9 +6,9 @@ import Glibc
 /// The pipe protocol between a scan and its analysis workers, in frames: a 4-byte
 /// little-endian length, then that many bytes.
 ///
-///     parent → worker   [header JSON (WorkRequest)] [file bytes]
+///     parent → worker   [WorkRequest] [file bytes]                 per file (WireCoding.swift)
 ///     worker → parent   [hello JSON (WorkerHello)]                 once, after the models load
-///     worker → parent   [response JSON (WorkResponse)]             one per request
+///     worker → parent   [WorkResponse]                             per file (WireCoding.swift)
 ///
 /// The parent reads and writes against a deadline (poll), so a hung worker costs at
 /// most the per-file timeout; the worker reads and writes blocking.

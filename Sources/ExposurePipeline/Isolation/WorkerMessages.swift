@@ -1,9 +1,12 @@
 import ExposureModel
 import Foundation
 
+// The messages of the scan-worker protocol (Frames.swift); per-file messages travel in
+// the binary layout of WireCoding.swift, the hello as JSON.
+
 /// What a worker is asked to do with the bytes that follow the header.
-struct WorkRequest: Codable, Sendable {
-    enum Operation: String, Codable, Sendable {
+struct WorkRequest: Sendable {
+    enum Operation: String, Sendable {
         /// Kind, embedded metadata and (unless `--no-faces`) faces of one media file.
         case analyze
         /// The faces of the user's own photo (`scan --me`): decoded, never stored.
@@ -21,7 +24,7 @@ struct WorkerHello: Codable, Sendable {
 }
 
 /// The worker's answer to one request.
-struct WorkResponse: Codable, Sendable {
+struct WorkResponse: Sendable {
     var analysis: FileAnalysis?
     /// For `.faces`: the photo could not be decoded.
     var error: String?
@@ -29,10 +32,10 @@ struct WorkResponse: Codable, Sendable {
 
 /// Everything the scan learns from one file's bytes: the result of untrusted parsing and
 /// decoding, which is why it is computed in a worker process.
-struct FileAnalysis: Codable, Sendable, Equatable {
-    struct Face: Codable, Sendable, Equatable {
+struct FileAnalysis: Sendable, Equatable {
+    struct Face: Sendable, Equatable {
         var face: DetectedFace
-        /// A small JPEG of the face (base64 in the JSON).
+        /// A small JPEG of the face.
         var thumbnail: Data?
     }
     var kind: MediaKind
@@ -40,21 +43,4 @@ struct FileAnalysis: Codable, Sendable, Equatable {
     var unreadableReason: String?
     /// nil when faces were not analysed (`--no-faces`, videos, unreadable images).
     var faces: [Face]?
-}
-
-extension JSONEncoder {
-    /// Descriptors are floats; keep NaN/inf encodable so one odd value cannot fail a file.
-    static var workerEncoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return e
-    }
-}
-
-extension JSONDecoder {
-    static var workerDecoder: JSONDecoder {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return d
-    }
 }

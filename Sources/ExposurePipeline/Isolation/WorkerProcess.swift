@@ -133,7 +133,7 @@ final class WorkerProcess {
     func run(_ request: WorkRequest, bytes: Data, timeout: TimeInterval, threads: Int = 1) -> Result<WorkResponse, WorkerFailure> {
         do {
             let sendDeadline = Date(timeIntervalSinceNow: timeout)
-            try Frames.write(try JSONEncoder().encode(request), to: toWorker, deadline: sendDeadline)
+            try Frames.write(request.wire(), to: toWorker, deadline: sendDeadline)
             try Frames.write(bytes, to: toWorker, deadline: sendDeadline)
             if let stalled = waitForAnswer(timeout: timeout, threads: threads) {
                 kill(pid, SIGKILL)
@@ -143,7 +143,7 @@ final class WorkerProcess {
             }
             // The worker writes its answer in one go: a generous deadline for the rest.
             let frame = try Frames.read(from: fromWorker, deadline: Date(timeIntervalSinceNow: max(timeout, 30)), limit: 1 << 30)
-            return .success(try JSONDecoder.workerDecoder.decode(WorkResponse.self, from: frame))
+            return .success(try WorkResponse(wire: frame))
         } catch {
             return .failure(stop(after: error, timeout: timeout))
         }
