@@ -84,12 +84,20 @@ public struct DetectionPolicy: Sendable, Hashable {
     /// Detection per `plan`, then landmarks and descriptors on `image` itself. Boxes, landmarks and
     /// descriptors refer to `image`'s pixels. Highest detector score first.
     public func faces(in image: RGBImage, engine: FaceEngine) -> [DetectedFace] {
+        var stages = StageSeconds()
+        return faces(in: image, engine: engine, stages: &stages)
+    }
+
+    /// The same, adding the time spent to `stages` (detection, description).
+    public func faces(in image: RGBImage, engine: FaceEngine, stages: inout StageSeconds) -> [DetectedFace] {
         let plan = plan(width: image.width, height: image.height)
-        let size = plan.resizedSize(width: image.width, height: image.height)
-        let searched = plan.usesImageAsIs ? image : Self.resized(image, width: size.width, height: size.height)
-        let detections = engine.detect(searched, upsample: plan.upsample)
+        let detections = StageSeconds.time(&stages.detection) {
+            let size = plan.resizedSize(width: image.width, height: image.height)
+            let searched = plan.usesImageAsIs ? image : Self.resized(image, width: size.width, height: size.height)
+            return engine.detect(searched, upsample: plan.upsample)
+        }
         let boxes = detections.map { Self.fullResolutionBox($0.box, eighths: plan.eighths) }
-        let described = engine.descriptors(for: image, boxes: boxes)
+        let described = StageSeconds.time(&stages.description) { engine.descriptors(for: image, boxes: boxes) }
         return zip(zip(detections, boxes), described).map { pair, r in
             DetectedFace(box: pair.1, confidence: pair.0.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
         }

@@ -19,6 +19,7 @@ final class MediaAnalyzer: @unchecked Sendable {
     struct Result {
         var item: ItemWrite
         var reused: Bool
+        var stageSeconds = StageSeconds()
     }
 
     enum Outcome {
@@ -50,7 +51,7 @@ final class MediaAnalyzer: @unchecked Sendable {
                                                     path: path, reference: reference, embedded: a.embedded,
                                                     unreadableReason: a.unreadableReason,
                                                     faces: a.faces?.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) }),
-                                    reused: false))
+                                    reused: false, stageSeconds: a.stageSeconds))
         }
     }
 

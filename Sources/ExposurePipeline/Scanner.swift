@@ -42,6 +42,8 @@ public struct ScanOutcome: Sendable {
     public var resumed = 0
     public var reused = 0
     public var skipped: [(archive: String, entry: String?, reason: String)] = []
+    /// The workers' time per stage, summed over the files analysed in this run.
+    public var stageSeconds = StageSeconds()
     /// True when no input could be read at all (exit status 3).
     public var nothingScanned: Bool { sources.isEmpty }
 }
@@ -153,7 +155,7 @@ public final class Scanner {
                     switch try media.analyze(bytes: bytes, sha256: sha, path: path, sourceID: sourceID, reference: reference) {
                     case .analysed(let write):
                         committer.add(write.item)
-                        tally.add { $0.written += 1; if write.reused { $0.reused += 1 } }
+                        tally.add { $0.written += 1; $0.stageSeconds += write.stageSeconds; if write.reused { $0.reused += 1 } }
                     case .failed(let reason):
                         // One hostile file: reported and skipped, the scan goes on.
                         tally.add { $0.skipped.append((archive.displayName, path, reason)) }
@@ -172,6 +174,7 @@ public final class Scanner {
         if let error = tally.firstError { throw error }
         outcome.written += tally.outcome.written
         outcome.reused += tally.outcome.reused
+        outcome.stageSeconds += tally.outcome.stageSeconds
         outcome.skipped += tally.outcome.skipped
         for issue in issues {
             outcome.skipped.append((archive.displayName, issue.entry, issue.reason))

@@ -57,6 +57,12 @@ public enum ScanText {
     public static func closing(_ o: ScanOutcome) -> String {
         var lines = ["Scanned \(o.sources.count) source(s): " + o.sources.map { "\($0.name) (\($0.platform.rawValue))" }.joined(separator: ", ")]
         lines.append("Items written: \(o.written) (\(o.reused) reused from an earlier inventory), already done: \(o.resumed)")
+        let t = o.stageSeconds
+        if t.total > 0 {
+            func s(_ v: Double) -> String { String(format: "%.1f s", v) }
+            lines.append("Worker time: metadata \(s(t.metadata)), decoding \(s(t.decode)), face detection \(s(t.detection)), "
+                         + "landmarks and descriptors \(s(t.description)), face thumbnails \(s(t.thumbnails))")
+        }
         if o.skipped.isEmpty {
             lines.append("Skipped: none")
         } else {

@@ -26,7 +26,8 @@ final class WireCodingTests: XCTestCase {
                                   thumbnail: Data([0xFF, 0xD8, 0xFF, 0xD9])),
                 FileAnalysis.Face(face: DetectedFace(box: .init(left: 1, top: 2, right: 3, bottom: 4), confidence: -0.5,
                                                      landmarks: [], descriptor: [.nan, .infinity]),
-                                  thumbnail: nil)])
+                                  thumbnail: nil)],
+        stageSeconds: { var t = StageSeconds(); t.metadata = 0.5; t.decode = 1.25; t.detection = 9.75; t.description = 0.125; t.thumbnails = 2; return t }())
 
     func testRoundTripKeepsEveryField() throws {
         let response = WorkResponse(analysis: Self.full, error: "none")
@@ -36,6 +37,8 @@ final class WireCodingTests: XCTestCase {
         XCTAssertEqual(analysis.embedded, Self.full.embedded)
         XCTAssertEqual(analysis.kind, .photo)
         XCTAssertEqual(analysis.unreadableReason, "thumbnail unreadable")
+        XCTAssertEqual(analysis.stageSeconds, Self.full.stageSeconds)
+        XCTAssertEqual(analysis.stageSeconds.total, 13.625)
         XCTAssertEqual(analysis.faces?.count, 2)
         XCTAssertEqual(analysis.faces?[0], Self.full.faces?[0])
         // NaN != NaN, so the second face is compared by bits.

@@ -143,26 +143,39 @@ extension FileAnalysis {
     /// larger ones at the scale that keeps the detector within its pixel budget (README "Detection
     /// defaults"). Any other value runs dlib's detector on the full image with that upsampling.
     static func detectFaces(in image: RGBImage, engine: FaceEngine, upsample: Int) -> [DetectedFace] {
-        upsample == 1 ? DetectionPolicy.default.faces(in: image, engine: engine) : engine.faces(in: image, upsample: upsample)
+        var stages = StageSeconds()
+        return detectFaces(in: image, engine: engine, upsample: upsample, stages: &stages)
+    }
+
+    static func detectFaces(in image: RGBImage, engine: FaceEngine, upsample: Int, stages: inout StageSeconds) -> [DetectedFace] {
+        if upsample == 1 { return DetectionPolicy.default.faces(in: image, engine: engine, stages: &stages) }
+        let detections = StageSeconds.time(&stages.detection) { engine.detect(image, upsample: upsample) }
+        let described = StageSeconds.time(&stages.description) { engine.descriptors(for: image, boxes: detections.map(\.box)) }
+        return zip(detections, described).map { d, r in
+            DetectedFace(box: d.box, confidence: d.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
+        }
     }
 
     /// Kind and embedded metadata (always), then faces with their descriptors and thumbnails
     /// when an engine is given and the file is a decodable photo.
     static func of(_ bytes: Data, filename: String, engine: FaceEngine?, upsample: Int) -> FileAnalysis {
-        let inspection = MediaInspector.inspect(bytes, filename: filename)
+        var stages = StageSeconds()
+        let inspection = StageSeconds.time(&stages.metadata) { MediaInspector.inspect(bytes, filename: filename) }
         let kind = inspection.kind ?? .photo
         var unreadable = inspection.unreadableReason
         var faces: [Face]? = nil
         if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
             do {
-                let image = try ImageDecoder.decode(bytes)
-                faces = detectFaces(in: image, engine: engine, upsample: upsample).map { face in
-                    Face(face: face, thumbnail: FaceThumbnail.jpeg(of: face.box, in: image))
+                let image = try StageSeconds.time(&stages.decode) { try ImageDecoder.decode(bytes) }
+                let found = detectFaces(in: image, engine: engine, upsample: upsample, stages: &stages)
+                faces = StageSeconds.time(&stages.thumbnails) {
+                    found.map { Face(face: $0, thumbnail: FaceThumbnail.jpeg(of: $0.box, in: image)) }
                 }
             } catch {
                 unreadable = "\(error)"
             }
         }
-        return FileAnalysis(kind: kind, embedded: inspection.metadata, unreadableReason: unreadable, faces: faces)
+        return FileAnalysis(kind: kind, embedded: inspection.metadata, unreadableReason: unreadable, faces: faces,
+                            stageSeconds: stages)
     }
 }

@@ -142,6 +142,8 @@ extension FileAnalysis {
                 w.optional(f.thumbnail) { $0.data($1) }
             }
         }
+        for v in [stageSeconds.metadata, stageSeconds.decode, stageSeconds.detection, stageSeconds.description,
+                  stageSeconds.thumbnails] { w.double(v) }
     }
 
     init(from r: inout WireReader) throws {
@@ -152,6 +154,9 @@ extension FileAnalysis {
                   faces: try r.optional { r in
                       try r.array { r in Face(face: try DetectedFace(from: &r), thumbnail: try r.optional { try $0.data() }) }
                   })
+        stageSeconds.metadata = try r.double(); stageSeconds.decode = try r.double()
+        stageSeconds.detection = try r.double(); stageSeconds.description = try r.double()
+        stageSeconds.thumbnails = try r.double()
     }
 }
 

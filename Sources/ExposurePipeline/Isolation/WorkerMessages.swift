@@ -43,4 +43,38 @@ struct FileAnalysis: Sendable, Equatable {
     var unreadableReason: String?
     /// nil when faces were not analysed (`--no-faces`, videos, unreadable images).
     var faces: [Face]?
+    /// Where the worker's time on this file went.
+    var stageSeconds = StageSeconds()
+}
+
+/// Seconds a worker spent per stage of the per-file work (wall clock inside the worker; with
+/// one kernel thread per worker, as a scan runs them, that is its CPU time). Summed over a
+/// scan, they say where its time goes (`exposure scan` prints them; scripts/bench-e2e too).
+public struct StageSeconds: Sendable, Equatable {
+    /// Format sniffing, EXIF/XMP, the stale-thumbnail check.
+    public var metadata: Double = 0
+    /// Decoding the photo to pixels (EXIF orientation applied).
+    public var decode: Double = 0
+    /// The CNN face detector, incl. resizing to the detection policy's scale.
+    public var detection: Double = 0
+    /// 5-point landmarks, face chips and 128-D descriptors.
+    public var description: Double = 0
+    /// The faces' small JPEG crops for the report.
+    public var thumbnails: Double = 0
+
+    public init() {}
+
+    static func += (a: inout StageSeconds, b: StageSeconds) {
+        a.metadata += b.metadata; a.decode += b.decode; a.detection += b.detection
+        a.description += b.description; a.thumbnails += b.thumbnails
+    }
+
+    public var total: Double { metadata + decode + detection + description + thumbnails }
+
+    /// Runs `body`, adding its wall-clock seconds to `stage`.
+    static func time<R>(_ stage: inout Double, _ body: () throws -> R) rethrows -> R {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { stage += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        return try body()
+    }
 }
