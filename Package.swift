@@ -88,10 +88,11 @@ let package = Package(
 
         // MARK: - Fuzz targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING;
         // a normal build makes replay tools that run the harness over the files given)
-        .executableTarget(name: "FuzzArchive", dependencies: ["ArchiveInput"]),
-        .executableTarget(name: "FuzzExportFormats", dependencies: ["ExportFormats", "ExposureModel"]),
-        .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata"]),
-        .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis"]),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzArchive", dependencies: ["ArchiveInput", "FuzzSupport"]),
+        .executableTarget(name: "FuzzExportFormats", dependencies: ["ExportFormats", "ExposureModel", "FuzzSupport"]),
+        .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata", "FuzzSupport"]),
+        .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
 
         // MARK: - Tests
         .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport"),

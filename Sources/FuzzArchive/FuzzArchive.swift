@@ -4,6 +4,7 @@
 // a hostile input cannot make one run slow; traps, hangs and sanitizer reports are the bugs.
 import ArchiveInput
 import Foundation
+import FuzzSupport
 
 private let inputURL = URL(fileURLWithPath: NSTemporaryDirectory())
     .appendingPathComponent("exposure-fuzz-archive-\(getpid())").appendingPathComponent("input.zip")
@@ -30,39 +31,15 @@ func fuzzOne(_ data: Data) {
     }
 }
 
-// MARK: - Entry points
-//
-// Built with `scripts/fuzz` (flags -sanitize=fuzzer,address -DFUZZING), libFuzzer drives
-// fuzzOne. SwiftPM links executables with `--defsym main=FuzzArchive_main`, so libFuzzer's own main
-// is never used: this target's renamed main hands control to libFuzzer's LLVMFuzzerRunDriver.
-// In a normal build the executable replays the files named on the command line through the
-// same function (reproducing a crash without sanitizers: `swift run FuzzArchive crash-file`).
+// MARK: - Entry points (see Sources/FuzzSupport/FuzzDriver.swift)
 #if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-private func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
 @_cdecl("FuzzArchive_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in
-        fuzzOne(bytes.map { Data(bytes: $0, count: size) } ?? Data())
-        return 0
-    }
+    FuzzDriver.run(argc, argv, fuzzOne)
 }
 #else
 @main
 enum Replay {
-    static func main() throws {
-        let files = CommandLine.arguments.dropFirst()
-        if files.isEmpty { print("usage: FuzzArchive INPUT... (replays inputs; build with scripts/fuzz to fuzz)") }
-        for file in files {
-            fuzzOne(try Data(contentsOf: URL(fileURLWithPath: file)))
-            print("\(file): ok")
-        }
-    }
+    static func main() throws { try FuzzDriver.replay("FuzzArchive", fuzzOne) }
 }
 #endif

@@ -3,6 +3,7 @@
 // (ImageDecoder.decode). The pixel cap is lowered to 4 megapixels so one input stays cheap;
 // headers declaring more must be refused before any pixel buffer is allocated.
 import Foundation
+import FuzzSupport
 import MediaMetadata
 
 private let maxPixels = 1 << 22
@@ -19,39 +20,15 @@ func fuzzOne(_ data: Data) {
     }
 }
 
-// MARK: - Entry points
-//
-// Built with `scripts/fuzz` (flags -sanitize=fuzzer,address -DFUZZING), libFuzzer drives
-// fuzzOne. SwiftPM links executables with `--defsym main=FuzzMedia_main`, so libFuzzer's own main
-// is never used: this target's renamed main hands control to libFuzzer's LLVMFuzzerRunDriver.
-// In a normal build the executable replays the files named on the command line through the
-// same function (reproducing a crash without sanitizers: `swift run FuzzMedia crash-file`).
+// MARK: - Entry points (see Sources/FuzzSupport/FuzzDriver.swift)
 #if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-private func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
 @_cdecl("FuzzMedia_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { bytes, size in
-        fuzzOne(bytes.map { Data(bytes: $0, count: size) } ?? Data())
-        return 0
-    }
+    FuzzDriver.run(argc, argv, fuzzOne)
 }
 #else
 @main
 enum Replay {
-    static func main() throws {
-        let files = CommandLine.arguments.dropFirst()
-        if files.isEmpty { print("usage: FuzzMedia INPUT... (replays inputs; build with scripts/fuzz to fuzz)") }
-        for file in files {
-            fuzzOne(try Data(contentsOf: URL(fileURLWithPath: file)))
-            print("\(file): ok")
-        }
-    }
+    static func main() throws { try FuzzDriver.replay("FuzzMedia", fuzzOne) }
 }
 #endif
