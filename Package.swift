@@ -52,7 +52,7 @@ let package = Package(
 
         // MARK: - Input: archives, platform exports, media files
         .target(name: "ArchiveInput", dependencies: ["ExposureModel", "CArchive", "CCrypto"]),
-        .target(name: "ExportFormats", dependencies: ["ExposureModel", "ArchiveInput"]),
+        .target(name: "ExportFormats", dependencies: ["ExposureModel"]),
         // -O even in debug builds: this is the scan's per-file hot path (segment walks, XMP, thumbnail compare).
         .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
