@@ -1,6 +1,7 @@
 // exposure-bench kernels [--runs N] [--canvas HxW] [--batch N]   (full table)
 // exposure-bench kernels --ab-direct     in-place vs packed B panels, interleaved A/B per thin layer
 // exposure-bench kernels --only NAME     repeat one layer (for perf record)
+// exposure-bench kernels --ab-winograd   direct GEMM vs Winograd F(2x2,5x5), interleaved A/B per 5x5 s1 layer
 //
 // GFLOPS of the NeuralNet convolution kernels on every conv shape of dlib's face ResNet
 // (dlib-models.md §5.2) and of the MMOD detector on a pyramid canvas (§6.2), as medians of
@@ -68,7 +69,7 @@ enum KernelBench {
             case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
             case "--batch": batch = Int(args[i + 1]) ?? batch; i += 2
             case "--only": only = args[i + 1]; i += 2   // profile one layer: repeat it, print nothing else
-            case "--ab-direct": i += 1
+            case "--ab-direct", "--ab-winograd": i += 1
             case "--canvas":
                 let parts = args[i + 1].split(separator: "x").compactMap { Int($0) }
                 if parts.count == 2 { canvas = (parts[0], parts[1]) }
@@ -82,6 +83,23 @@ enum KernelBench {
             let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
             let t = Parallel.withThreadCount(1) { measure { for _ in 0..<runs { _ = conv.apply(x) } } }
             print("\(shape.name): \(fmt(2.0 * Double(conv.multiplyAdds(for: x) * runs) / t.cpu / 1e9)) GFLOPS (CPU time)")
+            return
+        }
+        if args.contains("--ab-winograd") {
+            print("layer: direct time / Winograd time (median of \(runs) interleaved pairs, CPU time); >1 means Winograd is faster")
+            for shape in detector(h: canvas.h, w: canvas.w) where shape.kernel == 5 && shape.stride == 1 {
+                let conv = packedConvolution(shape)
+                let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
+                var ratios: [Double] = []
+                for _ in 0..<runs {
+                    ConvolutionTuning.winograd5x5 = false
+                    let direct = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
+                    ConvolutionTuning.winograd5x5 = true
+                    let winograd = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
+                    ratios.append(direct / winograd)
+                }
+                print("  \(shape.name): x\(fmt2(median(ratios)))")
+            }
             return
         }
         if args.contains("--ab-direct") {

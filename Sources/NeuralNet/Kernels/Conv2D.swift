@@ -34,6 +34,8 @@ public struct PackedConvolution: Sendable {
     /// shift = bias * gamma + beta (or bias).
     let scale: [Float]
     let shift: [Float]
+    /// The same filters transformed for Winograd F(2x2, 5x5), for 5x5 stride-1 layers.
+    let winograd: Winograd5x5?
 
     /// - Parameters:
     ///   - gamma, beta: a following affine layer (dlib `affine_`, CONV mode) to fuse, or nil.
@@ -64,6 +66,9 @@ public struct PackedConvolution: Sendable {
             }
         }
         self.scale = scale; self.shift = shift
+        winograd = Winograd5x5.applies(kh: p.kh, kw: p.kw, strideY: p.strideY, strideX: p.strideX, padY: p.padY, padX: p.padX,
+                                       inChannels: p.inChannels, outChannels: p.outChannels)
+            ? Winograd5x5(weights: p.weights, outChannels: p.outChannels, inChannels: p.inChannels) : nil
     }
 
     public var reductionLength: Int { inChannels * kh * kw }
@@ -92,6 +97,22 @@ public struct PackedConvolution: Sendable {
         if out.count == 0 { return out }
         let inPlane = input.k * input.h * input.w
         let outPlane = outChannels * oh * ow
+        if let winograd, ConvolutionTuning.winograd5x5 {
+            input.data.withUnsafeBufferPointer { src in
+                out.data.withUnsafeMutableBufferPointer { dst in
+                    scale.withUnsafeBufferPointer { scale in
+                        shift.withUnsafeBufferPointer { shift in
+                            for s in 0..<input.n {
+                                winograd.apply(src.baseAddress! + s * inPlane, h: input.h, w: input.w,
+                                               dst.baseAddress! + s * outPlane, scale: scale.baseAddress!,
+                                               shift: shift.baseAddress!, relu: relu)
+                            }
+                        }
+                    }
+                }
+            }
+            return out
+        }
         let source = SourceGeometry(channels: input.k, h: input.h, w: input.w, padY: padY, padX: padX,
                                     strideY: strideY, strideX: strideX)
         // Large inputs go in bands of output rows whose source copy (<= ~256 KiB) stays in L2
@@ -392,6 +413,9 @@ public enum ConvolutionTuning {
     /// --ab-direct`, interleaved pairs): x1.58 on the detector's 45 -> 1 layer, x0.86..x1.04 on
     /// layers with 3..6 panels, so only one-panel layers (<= 6 output channels) use it.
     nonisolated(unsafe) public static var directMaxWeightPanels = 1
+    /// 5x5 stride-1 layers with >= 16 input and output channels use Winograd F(2x2, 5x5)
+    /// (Winograd5x5.swift); false runs them through the direct GEMM path (A/B benchmarks, tests).
+    nonisolated(unsafe) public static var winograd5x5 = true
 }
 
 /// Reuses the large per-call source copies: fresh multi-MB allocations are returned to the

@@ -1,0 +1,57 @@
+import XCTest
+@testable import NeuralNet
+
+/// Winograd F(2x2, 5x5) (Kernels/Winograd5x5.swift) against the naive reference and the direct path.
+final class WinogradTests: XCTestCase {
+    /// The transform identity in 1D, exactly in Double: A^T [(G g) ⊙ (B^T d)] equals the
+    /// correlation of d (6 values) with g (5 taps) for random g and d.
+    func testTransformMatricesComputeACorrelation() {
+        let bt: [[Double]] = [[4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
+                              [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1]]
+        let at: [[Double]] = [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 1]]
+        var rng = SeededRandom(seed: 5)
+        for _ in 0..<20 {
+            let g = (0..<5).map { _ in Double(rng.float()) }, d = (0..<6).map { _ in Double(rng.float()) }
+            let gg = Winograd5x5.g.map { row in zip(row, g).map { $0 * $1 }.reduce(0, +) }
+            let dd = bt.map { row in zip(row, d).map { $0 * $1 }.reduce(0, +) }
+            let m = zip(gg, dd).map { $0 * $1 }
+            for i in 0..<2 {
+                let y = zip(at[i], m).map { $0 * $1 }.reduce(0, +)
+                let expected = (0..<5).map { g[$0] * d[i + $0] }.reduce(0, +)
+                XCTAssertEqual(y, expected, accuracy: 1e-12)
+            }
+        }
+    }
+
+    /// The detector's layer shapes and odd sizes (partial tiles, partial 16-tile blocks), with the
+    /// fused affine and relu, against ReferenceOps; the direct GEMM path on the same input too.
+    func testLayerMatchesReferenceAndDirectPath() {
+        var rng = SeededRandom(seed: 0x5A5A)
+        let shapes: [(c: Int, o: Int, h: Int, w: Int)] = [(45, 45, 19, 37), (32, 45, 20, 33), (16, 16, 5, 5),
+                                                           (17, 23, 1, 1), (45, 45, 2, 70), (20, 30, 9, 3)]
+        for (c, o, h, w) in shapes {
+            let p = ConvolutionParameters(outChannels: o, inChannels: c, kh: 5, kw: 5, strideY: 1, strideX: 1, padY: 2, padX: 2,
+                                          weights: rng.floats(o * c * 25), bias: rng.floats(o))
+            let gamma = rng.floats(o), beta = rng.floats(o)
+            let packed = PackedConvolution(p, gamma: gamma, beta: beta, relu: true)
+            XCTAssertNotNil(packed.winograd, "\(c)->\(o) qualifies")
+            let x = rng.tensor(n: 2, k: c, h: h, w: w)
+            var expected = ReferenceOps.conv2d(x, p)
+            expected = ReferenceOps.relu(ReferenceOps.affine(expected, gamma: gamma, beta: beta))
+            let fast = packed.apply(x)
+            assertClose(fast, expected, relative: 2e-5, "winograd \(c)->\(o) @\(h)x\(w)")
+            ConvolutionTuning.winograd5x5 = false
+            let direct = packed.apply(x)
+            ConvolutionTuning.winograd5x5 = true
+            assertClose(fast, direct, relative: 2e-5, "winograd vs direct \(c)->\(o) @\(h)x\(w)")
+            XCTAssertGreaterThan(fast.data.filter { $0 == 0 }.count, 0, "relu applied")
+        }
+    }
+
+    func testOnlyFiveByFiveStrideOneLayersQualify() {
+        XCTAssertTrue(Winograd5x5.applies(kh: 5, kw: 5, strideY: 1, strideX: 1, padY: 2, padX: 2, inChannels: 45, outChannels: 45))
+        XCTAssertFalse(Winograd5x5.applies(kh: 5, kw: 5, strideY: 2, strideX: 2, padY: 0, padX: 0, inChannels: 16, outChannels: 32))
+        XCTAssertFalse(Winograd5x5.applies(kh: 3, kw: 3, strideY: 1, strideX: 1, padY: 1, padX: 1, inChannels: 64, outChannels: 64))
+        XCTAssertFalse(Winograd5x5.applies(kh: 5, kw: 5, strideY: 1, strideX: 1, padY: 2, padX: 2, inChannels: 3, outChannels: 16))
+    }
+}
