@@ -55,3 +55,28 @@ final class WinogradTests: XCTestCase {
         XCTAssertFalse(Winograd5x5.applies(kh: 5, kw: 5, strideY: 1, strideX: 1, padY: 2, padX: 2, inChannels: 3, outChannels: 16))
     }
 }
+
+/// The vectorized stride-2 column split (Conv2D.swift `splitPhases2`) against its definition.
+final class PhaseSplitTests: XCTestCase {
+    func testMatchesTheDefinitionForEveryPaddingAndWidth() {
+        var rng = SeededRandom(seed: 77)
+        for w in [1, 2, 7, 15, 16, 17, 31, 32, 33, 64, 100] {
+            for padding in 0...4 {
+                for phaseWidth in [(w + 2 * padding + 1) / 2, (w + 2 * padding + 1) / 2 + 9, max(1, w / 4)] {
+                    let src = rng.floats(w)
+                    var expected = [Float](repeating: 0, count: 2 * phaseWidth)
+                    for x in 0..<w where (x + padding) >> 1 < phaseWidth {
+                        expected[((x + padding) & 1) * phaseWidth + ((x + padding) >> 1)] = src[x]
+                    }
+                    var actual = [Float](repeating: .nan, count: 2 * phaseWidth)
+                    src.withUnsafeBufferPointer { s in
+                        actual.withUnsafeMutableBufferPointer { d in
+                            splitPhases2(s.baseAddress!, count: w, padding: padding, into: d.baseAddress!, phaseWidth: phaseWidth)
+                        }
+                    }
+                    XCTAssertEqual(actual, expected, "w \(w) padding \(padding) phaseWidth \(phaseWidth)")
+                }
+            }
+        }
+    }
+}

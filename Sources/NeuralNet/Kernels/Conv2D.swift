@@ -389,6 +389,8 @@ struct SourceGeometry {
                     dst.update(repeating: 0, count: padX)
                     (dst + padX).update(from: src, count: w)
                     (dst + padX + w).update(repeating: 0, count: rowLength - padX - w)
+                } else if sx == 2 {
+                    splitPhases2(src, count: w, padding: padX, into: dst, phaseWidth: phaseWidth)
                 } else {
                     // Phase `phase` holds padded columns phase, phase + sx, ...; no divisions per element.
                     for phase in 0..<sx {
@@ -403,6 +405,33 @@ struct SourceGeometry {
         }
         (buffer + channels * plane).update(repeating: 0, count: SourceGeometry.slack)
         return UnsafePointer(buffer)
+    }
+}
+
+/// One row for a stride-2 layer: padded column px = x + padding goes to phase px & 1, index px >> 1,
+/// of `into` (two phases of `phaseWidth` floats; what falls past a phase's end is dropped, the rest
+/// of both phases is zero). Sixteen source floats at a time, split into their even and odd halves:
+/// the scalar strided copy cost more than a stride-2 layer's GEMM on the detector's large inputs.
+@inline(__always)
+func splitPhases2(_ src: UnsafePointer<Float>, count w: Int, padding: Int,
+                  into dst: UnsafeMutablePointer<Float>, phaseWidth: Int) {
+    dst.update(repeating: 0, count: 2 * phaseWidth)
+    let evenPhase = padding & 1                       // where even x land
+    let evens = dst + evenPhase * phaseWidth + (padding >> 1)          // x = 2k -> evens[k]
+    let odds = dst + (1 - evenPhase) * phaseWidth + ((padding + 1) >> 1)  // x = 2k + 1 -> odds[k]
+    let evenRoom = phaseWidth - (padding >> 1), oddRoom = phaseWidth - ((padding + 1) >> 1)
+    var k = 0
+    while 2 * k + 16 <= w && k + 8 <= evenRoom && k + 8 <= oddRoom {
+        let v = UnsafeRawPointer(src + 2 * k).loadUnaligned(as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(evens + k).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(odds + k).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
+        k += 8
+    }
+    var x = 2 * k
+    while x < w {
+        let px = x + padding
+        if px >> 1 < phaseWidth { dst[(px & 1) * phaseWidth + (px >> 1)] = src[x] }
+        x += 1
     }
 }
 

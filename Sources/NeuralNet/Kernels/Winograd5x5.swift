@@ -88,20 +88,12 @@ struct Winograd5x5: Sendable {
         Parallel.forEachChunk(c) { _, channels in
             for ch in channels {
                 let plane = padded + ch * paddedRows * rowFloats
-                // Zero rows above and below the image; inside it, each row's padding columns.
+                // Zero rows above and below the image; each image row split into its column phases.
                 plane.update(repeating: 0, count: 2 * rowFloats)
                 (plane + (h + 2) * rowFloats).update(repeating: 0, count: (paddedRows - h - 2) * rowFloats)
                 for y in 0..<h {
-                    let src = input + (ch * h + y) * w
-                    let even = plane + (y + 2) * rowFloats, odd = even + halfWidth
-                    // Padded column px = x + 2 sits at phase px & 1, index px >> 1: x even -> even[x/2 + 1].
-                    even[0] = 0; odd[0] = 0
-                    var x = 0
-                    while x + 1 < w { even[(x >> 1) + 1] = src[x]; odd[(x >> 1) + 1] = src[x + 1]; x += 2 }
-                    var next = (x >> 1) + 1
-                    if x < w { even[next] = src[x]; next += 1; odd[next - 1] = 0 }
-                    (even + next).update(repeating: 0, count: halfWidth - next)
-                    (odd + next).update(repeating: 0, count: halfWidth - next)
+                    splitPhases2(input + (ch * h + y) * w, count: w, padding: 2,
+                                 into: plane + (y + 2) * rowFloats, phaseWidth: halfWidth)
                 }
             }
         }
