@@ -41,6 +41,7 @@ let package = Package(
                        providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CExif", path: "Sources/CLibraries/CExif", pkgConfig: "libexif",
                        providers: [.apt(["libexif-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CLibraries/CMalloc"),
         .systemLibrary(name: "CCrypto", path: "Sources/CLibraries/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .target(name: "CImageCodecs", path: "Sources/CLibraries/CImageCodecs",
@@ -58,7 +59,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"])]),
 
         // MARK: - Faces: tensor kernels, dlib model files, the three networks
-        .target(name: "NeuralNet", swiftSettings: kernelFlags),
+        .target(name: "NeuralNet", dependencies: ["CMalloc"], swiftSettings: kernelFlags),
         .target(name: "FaceAnalysis", dependencies: ["ExposureModel", "NeuralNet"], swiftSettings: kernelFlags),
 
         // MARK: - Storage, analysis, rules, report

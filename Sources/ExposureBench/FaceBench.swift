@@ -33,6 +33,7 @@ enum FaceBench {
         let images = URL(fileURLWithPath: option("--images") ?? store.directory.deletingLastPathComponent()
             .appendingPathComponent("testdata/face_recognition-1.3.0").path)
         let runs = Int(option("--runs") ?? "5") ?? 5
+        TensorMemory.keepFreedTensorsForReuse()   // as the scan's workers and `exposure faces` do
         let engine = try FaceEngine(modelDirectory: store.directory)
         let obama = try ImageDecoder.decode(try Data(contentsOf: images.appendingPathComponent("obama.jpg")))
         let biden = try ImageDecoder.decode(try Data(contentsOf: images.appendingPathComponent("biden.jpg")))

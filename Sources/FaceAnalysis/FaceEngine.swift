@@ -80,6 +80,12 @@ public final class FaceEngine: Sendable {
     }
 }
 
+extension FaceEngine {
+    /// For processes that run the networks repeatedly: keep freed tensor memory for reuse
+    /// (NeuralNet's `TensorMemory`; process-wide, so the caller decides).
+    public static func keepFreedTensorsForReuse() { TensorMemory.keepFreedTensorsForReuse() }
+}
+
 extension MMODOptions {
     /// The detector's view of these options (FaceAnalysis/Detector's `DetectorOptions`).
     public var detectorOptions: DetectorOptions {

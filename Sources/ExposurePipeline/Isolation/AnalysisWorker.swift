@@ -36,6 +36,7 @@ public enum AnalysisWorker {
         signal(SIGPIPE, SIG_IGN)
         applyLimits(options)
         Parallel.threadCount = max(1, options.threads)
+        if options.analyzeFaces { TensorMemory.keepFreedTensorsForReuse() }
 
         let engine: FaceEngine?
         do {

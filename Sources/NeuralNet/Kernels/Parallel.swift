@@ -1,3 +1,4 @@
+import CMalloc
 import Dispatch
 import Foundation
 
@@ -80,5 +81,19 @@ public enum Parallel {
         configuredThreadCount = max(1, threads)
         defer { configuredThreadCount = saved }
         return try body()
+    }
+}
+
+/// Process-wide allocator setting for processes that run the networks.
+public enum TensorMemory {
+    /// glibc serves allocations above its mmap threshold (at most 32 MiB, adapting) with fresh
+    /// mappings and returns them, and trims the heap top, on free: every detection then
+    /// page-faults its multi-MB tensors in again, zero-filled by the kernel. Raising both
+    /// thresholds keeps freed tensor memory in the heap for the next layer and photo; the
+    /// process keeps its peak footprint (a worker's is bounded by the detector budget anyway).
+    /// Measured on obama.jpg, interleaved runs: detection 5-9% faster, page faults -45%.
+    public static func keepFreedTensorsForReuse() {
+        _ = mallopt(M_MMAP_THRESHOLD, 512 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
     }
 }

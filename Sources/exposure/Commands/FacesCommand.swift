@@ -33,6 +33,7 @@ struct FacesCommand: ParsableCommand {
     func run() throws {
         let store = ModelStore(overrideDirectory: models)
         let engine: FaceEngine
+        FaceEngine.keepFreedTensorsForReuse()
         do { engine = try FaceEngine(modelDirectory: store.directory) } catch {
             throw ValidationError("cannot load the face models: \(error)")
         }
