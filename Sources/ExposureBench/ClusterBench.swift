@@ -2,6 +2,7 @@ import Foundation
 import ExposureAnalysis
 #if canImport(Glibc)
 import Glibc
+import ExposureModel
 #endif
 
 /// exposure-bench cluster: identity clustering at scale.

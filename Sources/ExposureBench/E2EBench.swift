@@ -49,7 +49,7 @@ enum FaceComposer {
     }
 
     /// A smooth background (DemoImages.landscape) with a seeded colour shift.
-    static func background(width: Int, height: Int, rng: inout PhotoArchiveBench.SplitMix) -> RGBImage {
+    static func background(width: Int, height: Int, rng: inout SplitMix64) -> RGBImage {
         var image = DemoImages.landscape(width: width, height: height)
         let shift = UInt8(truncatingIfNeeded: rng.next() % 48)
         for p in stride(from: 0, to: image.pixels.count, by: 3) { image.pixels[p] &+= shift }
@@ -57,7 +57,7 @@ enum FaceComposer {
     }
 
     /// Places faces of the given sizes at random non-overlapping spots (sizes that do not fit are skipped).
-    static func compose(width: Int, height: Int, faceSizes: [Int], sources: [Source], rng: inout PhotoArchiveBench.SplitMix) -> RGBImage {
+    static func compose(width: Int, height: Int, faceSizes: [Int], sources: [Source], rng: inout SplitMix64) -> RGBImage {
         var canvas = background(width: width, height: height, rng: &rng)
         var taken: [(Int, Int, Int, Int)] = []
         for (n, size) in faceSizes.enumerated() {
@@ -93,7 +93,7 @@ enum E2EBench {
         guard args.count >= 2, let count = Int(args[0]) else { print("usage: exposure-bench make-face-photos N DIR"); exit(2) }
         let dir = URL(fileURLWithPath: args[1])
         let (_, sources) = try engineAndSources(args)
-        var rng = PhotoArchiveBench.SplitMix(seed: 0xFACE)
+        var rng = SplitMix64(seed: 0xFACE)
         let sizes = [(1280, 960), (1600, 1200), (2048, 1536), (1536, 2048), (1920, 1280)]
         var faceCount = 0
         for i in 0..<count {
@@ -136,7 +136,7 @@ enum E2EBench {
         let (engine, sources) = try engineAndSources(args)
         let canvases = [(1152, 864), (1632, 1224), (2048, 1536), (3000, 2000), (4000, 3000)]
         let faceSizes = [30, 34, 40, 46, 52, 60, 68, 80, 96, 112, 128, 160, 200, 260, 330, 400]
-        var rng = PhotoArchiveBench.SplitMix(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         // Per policy: found/total per (canvas, bucket), detector seconds, descriptor distances.
         var total = [[Int]](repeating: [Int](repeating: 0, count: buckets.count), count: canvases.count)
         var found = [[[Int]]](repeating: total, count: policies.count)
@@ -204,7 +204,7 @@ enum E2EBench {
 
 extension Array {
     /// A seeded shuffle (Fisher-Yates on SplitMix), rotated by `rotate`.
-    func shuffledDeterministically(_ rng: inout PhotoArchiveBench.SplitMix, rotate: Int) -> [Element] {
+    func shuffledDeterministically(_ rng: inout SplitMix64, rotate: Int) -> [Element] {
         var a = self
         for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         return Array(a[(rotate % Swift.max(1, a.count))...] + a[..<(rotate % Swift.max(1, a.count))])

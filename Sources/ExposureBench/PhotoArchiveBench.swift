@@ -15,7 +15,7 @@ enum PhotoArchiveBench {
         let width = args.count > 2 ? Int(args[2]) ?? 1024 : 1024
         let height = args.count > 3 ? Int(args[3]) ?? 768 : 768
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var rng = SplitMix(seed: 0xE1F0)
+        var rng = SplitMix64(seed: 0xE1F0)
         let places = [(48.8584, 2.2945), (40.7484, -73.9857), (51.5007, -0.1246), (35.6586, 139.7454), (41.8093, -87.5951)]
         // A few base pictures, varied per photo by a cheap colour shift (JPEG sizes stay realistic).
         let bases = (0..<4).map { k in gradient(width: width, height: height, phase: k) }
@@ -51,17 +51,5 @@ enum PhotoArchiveBench {
             }
         }
         return image
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
     }
 }

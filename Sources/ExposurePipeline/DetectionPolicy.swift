@@ -88,7 +88,7 @@ public struct DetectionPolicy: Sendable, Hashable {
         return faces(in: image, engine: engine, stages: &stages)
     }
 
-    /// The same, adding the time spent to `stages` (detection, description).
+    /// The same, adding the time spent to `stages` (detection, descriptors).
     public func faces(in image: RGBImage, engine: FaceEngine, stages: inout StageSeconds) -> [DetectedFace] {
         let plan = plan(width: image.width, height: image.height)
         let detections = StageSeconds.time(&stages.detection) {
@@ -97,7 +97,7 @@ public struct DetectionPolicy: Sendable, Hashable {
             return engine.detect(searched, upsample: plan.upsample)
         }
         let boxes = detections.map { Self.fullResolutionBox($0.box, eighths: plan.eighths) }
-        let described = StageSeconds.time(&stages.description) { engine.descriptors(for: image, boxes: boxes) }
+        let described = StageSeconds.time(&stages.descriptors) { engine.descriptors(for: image, boxes: boxes) }
         return zip(zip(detections, boxes), described).map { pair, r in
             DetectedFace(box: pair.1, confidence: pair.0.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
         }

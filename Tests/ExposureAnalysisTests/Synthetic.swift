@@ -1,4 +1,5 @@
 import Foundation
+import ExposureModel
 @testable import ExposureAnalysis
 
 /// Seeded synthetic descriptors whose true identities are known.

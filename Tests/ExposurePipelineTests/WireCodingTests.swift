@@ -27,7 +27,7 @@ final class WireCodingTests: XCTestCase {
                 FileAnalysis.Face(face: DetectedFace(box: .init(left: 1, top: 2, right: 3, bottom: 4), confidence: -0.5,
                                                      landmarks: [], descriptor: [.nan, .infinity]),
                                   thumbnail: nil)],
-        stageSeconds: { var t = StageSeconds(); t.metadata = 0.5; t.decode = 1.25; t.detection = 9.75; t.description = 0.125; t.thumbnails = 2; return t }())
+        stageSeconds: { var t = StageSeconds(); t.metadata = 0.5; t.decode = 1.25; t.detection = 9.75; t.descriptors = 0.125; t.thumbnails = 2; return t }())
 
     func testRoundTripKeepsEveryField() throws {
         let response = WorkResponse(analysis: Self.full, error: "none")

@@ -1,17 +1,13 @@
-import XCTest
+import ExposureModel
 import NeuralNet
+import XCTest
 
-/// SplitMix64: a tiny deterministic generator so every run tests the same shapes and values.
+/// ExposureModel's SplitMix64 with the helpers these tests draw shapes and values from, so
+/// every run tests the same shapes and values.
 struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { base.next() }
     /// Uniform integer in `range`.
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.count))

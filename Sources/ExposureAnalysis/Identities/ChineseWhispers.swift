@@ -1,3 +1,4 @@
+import ExposureModel
 import Foundation
 
 /// Chinese whispers graph clustering (Biemann 2006), as dlib's `chinese_whispers`
@@ -60,20 +61,6 @@ public enum ChineseWhispers {
             if !changed { break }
         }
         return label
-    }
-}
-
-/// A small, fast, seedable generator (Steele, Lea, Flood 2014): the same seed gives the
-/// same sequence on every platform.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -150,11 +150,8 @@ extension FileAnalysis {
 
     static func detectFaces(in image: RGBImage, engine: FaceEngine, upsample: Int, stages: inout StageSeconds) -> [DetectedFace] {
         if upsample == 1 { return DetectionPolicy.default.faces(in: image, engine: engine, stages: &stages) }
-        let detections = StageSeconds.time(&stages.detection) { engine.detect(image, upsample: upsample) }
-        let described = StageSeconds.time(&stages.description) { engine.descriptors(for: image, boxes: detections.map(\.box)) }
-        return zip(detections, described).map { d, r in
-            DetectedFace(box: d.box, confidence: d.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
-        }
+        // Any other upsampling (`--upsample`): the detector dwarfs the rest, so it is all counted as detection.
+        return StageSeconds.time(&stages.detection) { engine.faces(in: image, upsample: upsample) }
     }
 
     /// Kind and embedded metadata (always), then faces with their descriptors and thumbnails

@@ -142,7 +142,7 @@ extension FileAnalysis {
                 w.optional(f.thumbnail) { $0.data($1) }
             }
         }
-        for v in [stageSeconds.metadata, stageSeconds.decode, stageSeconds.detection, stageSeconds.description,
+        for v in [stageSeconds.metadata, stageSeconds.decode, stageSeconds.detection, stageSeconds.descriptors,
                   stageSeconds.thumbnails] { w.double(v) }
     }
 
@@ -155,7 +155,7 @@ extension FileAnalysis {
                       try r.array { r in Face(face: try DetectedFace(from: &r), thumbnail: try r.optional { try $0.data() }) }
                   })
         stageSeconds.metadata = try r.double(); stageSeconds.decode = try r.double()
-        stageSeconds.detection = try r.double(); stageSeconds.description = try r.double()
+        stageSeconds.detection = try r.double(); stageSeconds.descriptors = try r.double()
         stageSeconds.thumbnails = try r.double()
     }
 }

@@ -58,7 +58,7 @@ public struct StageSeconds: Sendable, Equatable {
     /// The CNN face detector, incl. resizing to the detection policy's scale.
     public var detection: Double = 0
     /// 5-point landmarks, face chips and 128-D descriptors.
-    public var description: Double = 0
+    public var descriptors: Double = 0
     /// The faces' small JPEG crops for the report.
     public var thumbnails: Double = 0
 
@@ -66,10 +66,10 @@ public struct StageSeconds: Sendable, Equatable {
 
     static func += (a: inout StageSeconds, b: StageSeconds) {
         a.metadata += b.metadata; a.decode += b.decode; a.detection += b.detection
-        a.description += b.description; a.thumbnails += b.thumbnails
+        a.descriptors += b.descriptors; a.thumbnails += b.thumbnails
     }
 
-    public var total: Double { metadata + decode + detection + description + thumbnails }
+    public var total: Double { metadata + decode + detection + descriptors + thumbnails }
 
     /// Runs `body`, adding its wall-clock seconds to `stage`.
     static func time<R>(_ stage: inout Double, _ body: () throws -> R) rethrows -> R {
