@@ -129,12 +129,15 @@ enum E2EBench {
             guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
             return args[i + 1]
         }
-        let policies: [DetectionPolicy] = (option("--budgets") ?? "2000000,4000000,8000000").split(separator: ",").map {
-            DetectionPolicy(detectorPixelBudget: Int($0)!)
+        // BUDGET[:SMALLEST_FACE[:LEVEL_STEP]], comma-separated.
+        let policies: [DetectionPolicy] = (option("--policies") ?? "13000000:40:2,13000000:60:2,13000000:80:2").split(separator: ",").map {
+            let f = $0.split(separator: ":").map { Int($0)! }
+            return DetectionPolicy(detectorPixelBudget: f[0], smallestFace: f.count > 1 ? f[1] : 40, levelStep: f.count > 2 ? f[2] : 1)
         }
         let perCanvas = Int(option("--per-size") ?? "2") ?? 2
         let (engine, sources) = try engineAndSources(args)
-        let canvases = [(1152, 864), (1632, 1224), (2048, 1536), (3000, 2000), (4000, 3000)]
+        let allCanvases = [(1152, 864), (1632, 1224), (2048, 1536), (3000, 2000), (4000, 3000)]
+        let canvases = Array(allCanvases.prefix(Int(option("--canvases") ?? "5") ?? 5))
         let faceSizes = [30, 34, 40, 46, 52, 60, 68, 80, 96, 112, 128, 160, 200, 260, 330, 400]
         var rng = SplitMix64(seed: 0x5EED)
         // Per policy: found/total per (canvas, bucket), detector seconds, descriptor distances.
@@ -176,7 +179,7 @@ enum E2EBench {
         let names = (0..<(buckets.count - 1)).map { "\(buckets[$0])-\(buckets[$0 + 1] > 10_000 ? "" : String(buckets[$0 + 1] - 1))" }
         print("reference (full resolution, upsample 1): \(String(format: "%.1f", seconds[0])) s total")
         for (pi, policy) in policies.enumerated() {
-            print("\npolicy detectorPixelBudget \(policy.detectorPixelBudget): "
+            print("\npolicy detectorPixelBudget \(policy.detectorPixelBudget) smallestFace \(policy.smallestFace) levelStep \(policy.levelStep): "
                   + "\(String(format: "%.1f", seconds[pi + 1])) s total (\(String(format: "%.1f", seconds[0] / seconds[pi + 1]))x faster), "
                   + "\(extra[pi]) faces not in the reference")
             print("canvas       plan  | " + names.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " ") + " | all")
@@ -208,5 +211,63 @@ extension Array {
         var a = self
         for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         return Array(a[(rotate % Swift.max(1, a.count))...] + a[..<(rotate % Swift.max(1, a.count))])
+    }
+}
+
+/// `exposure-bench proposal-probe`: how well low-threshold detections at a reduced scale point at
+/// the small faces only the full scale finds (experiment for a proposal stage).
+enum ProposalProbe {
+    static func run(_ args: [String]) throws {
+        let (engine, sources) = try E2EBench.engineAndSources(args)
+        let eighths = Int(args.first ?? "11") ?? 11
+        let canvases = [(1152, 864), (1632, 1224), (2048, 1536)]
+        let faceSizes = [30, 34, 40, 46, 52, 60, 68, 80, 96, 112, 128, 160, 200, 260, 330, 400]
+        var rng = SplitMix64(seed: 0x5EED)
+        let thresholds: [Float] = [0, -0.25, -0.5, -0.75, -1, -1.25, -1.5, -2]
+        var covered = [Int](repeating: 0, count: thresholds.count), small = 0
+        var candidates = [Int](repeating: 0, count: thresholds.count), images = 0
+        let det = engine.detector.detector
+        var maxScores: [Float] = []
+        for (w, h) in canvases {
+            for k in 0..<3 {
+                let sizes = faceSizes.shuffledDeterministically(&rng, rotate: k)
+                let image = FaceComposer.compose(width: w, height: h, faceSizes: sizes, sources: sources, rng: &rng)
+                let decoded = try ImageDecoder.decode(try ImageEncoder.jpeg(image, quality: 90))
+                let reference = DetectionPolicy(detectorPixelBudget: 100_000_000, smallestFace: 40, levelStep: 2)
+                    .faces(in: decoded, engine: engine).filter { $0.box.width < 60 }
+                small += reference.count; images += 1
+                let rw = w * eighths / 8, rh = h * eighths / 8
+                let resized = DetectionPolicy.resized(decoded, width: rw, height: rh)
+                let pyramid = det.inputPyramid(rows: rh, cols: rw, levelStep: 2)
+                let input = pyramid.inputTensor(for: resized, averageRed: det.options.averageRed,
+                                                averageGreen: det.options.averageGreen, averageBlue: det.options.averageBlue)
+                let scores = det.network(input)
+                for (ti, t) in thresholds.enumerated() {
+                    var o = det.options; o.scoreThreshold = t
+                    let found = FaceDetector(options: o, network: det.network).detections(scores: scores, pyramid: pyramid)
+                        .map { (DetectionPolicy.fullResolutionBox($0.rect.box, eighths: eighths), $0.score) }
+                        .filter { $0.0.width < 80 }
+                    candidates[ti] += found.count
+                    for f in reference {
+                        let hit = found.contains { c in
+                            let cx = (c.0.left + c.0.right) / 2, cy = (c.0.top + c.0.bottom) / 2
+                            return abs(cx - (f.box.left + f.box.right) / 2) < f.box.width && abs(cy - (f.box.top + f.box.bottom) / 2) < f.box.width
+                        }
+                        if hit { covered[ti] += 1 }
+                        if ti == thresholds.count - 1 {
+                            let best = found.filter { c in
+                                let cx = (c.0.left + c.0.right) / 2, cy = (c.0.top + c.0.bottom) / 2
+                                return abs(cx - (f.box.left + f.box.right) / 2) < f.box.width && abs(cy - (f.box.top + f.box.bottom) / 2) < f.box.width
+                            }.map(\.1).max() ?? -9
+                            maxScores.append(best)
+                            print("  face \(f.box.width) px: best score at x\(eighths)/8 \(best)")
+                        }
+                    }
+                }
+            }
+        }
+        for (ti, t) in thresholds.enumerated() {
+            print("threshold \(t): \(covered[ti])/\(small) small faces covered, \(String(format: "%.1f", Double(candidates[ti]) / Double(images))) small candidates per image")
+        }
     }
 }

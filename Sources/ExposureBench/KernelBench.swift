@@ -1,7 +1,8 @@
 // exposure-bench kernels [--runs N] [--canvas HxW] [--batch N]   (full table)
 // exposure-bench kernels --ab-direct     in-place vs packed B panels, interleaved A/B per thin layer
 // exposure-bench kernels --only NAME     repeat one layer (for perf record)
-// exposure-bench kernels --ab-winograd   direct GEMM vs Winograd F(2x2,5x5), interleaved A/B per 5x5 s1 layer
+// exposure-bench kernels --ab-winograd   direct GEMM vs Winograd (F(2x2,5x5) stride 1, F(4x4,3x3) on phases stride 2), interleaved A/B
+// exposure-bench kernels --ab-single     GEMM path vs the 2-row one-output-channel kernel, interleaved A/B
 //
 // GFLOPS of the NeuralNet convolution kernels on every conv shape of dlib's face ResNet
 // (dlib-models.md §5.2) and of the MMOD detector on a pyramid canvas (§6.2), as medians of
@@ -69,7 +70,7 @@ enum KernelBench {
             case "--runs": runs = Int(args[i + 1]) ?? runs; i += 2
             case "--batch": batch = Int(args[i + 1]) ?? batch; i += 2
             case "--only": only = args[i + 1]; i += 2   // profile one layer: repeat it, print nothing else
-            case "--ab-direct", "--ab-winograd": i += 1
+            case "--ab-direct", "--ab-winograd", "--ab-single": i += 1
             case "--canvas":
                 let parts = args[i + 1].split(separator: "x").compactMap { Int($0) }
                 if parts.count == 2 { canvas = (parts[0], parts[1]) }
@@ -87,18 +88,40 @@ enum KernelBench {
         }
         if args.contains("--ab-winograd") {
             print("layer: direct time / Winograd time (median of \(runs) interleaved pairs, CPU time); >1 means Winograd is faster")
-            for shape in detector(h: canvas.h, w: canvas.w) where shape.kernel == 5 && shape.stride == 1 {
+            for shape in detector(h: canvas.h, w: canvas.w) where shape.kernel == 5 && shape.input.k >= 8 {
                 let conv = packedConvolution(shape)
                 let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
-                var ratios: [Double] = []
+                func use(_ on: Bool) {
+                    if shape.stride == 1 { ConvolutionTuning.winograd5x5 = on } else { ConvolutionTuning.winogradStride2 = on }
+                }
+                var ratios: [Double] = [], gflops: [Double] = []
                 for _ in 0..<runs {
-                    ConvolutionTuning.winograd5x5 = false
+                    use(false)
                     let direct = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
-                    ConvolutionTuning.winograd5x5 = true
+                    use(true)
                     let winograd = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
                     ratios.append(direct / winograd)
+                    gflops.append(2.0 * Double(conv.multiplyAdds(for: x) * 5) / winograd / 1e9)
                 }
-                print("  \(shape.name): x\(fmt2(median(ratios)))")
+                print("  \(shape.name): x\(fmt2(median(ratios))) (\(fmt(median(gflops))) direct-convolution GFLOPS-equivalent)")
+            }
+            return
+        }
+        if args.contains("--ab-single") {
+            print("layer: GEMM path time / single-output kernel time (median of \(runs) interleaved pairs, CPU time); >1 means the kernel is faster")
+            for shape in detector(h: canvas.h, w: canvas.w) where shape.outChannels == 1 {
+                let conv = packedConvolution(shape)
+                let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
+                var ratios: [Double] = [], gflops: [Double] = []
+                for _ in 0..<runs {
+                    ConvolutionTuning.singleOutputDirect = false
+                    let gemm = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
+                    ConvolutionTuning.singleOutputDirect = true
+                    let single = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
+                    ratios.append(gemm / single)
+                    gflops.append(2.0 * Double(conv.multiplyAdds(for: x) * 5) / single / 1e9)
+                }
+                print("  \(shape.name): x\(fmt2(median(ratios))) (\(fmt(median(gflops))) GFLOPS)")
             }
             return
         }

@@ -18,6 +18,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "media": MediaBench.run,
     "make-face-photos": E2EBench.makePhotos,
     "policy-recall": E2EBench.policyRecall,
+    "proposal-probe": ProposalProbe.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

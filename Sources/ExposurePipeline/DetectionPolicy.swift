@@ -32,23 +32,33 @@ import Foundation
 import MediaMetadata
 
 public struct DetectionPolicy: Sendable, Hashable {
-    /// Pixels of the detector's first pyramid level per photo; what detection time is proportional to.
+    /// Pixels of the detector's first pyramid level per photo at most: bounds time and memory on large photos.
     public var detectorPixelBudget: Int
+    /// The smallest face width (pixels of the photo) to look for: the scale is 80 / smallestFace
+    /// (in eighths, at most 2 = upsample 1) unless the budget allows less.
+    public var smallestFace: Int
+    /// Every `levelStep`-th level of dlib's 5/6 pyramid is searched (1 = all of them, dlib's own).
+    public var levelStep: Int
 
-    public init(detectorPixelBudget: Int) {
+    public init(detectorPixelBudget: Int, smallestFace: Int = 40, levelStep: Int = 1) {
+        precondition(detectorPixelBudget > 0 && smallestFace > 0 && levelStep >= 1)
         self.detectorPixelBudget = detectorPixelBudget
+        self.smallestFace = smallestFace
+        self.levelStep = levelStep
     }
 
-    public static let `default` = DetectionPolicy(detectorPixelBudget: 8_000_000)
+    public static let `default` = DetectionPolicy(detectorPixelBudget: 13_000_000, smallestFace: 40, levelStep: 2)
 
-    /// The previous behaviour (every image at full resolution, upsample 1): the recall reference.
+    /// dlib's behaviour (every image at full resolution, upsample 1, every pyramid level): the recall reference.
     public static let fullResolutionUpsample1 = DetectionPolicy(detectorPixelBudget: .max)
 
     /// What the detector sees: the image resized by eighths/8 (16 = upsample 1 at full resolution).
     public struct Plan: Sendable, Hashable {
         /// The detector's scale in eighths: 16 = 2x (upsample 1), 8 = full resolution, 4 = half, ...
         public var eighths: Int
-        public init(eighths: Int) { self.eighths = eighths }
+        /// Pyramid levels searched: every `levelStep`-th of dlib's.
+        public var levelStep: Int
+        public init(eighths: Int, levelStep: Int = 1) { self.eighths = eighths; self.levelStep = levelStep }
         public var upsample: Int { eighths == 16 ? 1 : 0 }
         /// True when the detector sees the decoded image itself (scale 1, or 2 by dlib's own upsampling).
         public var usesImageAsIs: Bool { eighths == 8 || eighths == 16 }
@@ -67,9 +77,11 @@ public struct DetectionPolicy: Sendable, Hashable {
 
     public func plan(width: Int, height: Int) -> Plan {
         let pixels = Double(max(1, width * height))
-        let scale = min(2, (Double(detectorPixelBudget) / pixels).squareRoot())
-        let eighths = max(1, Int((scale * 8).rounded(.down)))
-        return Plan(eighths: min(eighths, 16))
+        let budgetScale = (Double(detectorPixelBudget) / pixels).squareRoot()
+        let budgetEighths = max(1, Int((budgetScale * 8).rounded(.down)))
+        // The scale at which a face of `smallestFace` pixels fills the detector's 80-pixel window.
+        let wantedEighths = (640 + smallestFace - 1) / smallestFace
+        return Plan(eighths: max(1, min(16, wantedEighths, budgetEighths)), levelStep: levelStep)
     }
 
     /// A box found in the image resized by eighths/8 in full-resolution pixels: the inclusive box
@@ -94,7 +106,7 @@ public struct DetectionPolicy: Sendable, Hashable {
         let detections = StageSeconds.time(&stages.detection) {
             let size = plan.resizedSize(width: image.width, height: image.height)
             let searched = plan.usesImageAsIs ? image : Self.resized(image, width: size.width, height: size.height)
-            return engine.detect(searched, upsample: plan.upsample)
+            return engine.detect(searched, upsample: plan.upsample, levelStep: plan.levelStep)
         }
         let boxes = detections.map { Self.fullResolutionBox($0.box, eighths: plan.eighths) }
         let described = StageSeconds.time(&stages.descriptors) { engine.descriptors(for: image, boxes: boxes) }
@@ -140,5 +152,44 @@ public struct DetectionPolicy: Sendable, Hashable {
             }
         }
         return RGBImage(width: width, height: height, pixels: out)
+    }
+}
+
+/// How a scan searches for faces: `DetectionPolicy.default` with the user's smallest face
+/// (`--smallest-face`, upsample 1, the default), or dlib's detector on the full image with another
+/// upsampling (`--upsample`). An inventory records it (`setting`), since it decides which faces
+/// the inventory can hold: a resumed or reused inventory must have been made the same way.
+public struct FaceSearch: Sendable, Hashable {
+    public var upsample: Int
+    public var smallestFace: Int
+
+    public init(upsample: Int = 1, smallestFace: Int = DetectionPolicy.default.smallestFace) {
+        self.upsample = upsample; self.smallestFace = smallestFace
+    }
+
+    /// The policy used at upsample 1.
+    public var policy: DetectionPolicy {
+        var p = DetectionPolicy.default
+        p.smallestFace = smallestFace
+        return p
+    }
+
+    /// The inventory's record of it (also what a user reads when a resume or reuse is refused).
+    public var settingValue: String {
+        if upsample != 1 { return "dlib upsample \(upsample) on the full image, every pyramid level" }
+        let p = policy
+        return "faces from \(p.smallestFace) px, at most \(p.detectorPixelBudget) detector pixels, every \(p.levelStep == 1 ? "" : "\(p.levelStep)nd ")pyramid level"
+    }
+    public static let settingKey = "face_search"
+
+    public func faces(in image: RGBImage, engine: FaceEngine) -> [DetectedFace] {
+        var stages = StageSeconds()
+        return faces(in: image, engine: engine, stages: &stages)
+    }
+
+    public func faces(in image: RGBImage, engine: FaceEngine, stages: inout StageSeconds) -> [DetectedFace] {
+        if upsample == 1 { return policy.faces(in: image, engine: engine, stages: &stages) }
+        // Any other upsampling (`--upsample`): the detector dwarfs the rest, so it is all counted as detection.
+        return StageSeconds.time(&stages.detection) { engine.faces(in: image, upsample: upsample) }
     }
 }

@@ -78,12 +78,16 @@ enum ScanError: Error, CustomStringConvertible {
     case noFaceInMe(String)
     case meUnreadable(String, String)
     case noWorkerBinary(String)
+    case faceSearchDiffers(what: String, recorded: String, asked: String)
     var description: String {
         switch self {
         case .meNeedsFaces: return "--me needs face analysis (drop --no-faces)"
         case .noFaceInMe(let name): return "--me \(name): no face found in that photo"
         case .meUnreadable(let name, let why): return "--me \(name): \(why)"
         case .noWorkerBinary(let path): return "cannot find the exposure binary to run analysis workers (looked for \(path))"
+        case .faceSearchDiffers(let what, let recorded, let asked):
+            return "\(what) was scanned looking for \(recorded); this scan looks for \(asked). "
+                + "Use the same --smallest-face and --upsample as that scan, or a new --db."
         }
     }
 }

@@ -19,6 +19,10 @@ public struct ScanOptions: Sendable {
     /// Another inventory whose analysed items (by content hash) are reused (`--reuse`).
     public var reuse: String?
     public var upsample: Int = 1
+    /// The smallest face looked for, in pixels of the photo (`--smallest-face`; with upsample 1).
+    public var smallestFace: Int = DetectionPolicy.default.smallestFace
+    /// How faces are searched for; recorded in the inventory.
+    public var faceSearch: FaceSearch { FaceSearch(upsample: upsample, smallestFace: smallestFace) }
     /// Wall-clock seconds a worker may spend on one file before it is killed and the file
     /// skipped (`--file-timeout`).
     public var fileTimeout: TimeInterval = 120
@@ -60,10 +64,22 @@ public final class Scanner {
         self.options = options
         self.progress = progress
         database = try InventoryDatabase(path: options.database)
+        let reuse = try options.reuse.map { try InventoryDatabase(path: $0) }
+        if options.analyzeFaces {
+            // Faces found with another search cannot be mixed with this one's (or resumed by it).
+            let search = options.faceSearch.settingValue
+            if let recorded = try database.setting(FaceSearch.settingKey), recorded != search {
+                throw ScanError.faceSearchDiffers(what: "--db \(options.database)", recorded: recorded, asked: search)
+            }
+            if let reuse, let theirs = try reuse.setting(FaceSearch.settingKey), theirs != search {
+                throw ScanError.faceSearchDiffers(what: "--reuse \(options.reuse ?? "")", recorded: theirs, asked: search)
+            }
+            try database.recordSetting(FaceSearch.settingKey, search)
+        }
         let jobs = max(1, options.jobs)
         let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         let memory = options.workerMemoryLimit ?? max(4 << 30, ProcessInfo.processInfo.physicalMemory / 4 * 3 / UInt64(jobs))
-        var arguments = ["--upsample", "\(options.upsample)", "--threads", "\(threads)", "--memory-limit", "\(memory)",
+        var arguments = ["--upsample", "\(options.upsample)", "--smallest-face", "\(options.smallestFace)", "--threads", "\(threads)", "--memory-limit", "\(memory)",
                          // A backstop for a file spinning in C code: the parent's CPU check normally fires first.
                          "--cpu-seconds", "\(UInt64(options.fileTimeout) * UInt64(threads) + 10)"]
         if !options.analyzeFaces { arguments.append("--no-faces") }
@@ -71,8 +87,7 @@ public final class Scanner {
         let workers = try WorkerPool(WorkerConfiguration(executable: try Self.workerExecutable(options.workerExecutable),
                                                          arguments: arguments, fileTimeout: options.fileTimeout, threads: threads),
                                      count: jobs)
-        media = MediaAnalyzer(analyzeFaces: options.analyzeFaces,
-                              reuse: try options.reuse.map { try InventoryDatabase(path: $0) }, workers: workers)
+        media = MediaAnalyzer(analyzeFaces: options.analyzeFaces, reuse: reuse, workers: workers)
     }
 
     /// The binary to run as `exposure worker`.

@@ -247,6 +247,20 @@ public final class InventoryDatabase: @unchecked Sendable {
         }
     }
 
+    // MARK: - Settings
+
+    /// A setting the inventory was made with, or nil when it was never recorded.
+    public func setting(_ key: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Records `value` for `key` unless a value is already recorded (the first scan's setting stays).
+    public func recordSetting(_ key: String, _ value: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
     // MARK: - Reading
 
     /// The whole inventory, read in one consistent snapshot.

@@ -137,6 +137,17 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v2-settings") { db in
+            // How the inventory was made, where it decides what its rows mean (the face search:
+            // an inventory searched for faces from 80 px has none of the 40 px ones). Kept apart
+            // from `analysis`, which is replaced whole after every scan.
+            try db.execute(sql: """
+                CREATE TABLE setting (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

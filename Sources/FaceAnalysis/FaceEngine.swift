@@ -45,8 +45,8 @@ public final class FaceEngine: Sendable {
     }
 
     /// dlib's `cnn_face_detection_model_v1(image, upsample)`: boxes in `image` pixels, highest score first.
-    public func detect(_ image: RGBImage, upsample: Int = 1) -> [FaceDetector.Detection] {
-        detector.detector.detect(image, upsample: max(0, upsample))
+    public func detect(_ image: RGBImage, upsample: Int = 1, levelStep: Int = 1) -> [FaceDetector.Detection] {
+        detector.detector.detect(image, upsample: max(0, upsample), levelStep: levelStep)
     }
 
     /// The 5 landmarks inside `box` (dlib's shape_predictor; the box may extend past the image).

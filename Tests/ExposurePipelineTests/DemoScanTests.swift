@@ -124,6 +124,36 @@ final class DemoScanTests: XCTestCase {
         XCTAssertEqual(d.diff.items.added, 0)
     }
 
+    /// An inventory records how faces were searched for; resuming or reusing it with another search
+    /// is refused before anything is written (its faces would silently mix two searches).
+    func testAnotherFaceSearchCannotResumeOrReuseTheInventory() throws {
+        let db = try InventoryDatabase(path: Self.beforeDB)
+        XCTAssertEqual(try db.setting(FaceSearch.settingKey), FaceSearch().settingValue)
+        XCTAssertEqual(FaceSearch().settingValue, "faces from 40 px, at most 13000000 detector pixels, every 2nd pyramid level")
+        let before = Self.work.appendingPathComponent("facebook-demo-before")
+        var resume = ScanOptions(inputs: [before], database: Self.beforeDB)
+        resume.smallestFace = 80
+        XCTAssertThrowsError(try Scanner(options: resume, progress: ProgressReporter(quiet: true))) { error in
+            XCTAssertEqual("\(error)", "--db \(Self.beforeDB) was scanned looking for faces from 40 px, at most 13000000 detector pixels, "
+                           + "every 2nd pyramid level; this scan looks for faces from 80 px, at most 13000000 detector pixels, "
+                           + "every 2nd pyramid level. Use the same --smallest-face and --upsample as that scan, or a new --db.")
+        }
+        let fresh = Self.work.appendingPathComponent("other-search.sqlite").path
+        var reuse = ScanOptions(inputs: [before], database: fresh)
+        reuse.upsample = 0
+        reuse.reuse = Self.beforeDB
+        XCTAssertThrowsError(try Scanner(options: reuse, progress: ProgressReporter(quiet: true))) { error in
+            XCTAssertTrue("\(error)".hasPrefix("--reuse \(Self.beforeDB) was scanned looking for faces from 40 px"), "\(error)")
+            XCTAssertTrue("\(error)".contains("this scan looks for dlib upsample 0 on the full image"), "\(error)")
+        }
+        XCTAssertEqual(try InventoryDatabase(path: fresh).snapshot().items.count, 0)
+        // --no-faces records nothing and needs no match.
+        var metadataOnly = ScanOptions(inputs: [before], database: Self.beforeDB)
+        metadataOnly.analyzeFaces = false
+        metadataOnly.smallestFace = 80
+        XCTAssertNoThrow(try Scanner(options: metadataOnly, progress: ProgressReporter(quiet: true)))
+    }
+
     func testResumingAFinishedScanWritesNothing() throws {
         let again = try Scanner(options: ScanOptions(inputs: [Self.work.appendingPathComponent("facebook-demo-before")], database: Self.beforeDB),
                                 progress: ProgressReporter(quiet: true)).run()

@@ -26,6 +26,22 @@ final class DetectionPolicyTests: XCTestCase {
     }
     typealias Plan = DetectionPolicy.Plan
 
+    /// The smallest face sets the scale (80 px window / face), the budget caps it on large photos.
+    func testSmallestFaceSetsTheScaleUnderTheBudget() {
+        let policy = DetectionPolicy(detectorPixelBudget: 13_000_000, smallestFace: 40, levelStep: 2)
+        XCTAssertEqual(policy.plan(width: 2048, height: 1536), Plan(eighths: 16, levelStep: 2))   // 12.6 M: upsample 1
+        XCTAssertEqual(policy.plan(width: 4000, height: 3000), Plan(eighths: 8, levelStep: 2))    // sqrt(13/12) = 1.04
+        XCTAssertEqual(policy.plan(width: 4000, height: 3000).minimumFace, 80)
+        XCTAssertEqual(DetectionPolicy(detectorPixelBudget: 13_000_000, smallestFace: 80).plan(width: 1000, height: 800),
+                       Plan(eighths: 8))                                                           // as is, upsample 0
+        XCTAssertEqual(DetectionPolicy(detectorPixelBudget: 13_000_000, smallestFace: 60).plan(width: 1000, height: 800),
+                       Plan(eighths: 11))                                                          // 640/60 = 10.7 -> 11
+        XCTAssertEqual(DetectionPolicy(detectorPixelBudget: 13_000_000, smallestFace: 20).plan(width: 100, height: 100),
+                       Plan(eighths: 16))                                                          // never beyond upsample 1
+        XCTAssertEqual(DetectionPolicy.default.plan(width: 1600, height: 1200).levelStep, 2)
+        XCTAssertEqual(DetectionPolicy.fullResolutionUpsample1.plan(width: 1600, height: 1200), Plan(eighths: 16, levelStep: 1))
+    }
+
     /// A box in a 1/4 reduction covers exactly the full-resolution pixels its reduced pixels average.
     func testBoxMapsBackToTheFullResolutionPixelsItCameFrom() {
         // A full-resolution image whose pixel value encodes its block of 4x4: the reduction's pixel
@@ -65,12 +81,13 @@ final class DetectionPolicyTests: XCTestCase {
             try ImageDecoder.decode(try Data(contentsOf: dir.appendingPathComponent(name)))
         }
         let obama = try load("obama.jpg"), biden = try load("biden.jpg"), obama3 = try load("obama3.jpg")
-        // Small budgets so that small test images take the reduced, enlarged and upsample-1 paths.
+        // Small budgets so that small test images take the reduced, enlarged and upsample-1 paths;
+        // the default searches every other pyramid level.
         let thirds = DemoImages.sideBySide(DemoImages.scaled(obama, 1, 3), DemoImages.scaled(biden, 1, 3))
         let cases: [(RGBImage, DetectionPolicy, DetectionPolicy.Plan)] = [
             (obama, DetectionPolicy(detectorPixelBudget: 300_000), Plan(eighths: 4)),
             (thirds, DetectionPolicy(detectorPixelBudget: 700_000), Plan(eighths: 9)),
-            (DemoImages.scaled(obama3, 1, 4), .default, Plan(eighths: 16)),
+            (DemoImages.scaled(obama3, 1, 4), .default, Plan(eighths: 16, levelStep: 2)),
         ]
         var matched = 0
         for (image, policy, expected) in cases {

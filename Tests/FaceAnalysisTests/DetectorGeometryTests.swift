@@ -47,6 +47,27 @@ final class DetectorGeometryTests: XCTestCase {
         }
     }
 
+    /// Level step 2 keeps dlib's levels 0, 2, 4, ... (each (5/6)^2 of the last kept one) and maps a
+    /// box in kept level i back through 2i of dlib's point_up steps.
+    func testLevelStepKeepsEveryOtherDlibLevel() {
+        let all = TiledPyramid.levelSizes(rows: 400, cols: 320)
+        let p = TiledPyramid(imageRows: 400, imageCols: 320, padding: 10, outerPadding: 11, levelStep: 2)
+        XCTAssertEqual(p.levels.count, 12)
+        for (i, level) in p.levels.enumerated() {
+            XCTAssertEqual(level.height, all[2 * i].rows, "level \(i)")
+            XCTAssertEqual(level.width, all[2 * i].cols, "level \(i)")
+        }
+        XCTAssertEqual(p.levels[0], rect(11, 11, 330, 410))
+        XCTAssertEqual(p.levels[1], rect(11, 421, 231, 697))     // dlib's level 2: 277 x 221
+        XCTAssertEqual(p.cols, 342)
+        XCTAssertLessThan(p.rows, 1000)    // dlib's own layout is 1493 rows
+        // A window at the origin of kept level 1 = two point_up steps: ((0 * 1.2 + 0.3) * 1.2 + 0.3).
+        let origin = p.levels[1]
+        XCTAssertEqual(p.imageRectangle(fromTensor: DoubleRectangle(left: Double(origin.left), top: Double(origin.top),
+                                                                      right: Double(origin.left + 79), bottom: Double(origin.top + 79))),
+                       rect(1, 1, 114, 114))  // 79 -> 95.1 -> 114.42; 0 -> 0.3 -> 0.66
+    }
+
     /// dlib's unsigned comparisons leave no room for any level when the image is narrower than
     /// the padding (dlib itself then fails); the layout is empty and the detector finds nothing.
     func testImageNarrowerThanPaddingHasNoLevels() {

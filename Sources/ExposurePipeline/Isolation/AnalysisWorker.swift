@@ -17,6 +17,10 @@ public enum AnalysisWorker {
         public var analyzeFaces = true
         public var modelDirectory: URL?
         public var upsample = 1
+        /// The smallest face looked for (`DetectionPolicy.smallestFace`; with upsample 1 only).
+        public var smallestFace = DetectionPolicy.default.smallestFace
+        /// How faces are searched for.
+        public var faceSearch: FaceSearch { FaceSearch(upsample: upsample, smallestFace: smallestFace) }
         /// Threads for the neural-network kernels in this worker.
         public var threads = 1
         /// RLIMIT_AS: address space, in bytes (0: no limit).
@@ -66,13 +70,13 @@ public enum AnalysisWorker {
             var response = WorkResponse()
             switch request.operation {
             case .analyze:
-                response.analysis = FileAnalysis.of(bytes, filename: filename, engine: engine, upsample: options.upsample)
+                response.analysis = FileAnalysis.of(bytes, filename: filename, engine: engine, search: options.faceSearch)
             case .faces:
                 if let engine {
                     do {
                         let image = try ImageDecoder.decode(bytes)
                         response.analysis = FileAnalysis(kind: .photo, embedded: nil, unreadableReason: nil,
-                            faces: FileAnalysis.detectFaces(in: image, engine: engine, upsample: options.upsample).map { .init(face: $0, thumbnail: nil) })
+                            faces: options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
                     } catch {
                         response.error = "\(error)"
                     }
@@ -139,24 +143,9 @@ public enum AnalysisWorker {
 }
 
 extension FileAnalysis {
-    /// The scan's face finding. Upsample 1 (the default) follows `DetectionPolicy.default`: photos
-    /// up to 2 MP are searched at full resolution with upsample 1 (dlib's face_recognition default),
-    /// larger ones at the scale that keeps the detector within its pixel budget (README "Detection
-    /// defaults"). Any other value runs dlib's detector on the full image with that upsampling.
-    static func detectFaces(in image: RGBImage, engine: FaceEngine, upsample: Int) -> [DetectedFace] {
-        var stages = StageSeconds()
-        return detectFaces(in: image, engine: engine, upsample: upsample, stages: &stages)
-    }
-
-    static func detectFaces(in image: RGBImage, engine: FaceEngine, upsample: Int, stages: inout StageSeconds) -> [DetectedFace] {
-        if upsample == 1 { return DetectionPolicy.default.faces(in: image, engine: engine, stages: &stages) }
-        // Any other upsampling (`--upsample`): the detector dwarfs the rest, so it is all counted as detection.
-        return StageSeconds.time(&stages.detection) { engine.faces(in: image, upsample: upsample) }
-    }
-
     /// Kind and embedded metadata (always), then faces with their descriptors and thumbnails
     /// when an engine is given and the file is a decodable photo.
-    static func of(_ bytes: Data, filename: String, engine: FaceEngine?, upsample: Int) -> FileAnalysis {
+    static func of(_ bytes: Data, filename: String, engine: FaceEngine?, search: FaceSearch) -> FileAnalysis {
         var stages = StageSeconds()
         let inspection = StageSeconds.time(&stages.metadata) { MediaInspector.inspect(bytes, filename: filename) }
         let kind = inspection.kind ?? .photo
@@ -165,7 +154,7 @@ extension FileAnalysis {
         if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
             do {
                 let image = try StageSeconds.time(&stages.decode) { try ImageDecoder.decode(bytes) }
-                let found = detectFaces(in: image, engine: engine, upsample: upsample, stages: &stages)
+                let found = search.faces(in: image, engine: engine, stages: &stages)
                 faces = StageSeconds.time(&stages.thumbnails) {
                     found.map { Face(face: $0, thumbnail: FaceThumbnail.jpeg(of: $0.box, in: image)) }
                 }

@@ -37,12 +37,14 @@ public struct FaceDetector {
     /// Faces in `image`, highest confidence first. `upsample` doubles the image that many times
     /// with dlib's `pyramid_up` before detecting (finds faces down to about 40 px at 1, 20 px at 2;
     /// each step costs about 4x); boxes are mapped back to `image`'s coordinates.
-    public func detect(_ image: RGBImage, upsample: Int = 0) -> [Detection] {
+    /// `levelStep` > 1 searches every `levelStep`-th pyramid level only (not dlib's behaviour:
+    /// fewer scales, less work; see `DetectionPolicy` for what it costs in recall).
+    public func detect(_ image: RGBImage, upsample: Int = 0, levelStep: Int = 1) -> [Detection] {
         precondition(upsample >= 0, "FaceDetector: negative upsample")
         guard image.width > 0, image.height > 0 else { return [] }
         var work = image
         for _ in 0..<upsample { work = PyramidUp.upsample(work) }
-        let pyramid = inputPyramid(rows: work.height, cols: work.width)
+        let pyramid = inputPyramid(rows: work.height, cols: work.width, levelStep: levelStep)
         guard !pyramid.levels.isEmpty,
               min(pyramid.rows, pyramid.cols) >= options.minimumInputSize else { return [] }
         let input = pyramid.inputTensor(for: work, averageRed: options.averageRed,
@@ -54,9 +56,10 @@ public struct FaceDetector {
     }
 
     /// The tiled layout the detector uses for an image of this size.
-    public func inputPyramid(rows: Int, cols: Int) -> TiledPyramid {
+    public func inputPyramid(rows: Int, cols: Int, levelStep: Int = 1) -> TiledPyramid {
         TiledPyramid(imageRows: rows, imageCols: cols, padding: options.pyramidPadding,
-                     outerPadding: options.pyramidOuterPadding, downFactor: options.pyramidDownFactor)
+                     outerPadding: options.pyramidOuterPadding, downFactor: options.pyramidDownFactor,
+                     levelStep: levelStep)
     }
 
     /// Score map -> boxes in the pyramid's level-0 image, after NMS (dlib's `loss_mmod_::to_label`).

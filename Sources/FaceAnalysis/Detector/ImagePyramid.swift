@@ -19,6 +19,9 @@ public struct TiledPyramid: Sendable, Equatable {
 
     /// N of `pyramid_down<N>`: each level is (N-1)/N the size of the previous one.
     public let downFactor: Int
+    /// Every `levelStep`-th of those levels is kept (1 = dlib's pyramid). A kept level is resized
+    /// from the previous kept one, so with 2 each level is (5/6)^2 = 0.69 the size of the last.
+    public let levelStep: Int
 
     /// Level sizes: `rows = floor((N-1)/N * rows)` in double, stopping when a level is empty or shorter than 5.
     public static func levelSizes(rows: Int, cols: Int, downFactor: Int = 6) -> [(rows: Int, cols: Int)] {
@@ -40,13 +43,16 @@ public struct TiledPyramid: Sendable, Equatable {
     ///
     /// An image narrower than `padding` leaves no level in the layout (dlib fails on such images
     /// with an alias_tensor assertion); `levels` is then empty.
-    public init(imageRows: Int, imageCols: Int, padding: Int, outerPadding: Int, downFactor: Int = 6) {
+    public init(imageRows: Int, imageCols: Int, padding: Int, outerPadding: Int, downFactor: Int = 6, levelStep: Int = 1) {
         precondition(imageRows > 0 && imageCols > 0, "TiledPyramid: empty image")
         // dlib's pyramid_down<N> classes differ in more than the ratio (pyramid_down<2> maps points
         // with (p + (1.25, 0.75)) * 2); only the detector's pyramid_down<6> is reproduced here.
         precondition(downFactor == 6, "TiledPyramid: only pyramid_down<6> is implemented, not <\(downFactor)>")
+        precondition(levelStep >= 1, "TiledPyramid: level step \(levelStep)")
         self.downFactor = downFactor
-        let sizes = TiledPyramid.levelSizes(rows: imageRows, cols: imageCols, downFactor: downFactor)
+        self.levelStep = levelStep
+        let sizes = Array(TiledPyramid.levelSizes(rows: imageRows, cols: imageCols, downFactor: downFactor)
+            .enumerated().filter { $0.offset % levelStep == 0 }.map(\.element))
         @inline(__always) func unsigned(_ v: Int) -> UInt64 { UInt64(bitPattern: Int64(v)) }
 
         var totalHeight = 0
@@ -117,7 +123,7 @@ public struct TiledPyramid: Sendable, Equatable {
         let upRatio = Double(downFactor) / (Double(downFactor) - 1.0)
         var r = DoubleRectangle(left: rect.left - Double(origin.left), top: rect.top - Double(origin.top),
                                 right: rect.right - Double(origin.left), bottom: rect.bottom - Double(origin.top))
-        for _ in 0..<level {
+        for _ in 0..<(level * levelStep) {
             r = DoubleRectangle(left: r.left * upRatio + 0.3, top: r.top * upRatio + 0.3,
                                 right: r.right * upRatio + 0.3, bottom: r.bottom * upRatio + 0.3)
         }

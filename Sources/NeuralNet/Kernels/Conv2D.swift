@@ -36,6 +36,10 @@ public struct PackedConvolution: Sendable {
     let shift: [Float]
     /// The same filters transformed for Winograd F(2x2, 5x5), for 5x5 stride-1 layers.
     let winograd: Winograd5x5?
+    /// The same filters as F(4x4, 3x3) over the input's four phases, for 5x5 stride-2 layers.
+    let winogradStride2: WinogradStride2?
+    /// The filter as is, for one-output-channel stride-1 layers (SingleOutputConvolution.swift).
+    let singleOutput: SingleOutputConvolution?
 
     /// - Parameters:
     ///   - gamma, beta: a following affine layer (dlib `affine_`, CONV mode) to fuse, or nil.
@@ -69,6 +73,11 @@ public struct PackedConvolution: Sendable {
         winograd = Winograd5x5.applies(kh: p.kh, kw: p.kw, strideY: p.strideY, strideX: p.strideX, padY: p.padY, padX: p.padX,
                                        inChannels: p.inChannels, outChannels: p.outChannels)
             ? Winograd5x5(weights: p.weights, outChannels: p.outChannels, inChannels: p.inChannels) : nil
+        winogradStride2 = WinogradStride2.applies(kh: p.kh, kw: p.kw, strideY: p.strideY, strideX: p.strideX, padY: p.padY, padX: p.padX,
+                                                  inChannels: p.inChannels, outChannels: p.outChannels)
+            ? WinogradStride2(weights: p.weights, outChannels: p.outChannels, inChannels: p.inChannels) : nil
+        singleOutput = SingleOutputConvolution.applies(outChannels: p.outChannels, strideY: p.strideY, strideX: p.strideX, kh: p.kh, kw: p.kw)
+            ? SingleOutputConvolution(inChannels: p.inChannels, kh: p.kh, kw: p.kw, padY: p.padY, padX: p.padX, weights: p.weights) : nil
     }
 
     public var reductionLength: Int { inChannels * kh * kw }
@@ -108,6 +117,33 @@ public struct PackedConvolution: Sendable {
                                                shift: shift.baseAddress!, relu: relu)
                             }
                         }
+                    }
+                }
+            }
+            return out
+        }
+        if let winogradStride2, ConvolutionTuning.winogradStride2 {
+            input.data.withUnsafeBufferPointer { src in
+                out.data.withUnsafeMutableBufferPointer { dst in
+                    scale.withUnsafeBufferPointer { scale in
+                        shift.withUnsafeBufferPointer { shift in
+                            for s in 0..<input.n {
+                                winogradStride2.apply(src.baseAddress! + s * inPlane, h: input.h, w: input.w,
+                                                      dst.baseAddress! + s * outPlane, scale: scale.baseAddress!,
+                                                      shift: shift.baseAddress!, relu: relu)
+                            }
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        if let singleOutput, ConvolutionTuning.singleOutputDirect {
+            input.data.withUnsafeBufferPointer { src in
+                out.data.withUnsafeMutableBufferPointer { dst in
+                    for s in 0..<input.n {
+                        singleOutput.apply(src.baseAddress! + s * inPlane, h: input.h, w: input.w, dst.baseAddress! + s * outPlane,
+                                           oh: oh, ow: ow, scale: scale[0], shift: shift[0], relu: relu)
                     }
                 }
             }
@@ -445,6 +481,12 @@ public enum ConvolutionTuning {
     /// 5x5 stride-1 layers with >= 16 input and output channels use Winograd F(2x2, 5x5)
     /// (Winograd5x5.swift); false runs them through the direct GEMM path (A/B benchmarks, tests).
     nonisolated(unsafe) public static var winograd5x5 = true
+    /// One-output-channel stride-1 layers (the detector's 9x9 score layer) use the 2-row direct
+    /// kernel (SingleOutputConvolution.swift); false runs them through the GEMM path.
+    nonisolated(unsafe) public static var singleOutputDirect = true
+    /// 5x5 stride-2 unpadded layers with >= 8 input and >= 16 output channels use Winograd
+    /// F(4x4, 3x3) over their input's phases (WinogradStride2.swift); false: the GEMM path.
+    nonisolated(unsafe) public static var winogradStride2 = true
 }
 
 /// Reuses the large per-call source copies: fresh multi-MB allocations are returned to the

@@ -127,7 +127,7 @@ struct Winograd5x5: Sendable {
 
     /// B^T x for one column of six values (also the row pass, B^T applied to a transposed row).
     @inline(__always)
-    private static func bt(_ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>,
+    static func bt(_ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>,
                            _ x4: SIMD16<Float>, _ x5: SIMD16<Float>)
         -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
         let a = x4 - 4 * x2, b = x3 - 4 * x1          // rows 1 and 2 of B^T: a + b, a - b

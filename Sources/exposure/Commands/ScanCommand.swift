@@ -16,7 +16,9 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "A photo of you: decides which identity is yours.") var me: String?
     @Option(help: "A folder of extra rules.") var rules: String?
     @Option(help: "Reuse faces and metadata of items already analysed in this inventory (matched by content).") var reuse: String?
-    @Option(help: "Detector upsampling. 1 (default): upsample 1 up to 2 MP, a fixed detector pixel budget above (README \"Detection defaults\"); any other value: that upsampling on the full image.") var upsample = 1
+    @Option(help: "Smallest face to look for, in pixels of the photo (40-400). Doubling it quarters the face detector's work: 80 scans about 3.5x faster and misses faces under 80 px (README \"Detection defaults\").")
+    var smallestFace = 40
+    @Option(help: "Detector upsampling. 1 (default): the --smallest-face search; any other value: dlib's detector with that upsampling on the full image.") var upsample = 1
     @Option(help: "Seconds one file may take (CPU per thread, or without progress) before its worker is stopped and the file skipped.")
     var fileTimeout: Double = 120
     @Option(help: "Memory limit of each analysis worker in GiB (default: 3/4 of memory shared by the workers, at least 4).")
@@ -26,6 +28,9 @@ struct ScanCommand: ParsableCommand {
         guard !archives.isEmpty else { throw ValidationError("name at least one archive or folder") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard fileTimeout > 0 else { throw ValidationError("--file-timeout must be positive") }
+        guard (40...400).contains(smallestFace) else {
+            throw ValidationError("--smallest-face must be 40...400 (smaller faces need --upsample 2, 4x the work of 40)")
+        }
         for path in archives + [me, reuse, models, rules].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no such file or folder: \(path)")
         }
@@ -44,6 +49,7 @@ struct ScanCommand: ParsableCommand {
         options.extraRules = rules.map { URL(fileURLWithPath: $0) }
         options.reuse = reuse
         options.upsample = upsample
+        options.smallestFace = smallestFace
         options.fileTimeout = fileTimeout
         options.workerMemoryLimit = workerMemory.map { UInt64($0 * Double(1 << 30)) }
         let outcome = try Scanner(options: options, progress: ProgressReporter()).run()

@@ -12,6 +12,7 @@ struct WorkerCommand: ParsableCommand {
     @Flag var noFaces = false
     @Option var models: String?
     @Option var upsample = 1
+    @Option var smallestFace = 40
     @Option var threads = 1
     @Option(help: "Address-space limit in bytes (0: none).") var memoryLimit: UInt64 = 4 << 30
     @Option(help: "CPU seconds per file (0: none).") var cpuSeconds: UInt64 = 0
@@ -21,6 +22,7 @@ struct WorkerCommand: ParsableCommand {
         options.analyzeFaces = !noFaces
         options.modelDirectory = models.map { URL(fileURLWithPath: $0) }
         options.upsample = upsample
+        options.smallestFace = smallestFace
         options.threads = threads
         options.memoryLimit = memoryLimit
         options.cpuSecondsPerFile = cpuSeconds
