@@ -128,20 +128,20 @@ enum KernelBench {
         if args.contains("--ab-direct") {
             // Interleaved A/B of the in-place (direct) B path vs packing, same process, same inputs.
             print("layer: packed time / direct time (median of \(runs) interleaved pairs, CPU time); >1 means direct is faster")
-            let saved = ConvolutionTuning.directMaxWeightPanels
+            let saved = (ConvolutionTuning.directMaxWeightPanels, ConvolutionTuning.directMaxInputChannels)
             for shape in resnet + detector(h: canvas.h, w: canvas.w) where (shape.outChannels + 5) / 6 <= 6 {
                 let conv = packedConvolution(shape)
                 let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
                 let inner = max(1, min(200, Int(1e8 / Double(2 * conv.multiplyAdds(for: x)))))
                 var ratios: [Double] = []
                 for _ in 0..<runs {
-                    ConvolutionTuning.directMaxWeightPanels = 0
+                    ConvolutionTuning.directMaxWeightPanels = 0; ConvolutionTuning.directMaxInputChannels = 0
                     let packedTime = Parallel.withThreadCount(1) { measure { for _ in 0..<inner { _ = conv.apply(x) } } }.cpu
                     ConvolutionTuning.directMaxWeightPanels = 6   // every layer listed here
                     let directTime = Parallel.withThreadCount(1) { measure { for _ in 0..<inner { _ = conv.apply(x) } } }.cpu
                     ratios.append(packedTime / directTime)
                 }
-                ConvolutionTuning.directMaxWeightPanels = saved
+                (ConvolutionTuning.directMaxWeightPanels, ConvolutionTuning.directMaxInputChannels) = saved
                 print("  \(shape.name): x\(fmt2(median(ratios)))")
             }
             return

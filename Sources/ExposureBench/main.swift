@@ -8,6 +8,7 @@
 //   exposure-bench cluster      identity clustering of 100k synthetic faces vs the naive peer
 //   exposure-bench make-face-photos  the end-to-end scan archive (scripts/bench-e2e)
 //   exposure-bench policy-recall     detection policy recall vs full-resolution upsample 1
+//   exposure-bench proposal-probe    do low-threshold detections at a reduced scale point at small faces? (no)
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [

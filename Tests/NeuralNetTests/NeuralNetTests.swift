@@ -169,6 +169,22 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    /// Image-input layers (<= 3 channels, several weight panels: the detector's 3 -> 16 first layer)
+    /// read their panels in place; the same values as packing them, and as the reference.
+    func testImageInputLayersReadInPlaceAsIfPacked() {
+        var rng = SeededRandom(seed: 41)
+        for (c, o, h, w) in [(3, 16, 37, 71), (3, 16, 5, 5), (1, 13, 20, 40), (3, 32, 29, 30)] {
+            let p = randomConvolution(&rng, inChannels: c, outChannels: o, kernel: 5, stride: 2, pad: 0)
+            let x = rng.tensor(n: 2, k: c, h: h, w: w)
+            let inPlace = Ops.conv2d(x, p)
+            ConvolutionTuning.directMaxInputChannels = 0
+            let packed = Ops.conv2d(x, p)
+            ConvolutionTuning.directMaxInputChannels = 3
+            XCTAssertEqual(inPlace, packed, "\(c)->\(o) @\(h)x\(w)")
+            assertClose(inPlace, ReferenceOps.conv2d(x, p), "\(c)->\(o) @\(h)x\(w) reference")
+        }
+    }
+
     func testEmptyOutputWhenWindowDoesNotFit() {
         var rng = SeededRandom(seed: 1)
         let p = randomConvolution(&rng, inChannels: 2, outChannels: 3, kernel: 5, stride: 1, pad: 0)

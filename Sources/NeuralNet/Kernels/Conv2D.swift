@@ -249,7 +249,7 @@ public struct PackedConvolution: Sendable {
         // Thin layers (few weight panels) use each packed value for few multiply-adds, so
         // packing can cost as much as the GEMM: read in-row panels straight from the source.
         // Wider layers reuse a packed panel over many weight panels and keep it in L1.
-        let direct = weightPanels <= ConvolutionTuning.directMaxWeightPanels
+        let direct = weightPanels <= ConvolutionTuning.directMaxWeightPanels || inChannels <= ConvolutionTuning.directMaxInputChannels
         panels.withUnsafeBufferPointer { panels in
         scale.withUnsafeBufferPointer { scale in
         shift.withUnsafeBufferPointer { shift in
@@ -473,11 +473,14 @@ func splitPhases2(_ src: UnsafePointer<Float>, count w: Int, padding: Int,
 
 /// Tuning knobs of the conv kernel (benchmarks flip them to compare variants in one process).
 public enum ConvolutionTuning {
-    /// Layers with at most this many 6-channel weight panels read in-row panels in place
-    /// instead of packing them; 0 turns the in-place path off. Measured (`exposure-bench kernels
-    /// --ab-direct`, interleaved pairs): x1.58 on the detector's 45 -> 1 layer, x0.86..x1.04 on
-    /// layers with 3..6 panels, so only one-panel layers (<= 6 output channels) use it.
+    /// Layers with at most this many 6-channel weight panels, or at most `directMaxInputChannels`
+    /// input channels, read in-row panels in place instead of packing them; 0 turns that rule off.
+    /// Measured (`exposure-bench kernels --ab-direct`, interleaved pairs): x1.58 on the detector's
+    /// 45 -> 1 layer (before it got its own kernel), x1.17-1.21 on its 3 -> 16 first layer (short
+    /// reduction: packing cost as much as the multiply-adds it fed), x0.86..x1.05 on the other
+    /// layers with 3..6 panels.
     nonisolated(unsafe) public static var directMaxWeightPanels = 1
+    nonisolated(unsafe) public static var directMaxInputChannels = 3
     /// 5x5 stride-1 layers with >= 16 input and output channels use Winograd F(2x2, 5x5)
     /// (Winograd5x5.swift); false runs them through the direct GEMM path (A/B benchmarks, tests).
     nonisolated(unsafe) public static var winograd5x5 = true
