@@ -79,7 +79,7 @@ enum FaceComposer {
 /// `exposure-bench make-face-photos N DIR`: the end-to-end scan benchmark's archive (scripts/bench-e2e):
 /// N JPEGs of 1.2-3.1 MP with 0-4 faces each, face widths log-uniform in 40-400 px at random places,
 /// EXIF capture time and camera.
-/// `exposure-bench policy-recall [--policies U:F,...]`: recall of detection policies against
+/// `exposure-bench policy-recall [--policies BUDGET:SMALLEST_FACE:LEVEL_STEP,...] [--per-size N] [--canvases N]`: recall of detection policies against
 /// full-resolution upsample-1 detection on composited 1-12 MP canvases, per face-size bucket.
 enum E2EBench {
     static func engineAndSources(_ args: [String]) throws -> (FaceEngine, [FaceComposer.Source]) {

@@ -81,6 +81,7 @@ enum ReportBuilder {
             otherIdentities: others, places: places, devices: devices, peopleGraph: graph, findings: findings,
             generatedAt: generatedAt, geocoderAttribution: Geocoder.attribution, models: models,
             method: .init(faceMatchDistance: 0.6, placeRadiusMeters: 250,
-                          homeRule: "Home is the place with the most photos taken between 20:00 and 07:00 local time, on at least 5 different nights."))
+                          homeRule: "Home is the place with the most photos taken between 20:00 and 07:00 local time, on at least 5 different nights.",
+                          faceSearch: s.settings[FaceSearch.settingKey]))
     }
 }

@@ -88,6 +88,9 @@ extension ReportRenderer {
         h += "<p class=\"note\"><strong>Nothing left this computer.</strong> Exposure read your export files, kept its notes in a local database, and wrote this page. It made no network connection. This page loads nothing either: its images are embedded in it, and its security policy forbids fetching anything.</p>\n"
         h += "<h3>Faces</h3>\n<ul class=\"plain\">\n"
         h += "<li>Faces were found with dlib’s MMOD CNN face detector, aligned with dlib’s 5-point landmark model, and turned into 128 numbers each by dlib’s ResNet face-recognition model (99.38% on the LFW benchmark). The three models are by Davis King and released under CC0 (public domain); Exposure runs them with its own code on this computer.</li>\n"
+        if let search = m.faceSearch {
+            h += "<li>Search settings: \(HTML.escapeText(search)). Smaller faces are not counted here, although face search systems may still find some of them.</li>\n"
+        }
         h += "<li>Two faces count as the same person when their 128 numbers are closer than \(Text.metric(m.faceMatchDistance)) (Euclidean distance), dlib’s own threshold.</li>\n"
         h += "<li>“Labelled” means the item names the person: a platform tag, a face region with a name in the photo’s metadata, or the name in a caption.</li>\n"
         h += "</ul>\n"

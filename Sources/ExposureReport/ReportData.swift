@@ -206,9 +206,13 @@ public struct ReportData: Codable, Sendable, Equatable {
         public var placeRadiusMeters: Double
         /// The home rule in words, as the analysis applies it.
         public var homeRule: String
+        /// How faces were searched for, in words (the inventory's record); nil when not recorded.
+        public var faceSearch: String?
         public init(faceMatchDistance: Double = 0.6, placeRadiusMeters: Double = 250,
-                    homeRule: String = "Home is the place where photos were taken on the most different days.") {
+                    homeRule: String = "Home is the place where photos were taken on the most different days.",
+                    faceSearch: String? = nil) {
             self.faceMatchDistance = faceMatchDistance; self.placeRadiusMeters = placeRadiusMeters; self.homeRule = homeRule
+            self.faceSearch = faceSearch
         }
     }
 }

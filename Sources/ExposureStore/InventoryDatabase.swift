@@ -323,9 +323,11 @@ public final class InventoryDatabase: @unchecked Sendable {
             let devices = try Row.fetchAll(db, sql: "SELECT * FROM device ORDER BY kind, item_count DESC, value").map { row in
                 AnalysisWrite.Device(kind: row["kind"], value: row["value"], itemCount: row["item_count"])
             }
+            var settings: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") { settings[row[0]] = row[1] }
             return InventorySnapshot(sources: sources, items: items, files: files, tags: tags, faces: faces,
                                      missing: missing, skipped: skipped, analysis: analysis,
-                                     identities: identities, places: places, devices: devices)
+                                     identities: identities, places: places, devices: devices, settings: settings)
         }
     }
 

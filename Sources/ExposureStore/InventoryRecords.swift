@@ -66,6 +66,8 @@ public struct InventorySnapshot: Sendable {
     public var identities: [IdentityRecord]
     public var places: [AnalysisWrite.Place]
     public var devices: [AnalysisWrite.Device]
+    /// How the inventory was made (the `setting` table: the face search, ...).
+    public var settings: [String: String] = [:]
 }
 
 /// An identity found by the analysis (a cluster of faces of one person).

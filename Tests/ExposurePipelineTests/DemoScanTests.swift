@@ -79,6 +79,8 @@ final class DemoScanTests: XCTestCase {
         let report = try Workflows.report(database: Self.beforeDB, extraRules: nil, includeThumbnails: true)
         XCTAssertTrue(report.contains("We took the face in your profile pictures to be you."), "the report says why this identity is the owner")
         XCTAssertFalse(report.contains(Self.work.path), "no absolute path of this machine in the report")
+        XCTAssertTrue(report.contains("Search settings: faces from 40 px, at most 13000000 detector pixels, every 2nd pyramid level."),
+                      "the method section says which faces were looked for")
         let devices = try InventoryDatabase(path: Self.beforeDB).snapshot().devices
         XCTAssertEqual(devices.first { $0.kind == "serial_number" }?.itemCount, 10, "every Canon photo carries the serial")
         XCTAssertEqual(devices.first { $0.kind == "owner_name" }?.itemCount, 1)
@@ -144,7 +146,7 @@ final class DemoScanTests: XCTestCase {
         reuse.reuse = Self.beforeDB
         XCTAssertThrowsError(try Scanner(options: reuse, progress: ProgressReporter(quiet: true))) { error in
             XCTAssertTrue("\(error)".hasPrefix("--reuse \(Self.beforeDB) was scanned looking for faces from 40 px"), "\(error)")
-            XCTAssertTrue("\(error)".contains("this scan looks for dlib upsample 0 on the full image"), "\(error)")
+            XCTAssertTrue("\(error)".contains("this scan looks for faces from 80 px, dlib upsample 0 on the full image"), "\(error)")
         }
         XCTAssertEqual(try InventoryDatabase(path: fresh).snapshot().items.count, 0)
         // --no-faces records nothing and needs no match.
