@@ -62,6 +62,21 @@ enum KernelBench {
         return result
     }
 
+    /// Interleaved A/B on one thread: `use(false)` then `use(true)`, 5 applications each, `runs` pairs.
+    /// Returns the median of time(false) / time(true) and the median GFLOPS of the `true` variant.
+    static func interleavedAB(_ conv: PackedConvolution, _ x: Tensor, runs: Int, use: (Bool) -> Void) -> (ratio: Double, gflops: Double) {
+        var ratios: [Double] = [], gflops: [Double] = []
+        for _ in 0..<runs {
+            use(false)
+            let off = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
+            use(true)
+            let on = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
+            ratios.append(off / on)
+            gflops.append(2.0 * Double(conv.multiplyAdds(for: x) * 5) / on / 1e9)
+        }
+        return (median(ratios), median(gflops))
+    }
+
     static func run(_ args: [String]) throws {
         var runs = 7, canvas = (h: 1300, w: 1000), batch = 8, only: String? = nil
         var i = 0
@@ -94,16 +109,8 @@ enum KernelBench {
                 func use(_ on: Bool) {
                     if shape.stride == 1 { ConvolutionTuning.winograd5x5 = on } else { ConvolutionTuning.winogradStride2 = on }
                 }
-                var ratios: [Double] = [], gflops: [Double] = []
-                for _ in 0..<runs {
-                    use(false)
-                    let direct = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
-                    use(true)
-                    let winograd = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
-                    ratios.append(direct / winograd)
-                    gflops.append(2.0 * Double(conv.multiplyAdds(for: x) * 5) / winograd / 1e9)
-                }
-                print("  \(shape.name): x\(fmt2(median(ratios))) (\(fmt(median(gflops))) direct-convolution GFLOPS-equivalent)")
+                let (ratio, gflops) = interleavedAB(conv, x, runs: runs, use: use)
+                print("  \(shape.name): x\(fmt2(ratio)) (\(fmt(gflops)) direct-convolution GFLOPS-equivalent)")
             }
             return
         }
@@ -112,16 +119,8 @@ enum KernelBench {
             for shape in detector(h: canvas.h, w: canvas.w) where shape.outChannels == 1 {
                 let conv = packedConvolution(shape)
                 let x = randomTensor(n: 1, k: shape.input.k, h: shape.input.h, w: shape.input.w, seed: 1)
-                var ratios: [Double] = [], gflops: [Double] = []
-                for _ in 0..<runs {
-                    ConvolutionTuning.singleOutputDirect = false
-                    let gemm = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
-                    ConvolutionTuning.singleOutputDirect = true
-                    let single = Parallel.withThreadCount(1) { measure { for _ in 0..<5 { _ = conv.apply(x) } } }.cpu
-                    ratios.append(gemm / single)
-                    gflops.append(2.0 * Double(conv.multiplyAdds(for: x) * 5) / single / 1e9)
-                }
-                print("  \(shape.name): x\(fmt2(median(ratios))) (\(fmt(median(gflops))) GFLOPS)")
+                let (ratio, gflops) = interleavedAB(conv, x, runs: runs) { ConvolutionTuning.singleOutputDirect = $0 }
+                print("  \(shape.name): x\(fmt2(ratio)) (\(fmt(gflops)) GFLOPS)")
             }
             return
         }

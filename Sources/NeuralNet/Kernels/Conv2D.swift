@@ -106,46 +106,31 @@ public struct PackedConvolution: Sendable {
         if out.count == 0 { return out }
         let inPlane = input.k * input.h * input.w
         let outPlane = outChannels * oh * ow
-        if let winograd, ConvolutionTuning.winograd5x5 {
+        /// Runs `kernel(input sample, output sample, scale, shift)` for each sample in turn.
+        func perSample(_ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> Void) {
             input.data.withUnsafeBufferPointer { src in
                 out.data.withUnsafeMutableBufferPointer { dst in
                     scale.withUnsafeBufferPointer { scale in
                         shift.withUnsafeBufferPointer { shift in
                             for s in 0..<input.n {
-                                winograd.apply(src.baseAddress! + s * inPlane, h: input.h, w: input.w,
-                                               dst.baseAddress! + s * outPlane, scale: scale.baseAddress!,
-                                               shift: shift.baseAddress!, relu: relu)
+                                kernel(src.baseAddress! + s * inPlane, dst.baseAddress! + s * outPlane, scale.baseAddress!, shift.baseAddress!)
                             }
                         }
                     }
                 }
             }
+        }
+        if let winograd, ConvolutionTuning.winograd5x5 {
+            perSample { x, y, scale, shift in winograd.apply(x, h: input.h, w: input.w, y, scale: scale, shift: shift, relu: relu) }
             return out
         }
         if let winogradStride2, ConvolutionTuning.winogradStride2 {
-            input.data.withUnsafeBufferPointer { src in
-                out.data.withUnsafeMutableBufferPointer { dst in
-                    scale.withUnsafeBufferPointer { scale in
-                        shift.withUnsafeBufferPointer { shift in
-                            for s in 0..<input.n {
-                                winogradStride2.apply(src.baseAddress! + s * inPlane, h: input.h, w: input.w,
-                                                      dst.baseAddress! + s * outPlane, scale: scale.baseAddress!,
-                                                      shift: shift.baseAddress!, relu: relu)
-                            }
-                        }
-                    }
-                }
-            }
+            perSample { x, y, scale, shift in winogradStride2.apply(x, h: input.h, w: input.w, y, scale: scale, shift: shift, relu: relu) }
             return out
         }
         if let singleOutput, ConvolutionTuning.singleOutputDirect {
-            input.data.withUnsafeBufferPointer { src in
-                out.data.withUnsafeMutableBufferPointer { dst in
-                    for s in 0..<input.n {
-                        singleOutput.apply(src.baseAddress! + s * inPlane, h: input.h, w: input.w, dst.baseAddress! + s * outPlane,
-                                           oh: oh, ow: ow, scale: scale[0], shift: shift[0], relu: relu)
-                    }
-                }
+            perSample { x, y, scale, shift in
+                singleOutput.apply(x, h: input.h, w: input.w, y, oh: oh, ow: ow, scale: scale[0], shift: shift[0], relu: relu)
             }
             return out
         }

@@ -28,7 +28,6 @@ struct Winograd5x5: Sendable {
     /// 36 matrices U[ξ] (outChannels x inChannels), each packed like `packWeightPanels`.
     let panels: [Float]
     var weightPanels: Int { (outChannels + gemmMR - 1) / gemmMR }
-    var panelStride: Int { weightPanels * inChannels * gemmMR }
 
     static let g: [[Double]] = [
         [1.0 / 4, 0, 0, 0, 0],
@@ -65,11 +64,7 @@ struct Winograd5x5: Sendable {
                 }
             }
         }
-        var packed: [Float] = []
-        for xi in 0..<36 {
-            packed += packWeightPanels(Array(u[(xi * plane)..<((xi + 1) * plane)]), rows: outChannels, k: inChannels)
-        }
-        panels = packed
+        panels = packWinogradPanels(u, rows: outChannels, k: inChannels)
     }
 
     /// input (C, H, W) of one sample -> output (O, H, W), `out = relu?(conv * scale + shift)` per channel.
@@ -109,14 +104,7 @@ struct Winograd5x5: Sendable {
                         let tx0 = block * gemmNR
                         transformInput(padded, rowFloats: rowFloats, paddedRows: paddedRows, halfWidth: halfWidth,
                                        ty: ty, tx0: tx0, into: v, scratch: vectors)
-                        for xi in 0..<36 {
-                            for p in 0..<weightPanels {
-                                microkernel6x16(kc: c, a: u.baseAddress! + xi * panelStride + p * c * gemmMR,
-                                                b: v + xi * c * gemmNR, c: m + (xi * kPadded + p * gemmMR) * gemmNR,
-                                                ldc: gemmNR, rows: min(gemmMR, outChannels - p * gemmMR),
-                                                accumulate: false, epilogue: nil)
-                            }
-                        }
+                        winogradProducts(u.baseAddress!, v, into: m, rows: outChannels, k: c)
                         transformOutput(m, kPadded: kPadded, ty: ty, tx0: tx0, h: h, w: w, output,
                                         scale: scale, shift: shift, relu: relu, scratch: vectors)
                     }
@@ -210,6 +198,32 @@ struct Winograd5x5: Sendable {
                     if x + 1 < w { dst[x + 1] = odd[lane] }
                 }
             }
+        }
+    }
+}
+
+/// The 36 matrices U[ξ] (`rows x k` each, stored one after another in `u`), each packed like
+/// `packWeightPanels`: what `winogradProducts` reads.
+func packWinogradPanels(_ u: [Float], rows: Int, k: Int) -> [Float] {
+    let plane = rows * k
+    var packed: [Float] = []
+    for xi in 0..<36 {
+        packed += packWeightPanels(Array(u[(xi * plane)..<((xi + 1) * plane)]), rows: rows, k: k)
+    }
+    return packed
+}
+
+/// The 36 small GEMMs of a Winograd 6x6 tile block: M[ξ] (rows x 16) = U[ξ] (rows x k) * V[ξ] (k x 16),
+/// U from `packWinogradPanels`, V as k rows of 16 tiles per ξ; M[ξ] holds whole weight panels of rows.
+func winogradProducts(_ u: UnsafePointer<Float>, _ v: UnsafePointer<Float>, into m: UnsafeMutablePointer<Float>, rows: Int, k: Int) {
+    let weightPanels = (rows + gemmMR - 1) / gemmMR, kPadded = weightPanels * gemmMR
+    let panelStride = weightPanels * k * gemmMR
+    for xi in 0..<36 {
+        for p in 0..<weightPanels {
+            microkernel6x16(kc: k, a: u + xi * panelStride + p * k * gemmMR,
+                            b: v + xi * k * gemmNR, c: m + (xi * kPadded + p * gemmMR) * gemmNR,
+                            ldc: gemmNR, rows: min(gemmMR, rows - p * gemmMR),
+                            accumulate: false, epilogue: nil)
         }
     }
 }

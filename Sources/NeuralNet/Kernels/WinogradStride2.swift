@@ -31,7 +31,6 @@ struct WinogradStride2: Sendable {
     let panels: [Float]
     var weightPanels: Int { (outChannels + gemmMR - 1) / gemmMR }
     var reduction: Int { 4 * inChannels }
-    var panelStride: Int { weightPanels * reduction * gemmMR }
 
     static let g: [[Double]] = [
         [1.0 / 4, 0, 0],
@@ -78,11 +77,7 @@ struct WinogradStride2: Sendable {
                 }
             }
         }
-        var packed: [Float] = []
-        for xi in 0..<36 {
-            packed += packWeightPanels(Array(u[(xi * plane)..<((xi + 1) * plane)]), rows: outChannels, k: k)
-        }
-        panels = packed
+        panels = packWinogradPanels(u, rows: outChannels, k: k)
     }
 
     /// input (C, H, W) of one sample -> output (O, (H-5)/2+1, (W-5)/2+1), `out = relu?(conv * scale + shift)`.
@@ -120,14 +115,7 @@ struct WinogradStride2: Sendable {
                     for block in 0..<blocksX {
                         let tx0 = block * gemmNR
                         transformInput(band, rowFloats: rowFloats, phaseWidth: phaseWidth, tx0: tx0, into: v, scratch: vectors)
-                        for xi in 0..<36 {
-                            for p in 0..<weightPanels {
-                                microkernel6x16(kc: reduction, a: u.baseAddress! + xi * panelStride + p * reduction * gemmMR,
-                                                b: v + xi * reduction * gemmNR, c: m + (xi * kPadded + p * gemmMR) * gemmNR,
-                                                ldc: gemmNR, rows: min(gemmMR, outChannels - p * gemmMR),
-                                                accumulate: false, epilogue: nil)
-                            }
-                        }
+                        winogradProducts(u.baseAddress!, v, into: m, rows: outChannels, k: reduction)
                         transformOutput(m, kPadded: kPadded, ty: ty, tx0: tx0, oh: oh, ow: ow, output,
                                         scale: scale, shift: shift, relu: relu, scratch: vectors)
                     }
