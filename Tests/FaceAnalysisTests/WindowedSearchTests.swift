@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+import ExposureModel
+import MediaMetadata
+@testable import FaceAnalysis
+
+/// The windowed MMOD search (WindowedSearch.swift) against the full search on the same image: a
+/// window around each face the full search reports gives that face back with the identical box and
+/// the bit-identical score, and the cost is a fraction of the full tensor.
+final class WindowedSearchTests: XCTestCase {
+    func engine() throws -> FaceEngine {
+        guard let e = DlibGoldenTests.engine else {
+            XCTFail("cannot load the models from \(FaceTestData.modelDirectory.path): run `exposure models fetch`")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return e
+    }
+
+    func testScoreMapSizeFollowsTheStrideTwoLayers() {
+        // 8n + 29 input pixels -> n + 1 cells; below the footprint nothing.
+        XCTAssertEqual(FaceDetector.scoreMapSize(29), 1)
+        XCTAssertEqual(FaceDetector.scoreMapSize(8 * 20 + 29), 21)
+        XCTAssertEqual(FaceDetector.scoreMapSize(28), 0)
+        XCTAssertEqual(FaceDetector.scoreMapSize(36), 1)
+        XCTAssertEqual(FaceDetector.scoreMapSize(37), 2)
+    }
+
+    func testMergingKeepsSeparateWindowsApartAndJoinsOverlappingOnes() {
+        let a = CellRect(top: 0, left: 0, bottom: 4, right: 4)
+        let b = CellRect(top: 1, left: 1, bottom: 5, right: 5)
+        let far = CellRect(top: 200, left: 200, bottom: 204, right: 204)
+        let merged = FaceDetector.mergeCheaper([a, b, far])
+        XCTAssertEqual(Set(merged), [CellRect(top: 0, left: 0, bottom: 5, right: 5), far])
+    }
+
+    /// A cropped tensor scores like the whole tensor, cell for cell, away from the crop's edges (to float
+    /// rounding: the kernels' blocking over the narrower crop can order a few sums differently).
+    func testCropScoresEqualTheFullTensorsScores() throws {
+        let e = try engine()
+        let detector = e.detector.detector
+        let image = try DlibGoldenTests.source("obama.jpg")
+        let pyramid = detector.inputPyramid(rows: image.height, cols: image.width)
+        let input = pyramid.inputTensor(for: image, averageRed: detector.options.averageRed,
+                                        averageGreen: detector.options.averageGreen, averageBlue: detector.options.averageBlue)
+        let full = detector.network(input)
+        XCTAssertEqual(full.h, FaceDetector.scoreMapSize(input.h))
+        XCTAssertEqual(full.w, FaceDetector.scoreMapSize(input.w))
+        // An interior window and one touching the tensor's right and bottom edges.
+        for cells in [CellRect(top: 20, left: 25, bottom: 31, right: 40),
+                      CellRect(top: full.h - 6, left: full.w - 9, bottom: full.h - 1, right: full.w - 1)] {
+            let x0 = FaceDetector.alignedOrigin(cell: cells.left, stride: 8), y0 = FaceDetector.alignedOrigin(cell: cells.top, stride: 8)
+            let crop = FaceDetector.crop(input, x0: x0, y0: y0,
+                                         x1: min(input.w, (cells.right + 10) * 8 + 29), y1: min(input.h, (cells.bottom + 10) * 8 + 29))
+            let map = detector.network(crop)
+            var maxError: Float = 0
+            for r in cells.top...cells.bottom {
+                for c in cells.left...cells.right {
+                    maxError = max(maxError, abs(map.data[(r - y0 / 8) * map.w + c - x0 / 8] - full.data[r * full.w + c]))
+                }
+            }
+            XCTAssertLessThanOrEqual(maxError, 1e-6, "cells \(cells): windowed scores differ from the full pass by up to \(maxError)")
+        }
+    }
+
+    /// Around every face of the full upsample-1 search, the windowed search finds the same box with
+    /// the same score (to float rounding), and looks at far fewer pixels.
+    func testWindowsAroundEachFaceReproduceTheFullSearch() throws {
+        let e = try engine()
+        let detector = e.detector.detector
+        for name in ["obama.jpg", "biden.jpg", "obama2.jpg"] {
+            let image = try DlibGoldenTests.source(name)
+            let full = detector.detect(image, upsample: 1)
+            XCTAssertFalse(full.isEmpty, name)
+            let regions = full.map { d in
+                SearchRegion(centerX: Double(d.box.left + d.box.right) / 2, centerY: Double(d.box.top + d.box.bottom) / 2,
+                             boxWidth: Double(d.box.right - d.box.left + 1))
+            }
+            let windowed = detector.detect(image, upsample: 1, regions: regions)
+            XCTAssertEqual(windowed.detections.map(\.box), full.map(\.box), name)
+            for (w, f) in zip(windowed.detections, full) { XCTAssertEqual(w.confidence, f.confidence, accuracy: 1e-5, name) }
+            let up = PyramidUp.upsampledSize(rows: image.height, cols: image.width)
+            let pyramid = detector.inputPyramid(rows: up.rows, cols: up.cols)
+            XCTAssertLessThan(windowed.pixels * 4, pyramid.rows * pyramid.cols, "\(name): windows cover \(windowed.pixels) of \(pyramid.rows * pyramid.cols) pixels")
+        }
+    }
+
+    func testNoRegionsFindNothing() throws {
+        let e = try engine()
+        let image = try DlibGoldenTests.source("obama.jpg")
+        let result = e.detector.detector.detect(image, upsample: 1, regions: [])
+        XCTAssertTrue(result.detections.isEmpty)
+        XCTAssertEqual(result.pixels, 0)
+    }
+}
