@@ -48,20 +48,97 @@ enum FaceComposer {
         }
     }
 
-    /// A smooth background (DemoImages.landscape) with a seeded colour shift.
-    static func background(width: Int, height: Int, rng: inout SplitMix64) -> RGBImage {
-        var image = DemoImages.landscape(width: width, height: height)
+    /// What the faces are pasted onto. Real photos have skies, walls and foliage, not flat colour:
+    /// `natural` is a sky with clouds over a textured lower half (multi-octave value noise with
+    /// brick-like rows), `smooth` the demo's flat gradient landscape, `noise` uniform random pixels
+    /// (the worst case for a proposal network: texture everywhere).
+    enum Background: String, CaseIterable { case natural, smooth, noise }
+
+    /// A background of `kind` with a seeded colour shift.
+    static func background(width: Int, height: Int, rng: inout SplitMix64, kind: Background = .smooth) -> RGBImage {
+        var image: RGBImage
+        switch kind {
+        case .smooth:
+            image = DemoImages.landscape(width: width, height: height)
+        case .noise:
+            image = RGBImage(width: width, height: height)
+            var state = rng.next()
+            for p in image.pixels.indices {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                image.pixels[p] = UInt8(truncatingIfNeeded: state >> 56)
+            }
+        case .natural:
+            image = natural(width: width, height: height, seed: rng.next())
+        }
         let shift = UInt8(truncatingIfNeeded: rng.next() % 48)
         for p in stride(from: 0, to: image.pixels.count, by: 3) { image.pixels[p] &+= shift }
         return image
     }
 
+    /// Sky (vertical gradient, soft clouds) above a horizon at 45-70% of the height; below it a
+    /// wall or foliage: a base colour modulated by fine and coarse value noise and darker mortar rows.
+    static func natural(width: Int, height: Int, seed: UInt64) -> RGBImage {
+        var rng = SplitMix64(seed: seed)
+        // Value noise: a lattice of random values every `cell` pixels, bilinearly interpolated.
+        struct Lattice {
+            let cell: Int, cols: Int, values: [Float]
+            init(width: Int, height: Int, cell: Int, rng: inout SplitMix64) {
+                self.cell = cell; cols = width / cell + 2
+                values = (0..<(cols * (height / cell + 2))).map { _ in Float(rng.next() % 1024) / 1023 }
+            }
+            func at(_ x: Int, _ y: Int) -> Float {
+                let cx = x / cell, cy = y / cell
+                let fx = Float(x % cell) / Float(cell), fy = Float(y % cell) / Float(cell)
+                let a = values[cy * cols + cx], b = values[cy * cols + cx + 1]
+                let c = values[(cy + 1) * cols + cx], d = values[(cy + 1) * cols + cx + 1]
+                return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy
+            }
+        }
+        let clouds = Lattice(width: width, height: height, cell: max(8, width / 6), rng: &rng)
+        let cloudDetail = Lattice(width: width, height: height, cell: max(4, width / 40), rng: &rng)
+        let coarse = Lattice(width: width, height: height, cell: 24, rng: &rng)
+        let fine = Lattice(width: width, height: height, cell: 3, rng: &rng)
+        let horizon = height * (45 + Int(rng.next() % 26)) / 100
+        let base = (Float(60 + rng.next() % 120), Float(50 + rng.next() % 100), Float(30 + rng.next() % 90))
+        let rowHeight = 18 + Int(rng.next() % 30)
+        var out = RGBImage(width: width, height: height)
+        out.pixels.withUnsafeMutableBufferPointer { px in
+            for y in 0..<height {
+                for x in 0..<width {
+                    let i = 3 * (y * width + x)
+                    var r: Float, g: Float, b: Float
+                    if y < horizon {
+                        let t = Float(y) / Float(max(1, horizon))
+                        let cloud = max(0, clouds.at(x, y) * 0.75 + cloudDetail.at(x, y) * 0.25 - 0.45) * 2.2
+                        r = 70 + 90 * t; g = 130 + 70 * t; b = 225 - 20 * t
+                        r += (245 - r) * cloud; g += (245 - g) * cloud; b += (245 - b) * cloud
+                    } else {
+                        let m = 0.55 + 0.5 * coarse.at(x, y) + 0.35 * (fine.at(x, y) - 0.5)
+                        let mortar: Float = (y - horizon) % rowHeight < 2 ? 0.55 : 1
+                        r = base.0 * m * mortar; g = base.1 * m * mortar; b = base.2 * m * mortar
+                    }
+                    px[i] = UInt8(max(0, min(255, r))); px[i + 1] = UInt8(max(0, min(255, g))); px[i + 2] = UInt8(max(0, min(255, b)))
+                }
+            }
+        }
+        return out
+    }
+
     /// Places faces of the given sizes at random non-overlapping spots (sizes that do not fit are skipped).
-    static func compose(width: Int, height: Int, faceSizes: [Int], sources: [Source], rng: inout SplitMix64) -> RGBImage {
-        var canvas = background(width: width, height: height, rng: &rng)
+    static func compose(width: Int, height: Int, faceSizes: [Int], sources: [Source], rng: inout SplitMix64,
+                        background kind: Background = .smooth) -> RGBImage {
+        composeWithFaces(width: width, height: height, faceSizes: faceSizes, sources: sources, rng: &rng, background: kind).image
+    }
+
+    /// The same, with the planted faces' boxes (the source's dlib box, scaled and moved with the patch).
+    static func composeWithFaces(width: Int, height: Int, faceSizes: [Int], sources: [Source], rng: inout SplitMix64,
+                                 background kind: Background = .smooth) -> (image: RGBImage, faces: [DetectedFace.Box]) {
+        var canvas = background(width: width, height: height, rng: &rng, kind: kind)
         var taken: [(Int, Int, Int, Int)] = []
+        var planted: [DetectedFace.Box] = []
         for (n, size) in faceSizes.enumerated() {
-            let patch = patch(sources[(n + Int(rng.next() % 4)) % sources.count], faceSize: size)
+            let source = sources[(n + Int(rng.next() % 4)) % sources.count]
+            let patch = patch(source, faceSize: size)
             guard patch.width < width, patch.height < height else { continue }
             for _ in 0..<30 {
                 let x = Int(rng.next() % UInt64(width - patch.width)), y = Int(rng.next() % UInt64(height - patch.height))
@@ -69,10 +146,14 @@ enum FaceComposer {
                 if overlaps { continue }
                 paste(patch, into: &canvas, x: x, y: y)
                 taken.append((x, y, x + patch.width, y + patch.height))
+                let b = source.box, f = Double(size) / Double(b.width)
+                let x0 = max(0, Int(Double(b.left) - 0.6 * Double(b.width))), y0 = max(0, Int(Double(b.top) - 0.6 * Double(b.width)))
+                planted.append(DetectedFace.Box(left: x + Int(Double(b.left - x0) * f), top: y + Int(Double(b.top - y0) * f),
+                                                right: x + Int(Double(b.right + 1 - x0) * f) - 1, bottom: y + Int(Double(b.bottom + 1 - y0) * f) - 1))
                 break
             }
         }
-        return canvas
+        return (canvas, planted)
     }
 }
 
@@ -102,7 +183,9 @@ enum E2EBench {
             let faces = r < 15 ? 0 : r < 50 ? 1 : r < 75 ? 2 : r < 90 ? 3 : 4
             let faceSizes = (0..<faces).map { _ in Int(40 * pow(10, Double(rng.next() % 1000) / 1000)) }
             faceCount += faces
-            let image = FaceComposer.compose(width: w, height: h, faceSizes: faceSizes, sources: sources, rng: &rng)
+            // Two in three photos on a textured (natural) background, the rest on the flat landscape.
+            let image = FaceComposer.compose(width: w, height: h, faceSizes: faceSizes, sources: sources, rng: &rng,
+                                             background: i % 3 == 2 ? .smooth : .natural)
             let time = LocalDateTime(year: 2014 + i % 10, month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28),
                                      hour: Int(rng.next() % 24), minute: Int(rng.next() % 60), second: 0, utcOffsetSeconds: 3600)
             var spec = ExifWriter.Spec()
