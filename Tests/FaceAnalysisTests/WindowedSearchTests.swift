@@ -84,6 +84,28 @@ final class WindowedSearchTests: XCTestCase {
         }
     }
 
+    /// The partly computed tensor holds the full tensor's values on every row asked for.
+    func testPartialPyramidEqualsTheFullOneOnTheRowsAskedFor() throws {
+        let image = try DlibGoldenTests.source("obama.jpg")
+        let up = PyramidUp.upsample(image)
+        let options = DetectorOptions.humanFaceV1
+        let pyramid = TiledPyramid(imageRows: up.height, imageCols: up.width, padding: options.pyramidPadding,
+                                   outerPadding: options.pyramidOuterPadding)
+        let full = pyramid.inputTensor(for: up, averageRed: options.averageRed, averageGreen: options.averageGreen, averageBlue: options.averageBlue)
+        var rows = [Bool](repeating: false, count: pyramid.rows)
+        for range in [0..<40, 300..<420, (pyramid.rows - 90)..<pyramid.rows] { for y in range { rows[y] = true } }
+        let levelRows = pyramid.neededLevelRows(tensorRows: rows)
+        XCTAssertLessThan(levelRows[0].filter { $0 }.count, up.height, "level 0 is only partly needed")
+        let partialImage = PyramidUp.upsample(image, onlyRows: levelRows[0])
+        let partial = pyramid.inputTensor(for: partialImage, averageRed: options.averageRed, averageGreen: options.averageGreen,
+                                          averageBlue: options.averageBlue, tensorRows: rows, levelRows: levelRows)
+        var differing = 0
+        for ch in 0..<3 { for y in 0..<pyramid.rows where rows[y] { for x in 0..<pyramid.cols {
+            if partial[0, ch, y, x] != full[0, ch, y, x] { differing += 1 }
+        } } }
+        XCTAssertEqual(differing, 0)
+    }
+
     func testNoRegionsFindNothing() throws {
         let e = try engine()
         let image = try DlibGoldenTests.source("obama.jpg")

@@ -120,7 +120,8 @@ enum BilinearResize {
     }
 
     /// `resize_image` for an RGB image: the same sampling, each channel truncated to uint8.
-    static func resize(_ image: RGBImage, rows outRows: Int, cols outCols: Int) -> RGBImage {
+    /// With `onlyRows`, only the destination rows marked true are computed (the others stay 0).
+    static func resize(_ image: RGBImage, rows outRows: Int, cols outCols: Int, onlyRows: [Bool]? = nil) -> RGBImage {
         let inRows = image.height, inCols = image.width
         var out = [UInt8](repeating: 0, count: outRows * outCols * 3)
         guard outRows > 0, outCols > 0, inRows > 0, inCols > 0 else {
@@ -133,7 +134,7 @@ enum BilinearResize {
         out.withUnsafeMutableBufferPointer { dstBuffer in
           let dst = dstBuffer.baseAddress!
           Parallel.forEachChunk(outRows, maxWorkers: max(1, outRows * outCols / 65536)) { _, rows in
-            for r in rows {
+            for r in rows where onlyRows?[r] ?? true {
                 let y = ys[r]
                 let top = Int(y.rounded(.down))
                 let bottom = min(top + 1, inRows - 1)

@@ -192,4 +192,81 @@ public struct TiledPyramid: Sendable, Equatable {
         }
         return Tensor(n: 1, k: 3, h: rows, w: cols, data: data)
     }
+
+    /// Which rows of each level (level-local, one flag per row) are needed to produce the tensor
+    /// rows marked in `tensorRows`: a level's own rows among them, plus the two source rows every
+    /// needed row of the next level is interpolated from (dlib's bilinear `resize_image`).
+    func neededLevelRows(tensorRows: [Bool]) -> [[Bool]] {
+        precondition(tensorRows.count == rows, "TiledPyramid: \(tensorRows.count) row flags for \(rows) rows")
+        var needed = levels.map { [Bool](repeating: false, count: $0.height) }
+        for i in levels.indices.reversed() {
+            let level = levels[i]
+            for y in 0..<level.height where tensorRows[level.top + y] { needed[i][y] = true }
+            if i + 1 < levels.count {
+                let next = levels[i + 1]
+                let ys = BilinearResize.rowPositions(inRows: level.height, outRows: next.height)
+                for r in 0..<next.height where needed[i + 1][r] {
+                    let top = Int(ys[r].rounded(.down))
+                    needed[i][top] = true
+                    needed[i][min(top + 1, level.height - 1)] = true
+                }
+            }
+        }
+        return needed
+    }
+
+    /// `inputTensor`, computing only what the tensor rows marked in `tensorRows` need: those rows
+    /// hold exactly the full tensor's values; the other rows are left uninitialized and must not
+    /// be read. `levelZeroRows` (from `neededLevelRows`) says which rows of `image` are used.
+    func inputTensor(for image: RGBImage, averageRed: Float, averageGreen: Float, averageBlue: Float,
+                     tensorRows: [Bool], levelRows needed: [[Bool]]) -> Tensor {
+        precondition(!levels.isEmpty && image.height == levels[0].height && image.width == levels[0].width,
+                     "TiledPyramid: image \(image.width)x\(image.height) does not match the layout")
+        let cols = self.cols, plane = rows * self.cols
+        let averages = [averageRed, averageGreen, averageBlue]
+        let level0 = levels[0]
+        let data = [Float](unsafeUninitializedCapacity: 3 * plane) { buffer, initialized in
+            let base = buffer.baseAddress!
+            // Every row a crop reads, and every level row the chain needs, starts as zeros (the
+            // padding between and around levels); then level 0, then each next level in order.
+            var rowsToClear = tensorRows
+            for (i, level) in levels.enumerated() {
+                for y in 0..<level.height where needed[i][y] { rowsToClear[level.top + y] = true }
+            }
+            for ch in 0..<3 {
+                for y in 0..<rows where rowsToClear[y] { (base + ch * plane + y * cols).initialize(repeating: 0, count: cols) }
+            }
+            image.pixels.withUnsafeBufferPointer { px in
+                for ch in 0..<3 {
+                    let avg = averages[ch]
+                    for imageY in 0..<image.height where needed[0][imageY] {
+                        let row = imageY * image.width * 3 + ch
+                        let dst = base + ch * plane + (level0.top + imageY) * cols + level0.left
+                        for x in 0..<image.width { dst[x] = (Float(px[row + 3 * x]) - avg) / 256 }
+                    }
+                }
+            }
+            for i in levels.indices.dropFirst() {
+                let src = levels[i - 1], dst = levels[i]
+                let plan = BilinearResize.columnPlan(inCols: src.width, outCols: dst.width)
+                let ys = BilinearResize.rowPositions(inRows: src.height, outRows: dst.height)
+                var r = 0
+                while r < dst.height {
+                    guard needed[i][r] else { r += 1; continue }
+                    var end = r
+                    while end < dst.height && needed[i][end] { end += 1 }
+                    for ch in 0..<3 {
+                        let p = base + ch * plane
+                        BilinearResize.resizePlaneRows(r..<end, UnsafePointer(p + src.top * cols + src.left),
+                                                       inRows: src.height, inCols: src.width, srcStride: cols,
+                                                       into: p + dst.top * cols + dst.left, dstStride: cols,
+                                                       plan: plan, rowPositions: ys)
+                    }
+                    r = end
+                }
+            }
+            initialized = 3 * plane
+        }
+        return Tensor(n: 1, k: 3, h: rows, w: cols, data: data)
+    }
 }

@@ -82,9 +82,11 @@ extension FaceDetector {
                        windows: WindowOptions = WindowOptions()) -> (detections: [Detection], pixels: Int) {
         precondition(upsample >= 0, "FaceDetector: negative upsample")
         guard image.width > 0, image.height > 0, !regions.isEmpty else { return ([], 0) }
-        var work = image
-        for _ in 0..<upsample { work = PyramidUp.upsample(work) }
-        let pyramid = inputPyramid(rows: work.height, cols: work.width, levelStep: levelStep)
+        // The layout of the image upsampled `upsample` times (its size only: the pixels come later,
+        // and only the rows the windows need).
+        var size = (rows: image.height, cols: image.width)
+        for _ in 0..<upsample { size = PyramidUp.upsampledSize(rows: size.rows, cols: size.cols) }
+        let pyramid = inputPyramid(rows: size.rows, cols: size.cols, levelStep: levelStep)
         guard !pyramid.levels.isEmpty,
               min(pyramid.rows, pyramid.cols) >= options.minimumInputSize else { return ([], 0) }
         let mapped = regions.map { r -> SearchRegion in
@@ -94,11 +96,29 @@ extension FaceDetector {
         }
         let cells = windowCells(for: mapped, pyramid: pyramid, windows: windows)
         guard !cells.isEmpty else { return ([], 0) }
-        let input = pyramid.inputTensor(for: work, averageRed: options.averageRed,
-                                        averageGreen: options.averageGreen, averageBlue: options.averageBlue)
-        let (candidates, pixels) = windowedCandidates(input: input, pyramid: pyramid, cells: cells)
+        let crops = cells.map { cropRect(for: $0, rows: pyramid.rows, cols: pyramid.cols) }
+        // Only the tensor rows the crops read, and the level rows those depend on, are computed.
+        var tensorRows = [Bool](repeating: false, count: pyramid.rows)
+        for c in crops { for y in c.y0..<c.y1 { tensorRows[y] = true } }
+        let levelRows = pyramid.neededLevelRows(tensorRows: tensorRows)
+        var work = image
+        for u in 0..<upsample {
+            // Rows of intermediate doublings (upsample 2, 3) are all computed; the last one only where needed.
+            work = u == upsample - 1 ? PyramidUp.upsample(work, onlyRows: levelRows[0]) : PyramidUp.upsample(work)
+        }
+        let input = pyramid.inputTensor(for: work, averageRed: options.averageRed, averageGreen: options.averageGreen,
+                                        averageBlue: options.averageBlue, tensorRows: tensorRows, levelRows: levelRows)
+        let (candidates, pixels) = windowedCandidates(input: input, pyramid: pyramid, cells: cells, crops: crops)
         let kept = NonMaxSuppression.suppress(candidates, iou: options.nmsIoU, percentCovered: options.nmsPercentCovered)
         return (kept.map { Detection(box: PyramidUp.rectangleDown($0.rect, levels: upsample).box, confidence: $0.score) }, pixels)
+    }
+
+    /// The tensor rectangle (x0..<x1, y0..<y1) a cell rectangle's scores are computed from.
+    func cropRect(for r: CellRect, rows: Int, cols: Int) -> (x0: Int, y0: Int, x1: Int, y1: Int) {
+        let stride = options.outputStride
+        return (Self.alignedOrigin(cell: r.left, stride: stride), Self.alignedOrigin(cell: r.top, stride: stride),
+                min(cols, (r.right + Self.contextCells) * stride + Self.cellFootprint),
+                min(rows, (r.bottom + Self.contextCells) * stride + Self.cellFootprint))
     }
 
     /// The score cells to evaluate for `regions` (in level-0 pixels of `pyramid`), merged into
@@ -162,16 +182,15 @@ extension FaceDetector {
 
     /// Runs the network on the crop of `input` each cell rectangle needs and returns the positive
     /// cells as candidate boxes (each cell once, in raster order), and the pixels evaluated.
-    func windowedCandidates(input: Tensor, pyramid: TiledPyramid, cells: [CellRect]) -> ([(rect: DlibRectangle, score: Float)], Int) {
+    func windowedCandidates(input: Tensor, pyramid: TiledPyramid, cells: [CellRect],
+                            crops: [(x0: Int, y0: Int, x1: Int, y1: Int)]) -> ([(rect: DlibRectangle, score: Float)], Int) {
         let stride = options.outputStride
         var scores: [Int: Float] = [:]
         let mapCols = Self.scoreMapSize(input.w)
         var pixels = 0
-        for r in cells {
-            let x0 = Self.alignedOrigin(cell: r.left, stride: stride), y0 = Self.alignedOrigin(cell: r.top, stride: stride)
-            let x1 = min(input.w, (r.right + Self.contextCells) * stride + Self.cellFootprint)
-            let y1 = min(input.h, (r.bottom + Self.contextCells) * stride + Self.cellFootprint)
-            let crop = Self.crop(input, x0: x0, y0: y0, x1: x1, y1: y1)
+        for (r, c) in zip(cells, crops) {
+            let (x0, y0) = (c.x0, c.y0)
+            let crop = Self.crop(input, x0: x0, y0: y0, x1: c.x1, y1: c.y1)
             pixels += crop.h * crop.w
             let map = network(crop)
             let dx = x0 / stride, dy = y0 / stride
