@@ -51,10 +51,7 @@ final class SmallFaceTests: XCTestCase {
     /// An owner seen only below dlib's range (`--me` matched D): no owner faces in range, every
     /// identity in range is someone else's.
     func testOwnerSeenOnlyBelowTheRange() {
-        let s = Self.scenario()
-        var input = s.input
-        input.me = s.centre(Self.D)
-        let r = Analysis.run(input)
+        let r = Analysis.run(Self.scenario().input(me: Self.D))
         XCTAssertEqual(r.owner, 3); XCTAssertEqual(r.ownerReason, .userSupplied)
         XCTAssertEqual(r.faces.owner.faces, 0)
         XCTAssertNil(r.faces.owner.matchableFromProfile)
@@ -84,6 +81,13 @@ final class SmallFaceTests: XCTestCase {
 }
 
 extension Scenario {
+    /// The input with `--me` set to the centre of identity `id`.
+    func input(me id: Int) -> AnalysisInput {
+        var input = self.input
+        input.me = centre(id)
+        return input
+    }
+
     /// Adds an item whose faces are all below dlib's range.
     mutating func addSmall(_ item: ItemInput, _ who: [Int]) {
         let first = faces.count
