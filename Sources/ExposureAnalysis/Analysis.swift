@@ -61,15 +61,43 @@ public struct OtherFaceMetrics: Codable, Hashable, Sendable {
     public var labelled: Int
 }
 
-/// The summary contract's `faces` object.
+/// The summary contract's `faces.small` object: faces the proposal network found below dlib's
+/// detector's 40 px window (`FaceInput.belowDetectorRange`). They are clustered into identities
+/// like any face, and counted only here.
+public struct SmallFaceMetrics: Codable, Hashable, Sendable {
+    /// Faces below dlib's range.
+    public var detected: Int
+    /// Of them, faces in the owner's identity.
+    public var owner: Int
+    /// Of them, faces of everyone else.
+    public var others: Int
+    public init(detected: Int = 0, owner: Int = 0, others: Int = 0) {
+        self.detected = detected; self.owner = owner; self.others = others
+    }
+}
+
+/// The summary contract's `faces` object. Every count but `small` is of faces in dlib's
+/// detector's range (40 px and up); `identities` counts the identities with such a face.
 public struct FaceMetrics: Codable, Hashable, Sendable {
     public var detected: Int
     public var itemsWithFaces: Int
     public var identities: Int
     public var owner: OwnerFaceMetrics
     public var others: OtherFaceMetrics
+    public var small: SmallFaceMetrics
     enum CodingKeys: String, CodingKey {
-        case detected, itemsWithFaces = "items_with_faces", identities, owner, others
+        case detected, itemsWithFaces = "items_with_faces", identities, owner, others, small
+    }
+}
+
+extension FaceMetrics {
+    /// Analyses stored before faces below dlib's range existed have no `small`: none were found.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(detected: try c.decode(Int.self, forKey: .detected), itemsWithFaces: try c.decode(Int.self, forKey: .itemsWithFaces),
+                  identities: try c.decode(Int.self, forKey: .identities), owner: try c.decode(OwnerFaceMetrics.self, forKey: .owner),
+                  others: try c.decode(OtherFaceMetrics.self, forKey: .others),
+                  small: try c.decodeIfPresent(SmallFaceMetrics.self, forKey: .small) ?? SmallFaceMetrics())
     }
 }
 
@@ -150,10 +178,15 @@ public enum Analysis {
         return (0, .mostFrequent)
     }
 
+    /// The face counts. Faces below dlib's range are counted apart (`small`): every other count
+    /// is of faces in dlib's range, as before the proposal network, so that its numbers keep
+    /// their meaning (the owner and identities are still chosen and clustered from all faces).
     static func measureFaces(_ input: AnalysisInput, clusters: FaceClusters, labelled: [Bool], owner: Int?,
                              items: [Int64: ItemInput]) -> FaceMetrics {
         let faces = input.faces
-        let ownerFaces = owner.map { clusters.members[$0] } ?? []
+        let inRange = faces.indices.filter { !faces[$0].belowDetectorRange }
+        let allOwnerFaces = owner.map { clusters.members[$0] } ?? []
+        let ownerFaces = allOwnerFaces.filter { !faces[$0].belowDetectorRange }
         let years = Set(ownerFaces.compactMap { items[faces[$0].itemID]?.captureYear })
         // Owner faces seen in profile pictures, and items elsewhere with a face that close.
         let profileOwnerFaces = ownerFaces.filter { items[faces[$0].itemID]?.isProfilePicture == true }
@@ -161,7 +194,7 @@ public enum Analysis {
         if !profileOwnerFaces.isEmpty {
             let limit = Double(sameFaceDistance) * Double(sameFaceDistance)
             var matched = Set<Int64>()
-            for face in faces where items[face.itemID]?.isProfilePicture != true && !matched.contains(face.itemID) {
+            for face in inRange.map({ faces[$0] }) where items[face.itemID]?.isProfilePicture != true && !matched.contains(face.itemID) {
                 if profileOwnerFaces.contains(where: { NeighbourGraph.exactSquaredDistance(faces[$0].descriptor, face.descriptor) < limit }) {
                     matched.insert(face.itemID)
                 }
@@ -169,12 +202,14 @@ public enum Analysis {
             matchable = matched.count
         }
         let ownerLabelled = ownerFaces.filter { labelled[$0] }.count
-        let otherFaces = faces.count - ownerFaces.count
+        let identities = Set(inRange.map { clusters.identityOfFace[$0] }).count
+        let small = faces.count - inRange.count, smallOwner = allOwnerFaces.count - ownerFaces.count
         return FaceMetrics(
-            detected: faces.count, itemsWithFaces: Set(faces.map(\.itemID)).count, identities: clusters.members.count,
+            detected: inRange.count, itemsWithFaces: Set(inRange.map { faces[$0].itemID }).count, identities: identities,
             owner: OwnerFaceMetrics(faces: ownerFaces.count, labelled: ownerLabelled, years: years.count,
                                     firstYear: years.min(), lastYear: years.max(), matchableFromProfile: matchable),
-            others: OtherFaceMetrics(identities: clusters.members.count - (owner == nil ? 0 : 1), faces: otherFaces,
-                                     labelled: labelled.filter { $0 }.count - ownerLabelled))
+            others: OtherFaceMetrics(identities: identities - (ownerFaces.isEmpty ? 0 : 1), faces: inRange.count - ownerFaces.count,
+                                     labelled: inRange.filter { labelled[$0] }.count - ownerLabelled),
+            small: SmallFaceMetrics(detected: small, owner: smallOwner, others: small - smallOwner))
     }
 }

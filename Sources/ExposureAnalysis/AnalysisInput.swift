@@ -14,9 +14,13 @@ public struct FaceInput: Codable, Hashable, Sendable {
     public var descriptor: [Float]
     /// Pixel box in the decoded image after EXIF orientation; used to match XMP face regions.
     public var box: DetectedFace.Box?
+    /// Found by the proposal network below dlib's detector's 40 px window
+    /// (`DetectedFace.belowDetectorRange`): clustered like any face, counted apart (`faces.small.*`).
+    public var belowDetectorRange: Bool
 
-    public init(itemID: Int64, faceIndex: Int, descriptor: [Float], box: DetectedFace.Box? = nil) {
+    public init(itemID: Int64, faceIndex: Int, descriptor: [Float], box: DetectedFace.Box? = nil, belowDetectorRange: Bool = false) {
         self.itemID = itemID; self.faceIndex = faceIndex; self.descriptor = descriptor; self.box = box
+        self.belowDetectorRange = belowDetectorRange
     }
 }
 

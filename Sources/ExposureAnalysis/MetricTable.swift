@@ -10,6 +10,7 @@ public enum MetricTable {
         "faces.owner.faces", "faces.owner.labelled", "faces.owner.years",
         "faces.owner.first_year", "faces.owner.last_year", "faces.owner.matchable_from_profile",
         "faces.others.identities", "faces.others.faces", "faces.others.labelled",
+        "faces.small.detected", "faces.small.owner", "faces.small.others",
         "location.items_with_gps", "location.items_with_exif_gps", "location.items_with_platform_location",
         "location.places", "location.home_inferred", "location.regular_places", "location.upload_ips",
         "devices.camera_models", "devices.serial_numbers", "devices.owner_names", "devices.instagram_device_ids",
@@ -24,9 +25,12 @@ public enum MetricTable {
         func distinctItems(_ faceIndices: some Sequence<Int>) -> Int { Set(faceIndices.map { input.faces[$0].itemID }).count }
 
         let f = r.faces
-        let ownerFaces = r.owner.map { r.identities[$0].faces } ?? []
-        let ownerSet = Set(ownerFaces)
-        let otherFaces = input.faces.indices.filter { !ownerSet.contains($0) }
+        // Every faces.* path but faces.small.* counts faces in dlib's range only (Analysis.measureFaces).
+        let small = { (face: Int) in input.faces[face].belowDetectorRange }
+        let allOwnerFaces = r.owner.map { r.identities[$0].faces } ?? []
+        let ownerSet = Set(allOwnerFaces)
+        let ownerFaces = allOwnerFaces.filter { !small($0) }
+        let otherFaces = input.faces.indices.filter { !ownerSet.contains($0) && !small($0) }
         put("faces.detected", Double(f.detected), items: f.itemsWithFaces)
         put("faces.items_with_faces", Double(f.itemsWithFaces), items: f.itemsWithFaces)
         put("faces.identities", Double(f.identities), items: f.itemsWithFaces)
@@ -41,6 +45,10 @@ public enum MetricTable {
         put("faces.others.identities", Double(f.others.identities), items: distinctItems(otherFaces))
         put("faces.others.faces", Double(f.others.faces), items: distinctItems(otherFaces))
         put("faces.others.labelled", Double(f.others.labelled), items: distinctItems(otherFaces.filter { r.faceLabelled[$0] }))
+        put("faces.small.detected", Double(f.small.detected), items: distinctItems(input.faces.indices.filter(small)))
+        put("faces.small.owner", Double(f.small.owner), items: distinctItems(allOwnerFaces.filter(small)))
+        put("faces.small.others", Double(f.small.others),
+            items: distinctItems(input.faces.indices.filter { small($0) && !ownerSet.contains($0) }))
 
         let p = r.places
         put("location.items_with_gps", Double(p.itemsWithLocation), items: p.itemsWithLocation)

@@ -1,7 +1,8 @@
-/// `exposure summary --json`: the contract ("schema": "exposure.summary/1").
+/// `exposure summary --json`: the contract ("schema": "exposure.summary/2").
 /// Key names are the JSON names; every count is an integer.
+/// Version 2 added `faces.small` (faces below dlib's detector's 40 px range, counted apart).
 public struct Summary: Codable, Equatable, Sendable {
-    public var schema: String = "exposure.summary/1"
+    public var schema: String = "exposure.summary/2"
     public var owner: Owner
     public var sources: [Source]
     public var items: Items
@@ -70,14 +71,26 @@ public struct Summary: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey { case named, tagInstances = "tag_instances", graphEdges = "graph_edges" }
         public init() {}
     }
+    /// Every count but `small` is of faces in dlib's detector's range (40 px and up).
     public struct Faces: Codable, Equatable, Sendable {
         public var detected = 0, itemsWithFaces = 0, identities = 0
         public var owner = OwnerFaces()
         public var others = OtherFaces()
+        public var small = SmallFaces()
         enum CodingKeys: String, CodingKey {
-            case detected, itemsWithFaces = "items_with_faces", identities, owner, others
+            case detected, itemsWithFaces = "items_with_faces", identities, owner, others, small
         }
         public init() {}
+        /// A version 1 summary has no `small`: it counted no faces below dlib's range.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            detected = try c.decode(Int.self, forKey: .detected)
+            itemsWithFaces = try c.decode(Int.self, forKey: .itemsWithFaces)
+            identities = try c.decode(Int.self, forKey: .identities)
+            owner = try c.decode(OwnerFaces.self, forKey: .owner)
+            others = try c.decode(OtherFaces.self, forKey: .others)
+            small = try c.decodeIfPresent(SmallFaces.self, forKey: .small) ?? SmallFaces()
+        }
     }
     public struct OwnerFaces: Codable, Equatable, Sendable {
         public var faces = 0, labelled = 0, years = 0
@@ -99,6 +112,13 @@ public struct Summary: Codable, Equatable, Sendable {
     }
     public struct OtherFaces: Codable, Equatable, Sendable {
         public var identities = 0, faces = 0, labelled = 0
+        public init() {}
+    }
+    /// Faces the proposal network found below dlib's detector's 40 px range (their descriptors,
+    /// from an upsampled chip, are less reliable): in no other `faces` count.
+    public struct SmallFaces: Codable, Equatable, Sendable {
+        /// All of them; `owner` of them are the owner's, `others` everyone else's.
+        public var detected = 0, owner = 0, others = 0
         public init() {}
     }
     public struct Finding: Codable, Equatable, Sendable {
@@ -151,6 +171,8 @@ public struct Summary: Codable, Equatable, Sendable {
         m.updateValue(faces.owner.matchableFromProfile.map(Double.init), forKey: "faces.owner.matchable_from_profile")  // keeps the key when null
         m["faces.others.identities"] = Double(faces.others.identities)
         m["faces.others.faces"] = Double(faces.others.faces); m["faces.others.labelled"] = Double(faces.others.labelled)
+        m["faces.small.detected"] = Double(faces.small.detected); m["faces.small.owner"] = Double(faces.small.owner)
+        m["faces.small.others"] = Double(faces.small.others)
         return m
     }
 }

@@ -25,7 +25,10 @@ enum AnalysisStep {
             return input
         }
         let orderedFaces = s.faces.sorted { (rank[$0.itemID] ?? 0, $0.faceIndex) < (rank[$1.itemID] ?? 0, $1.faceIndex) }
-        let faces = orderedFaces.map { FaceInput(itemID: $0.itemID, faceIndex: $0.faceIndex, descriptor: $0.face.descriptor, box: $0.face.box) }
+        let faces = orderedFaces.map {
+            FaceInput(itemID: $0.itemID, faceIndex: $0.faceIndex, descriptor: $0.face.descriptor, box: $0.face.box,
+                      belowDetectorRange: $0.face.belowDetectorRange)
+        }
         let owner = s.sources.compactMap(\.ownerName).first
         return (AnalysisInput(faces: faces, items: items, ownerName: owner, me: me), orderedFaces.map(\.id))
     }

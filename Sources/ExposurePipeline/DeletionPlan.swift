@@ -40,9 +40,11 @@ public struct DeletionPlan: Codable, Sendable {
 }
 
 public enum DeletionPlanner {
-    /// Per-item facts that the plan's metrics count.
+    /// Per-item facts that the plan's metrics count. Faces below dlib's 40 px range count only
+    /// in `smallOwner`/`smallOthers` (the summary's `faces.small.*`), as in the summary.
     struct ItemFacts {
         var ownerFaces = 0, ownerLabelled = 0, otherFaces = 0, otherLabelled = 0
+        var smallOwner = 0, smallOthers = 0
         var located = false
         var ownerYear: Int?
     }
@@ -103,16 +105,19 @@ public enum DeletionPlanner {
         let allItems = s.items.map(\.id)
         func metrics(_ items: [Int64]) -> [String: Int] {
             var m = ["faces.owner.faces": 0, "faces.owner.labelled": 0, "faces.others.faces": 0,
-                     "faces.others.labelled": 0, "location.items_with_any_location": 0, "items.total": items.count]
+                     "faces.others.labelled": 0, "faces.small.owner": 0, "faces.small.others": 0,
+                     "location.items_with_any_location": 0, "items.total": items.count]
             var years = Set<Int>()
             for i in items {
                 guard let f = facts[i] else { continue }
                 m["faces.owner.faces"]! += f.ownerFaces; m["faces.owner.labelled"]! += f.ownerLabelled
                 m["faces.others.faces"]! += f.otherFaces; m["faces.others.labelled"]! += f.otherLabelled
+                m["faces.small.owner"]! += f.smallOwner; m["faces.small.others"]! += f.smallOthers
                 if f.located { m["location.items_with_any_location"]! += 1 }
                 if let y = f.ownerYear { years.insert(y) }
             }
             m["faces.owner.years"] = years.count
+            m["faces.small.detected"] = m["faces.small.owner"]! + m["faces.small.others"]!
             return m
         }
         let total = metrics(allItems)
@@ -146,7 +151,10 @@ public enum DeletionPlanner {
         })
         for face in s.faces {
             var f = facts[face.itemID] ?? ItemFacts()
-            if let id = face.identityID, owners.contains(id) {
+            let isOwner = face.identityID.map(owners.contains) ?? false
+            if face.face.belowDetectorRange {
+                if isOwner { f.smallOwner += 1 } else { f.smallOthers += 1 }
+            } else if isOwner {
                 f.ownerFaces += 1
                 if face.labelled { f.ownerLabelled += 1 }
                 if let y = years[face.itemID] { f.ownerYear = y }

@@ -19,7 +19,9 @@ enum ReportBuilder {
             itemsByID[id].flatMap { SummaryBuilder.captureDate(item: $0, files: filesByItem[id, default: []]) }.flatMap { Int($0.prefix(4)) }
         }
         let owner = s.identities.first(where: \.isOwner)
-        let facesByIdentity = Dictionary(grouping: s.faces.filter { $0.identityID != nil }, by: { $0.identityID! })
+        // Faces in dlib's range only, as the summary counts them; the ones below it are a count of their own.
+        let facesByIdentity = Dictionary(grouping: s.faces.filter { $0.identityID != nil && !$0.face.belowDetectorRange },
+                                         by: { $0.identityID! })
 
         // The owner's timeline: faces per capture year (undated last), a few thumbnails each.
         var timeline: [ReportData.YearFaces] = []
@@ -32,11 +34,11 @@ enum ReportBuilder {
             }
         }
         let reason = s.analysis[AnalysisKeys.ownerReason].flatMap(ReportData.OwnerReason.init(rawValue:)) ?? .mostFrequent
-        let others = s.identities.filter { !$0.isOwner }.sorted { ($0.faceCount, -$0.id) > ($1.faceCount, -$1.id) }.map { identity in
+        let others = s.identities.filter { !$0.isOwner && facesByIdentity[$0.id] != nil }.map { identity in
             let faces = facesByIdentity[identity.id, default: []]
-            return ReportData.Identity(name: identity.name, faces: faces.count, labelled: faces.filter(\.labelled).count,
-                                       thumbnail: faces.first(where: { $0.thumbnail != nil })?.thumbnail)
-        }
+            return (identity.id, ReportData.Identity(name: identity.name, faces: faces.count, labelled: faces.filter(\.labelled).count,
+                                                     thumbnail: faces.first(where: { $0.thumbnail != nil })?.thumbnail))
+        }.sorted { ($0.1.faces, -$0.0) > ($1.1.faces, -$1.0) }.map(\.1)
         let places = s.places.map {
             ReportData.Place(latitude: $0.latitude, longitude: $0.longitude, city: $0.city, country: $0.country,
                              items: $0.itemCount, isHome: $0.isHome, isRegular: $0.isRegular)

@@ -17,6 +17,9 @@ public enum SummaryText {
         let years = f.owner.firstYear.map { first in " over \(f.owner.years) years (\(first)-\(f.owner.lastYear ?? first))" } ?? ""
         lines.append("  You: \(f.owner.faces) faces, \(f.owner.labelled) labelled with your name\(years); matchable from your profile picture: \(f.owner.matchableFromProfile.map(String.init) ?? "n/a")")
         lines.append("  Others: \(f.others.faces) faces of \(f.others.identities) people, \(f.others.labelled) labelled")
+        if f.small.detected > 0 {
+            lines.append("  Smaller than 40 px (proposal network, counted apart): \(f.small.detected) faces, \(f.small.owner) yours, \(f.small.others) of others")
+        }
         if s.findings.isEmpty {
             lines.append("Findings: none")
         } else {

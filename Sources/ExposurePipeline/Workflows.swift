@@ -45,6 +45,9 @@ public enum Workflows {
             summary.faces.others.identities = m.others.identities
             summary.faces.others.faces = m.others.faces
             summary.faces.others.labelled = m.others.labelled
+            summary.faces.small.detected = m.small.detected
+            summary.faces.small.owner = m.small.owner
+            summary.faces.small.others = m.small.others
         }
         summary.location.distinctPlaces = s.places.count
         var metrics: [String: Double?] = [:]

@@ -12,6 +12,9 @@ extension ReportRenderer {
         ("faces.others.identities", "Other people (identities)"),
         ("faces.others.faces", "Other people’s faces"),
         ("faces.others.labelled", "Other people’s faces labelled with a name"),
+        ("faces.small.detected", "Faces smaller than 40 px (counted apart)"),
+        ("faces.small.owner", "Your faces smaller than 40 px"),
+        ("faces.small.others", "Other people’s faces smaller than 40 px"),
         ("location.items_with_any_location", "Items with a location"),
         ("location.items_with_exif_gps", "Items with camera GPS"),
         ("location.distinct_places", "Places"),
@@ -139,6 +142,8 @@ extension ReportRenderer {
         }
         let others = after("faces.others.faces")
         if others > 0 { parts.append("\(Text.plural(others, "face", "faces")) of other people") }
+        let small = after("faces.small.detected")
+        if small > 0 { parts.append("\(Text.plural(small, "more face", "more faces")) smaller than 40 px") }
         let places = after("location.distinct_places")
         if places > 0 { parts.append(Text.plural(places, "place", "places")) }
         let serials = after("devices.serial_numbers")

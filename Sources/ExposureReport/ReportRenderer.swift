@@ -132,6 +132,9 @@ public enum ReportRenderer {
         } else {
             h += "</p>\n"
         }
+        if let small = smallFacesSentence(data.summary.faces.small) {
+            h += "<p class=\"note\" id=\"small-faces\">\(HTML.escapeText(small))</p>\n"
+        }
         let timeline = data.owner.timeline
         if timeline.isEmpty {
             h += "<p>No faces of yours were found.</p>\n</section>\n"
@@ -157,6 +160,16 @@ public enum ReportRenderer {
         }
         h += "</section>\n"
         return h
+    }
+
+    /// The faces found below dlib's 40 px range, counted apart from every other face figure of
+    /// the report; nil when there are none.
+    static func smallFacesSentence(_ small: Summary.SmallFaces) -> String? {
+        guard small.detected > 0 else { return nil }
+        let yours = small.owner == 0 ? "" : small.detected == 1 ? " (yours)" : " (\(Text.count(small.owner)) of them yours)"
+        return "\(Text.plural(small.detected, "more face", "more faces")) smaller than 40 px\(yours) "
+            + "\(small.detected == 1 ? "was" : "were") found by the proposal network. "
+            + "Their descriptors are less reliable, so they are counted apart and not in the other face figures of this report."
     }
 
     static func othersSection(_ data: ReportData, includeThumbnails: Bool) -> String {

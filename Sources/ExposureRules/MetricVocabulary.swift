@@ -4,9 +4,9 @@
 public enum MetricVocabulary {
     /// Path -> meaning. The finding's `items` is given in brackets.
     public static let metrics: [(path: String, meaning: String)] = [
-        ("faces.detected", "faces detected in all items [items with faces]"),
+        ("faces.detected", "faces detected in all items, in dlib's detector's range (40 px and up) [items with faces]"),
         ("faces.items_with_faces", "items with at least one face [same]"),
-        ("faces.identities", "distinct people (Chinese whispers clusters at L2 < 0.6) [items with faces]"),
+        ("faces.identities", "distinct people (Chinese whispers clusters at L2 < 0.6) with a face in dlib's range [items with faces]"),
         ("faces.owner.faces", "faces of the owner [items with owner faces]"),
         ("faces.owner.labelled", "owner faces on items that carry the owner identity's name [those items]"),
         ("faces.owner.years", "distinct capture years of items with the owner's face [dated items with owner faces]"),
@@ -17,6 +17,10 @@ public enum MetricVocabulary {
         ("faces.others.identities", "people other than the owner [items with their faces]"),
         ("faces.others.faces", "faces of people other than the owner [items with their faces]"),
         ("faces.others.labelled", "faces of others on items carrying their identity's name [those items]"),
+        ("faces.small.detected",
+         "faces below dlib's 40 px range, found by the proposal network alone (less reliable descriptors); in no other faces.* count [items with them]"),
+        ("faces.small.owner", "of those, faces of the owner [items with them]"),
+        ("faces.small.others", "of those, faces of people other than the owner [items with them]"),
         ("location.items_with_gps", "items with coordinates from EXIF or the platform [same]"),
         ("location.items_with_exif_gps", "items with EXIF GPS coordinates [same]"),
         ("location.items_with_platform_location", "items with platform-recorded coordinates [same]"),

@@ -24,6 +24,19 @@ public final class InventoryDatabase: @unchecked Sendable {
         try Migrations.migrator.migrate(pool)
     }
 
+    /// Opens the inventory at `path` migrated only up to the migration named `lastMigration`:
+    /// tests make inventories as an earlier version of Exposure left them.
+    init(path: String, upTo lastMigration: String) throws {
+        let pool = try DatabasePool(path: path)
+        writer = pool
+        try Migrations.migrator.migrate(pool, upTo: lastMigration)
+    }
+
+    /// Runs SQL as it stands (tests: rows written the way an earlier version wrote them).
+    func execute(_ sql: String) throws {
+        try writer.write { db in try db.execute(sql: sql) }
+    }
+
     /// An in-memory inventory, for tests.
     public init() throws {
         var config = Configuration()
@@ -197,9 +210,10 @@ public final class InventoryDatabase: @unchecked Sendable {
             let landmarks = "[" + f.face.landmarks.map { "[\($0.x),\($0.y)]" }.joined(separator: ",") + "]"
             try db.run("""
                 INSERT INTO face(item_id, face_index, box_left, box_top, box_right, box_bottom, confidence,
-                    landmarks, descriptor, thumbnail) VALUES (?,?,?,?,?,?,?,?,?,?)
+                    landmarks, descriptor, thumbnail, below_detector_range) VALUES (?,?,?,?,?,?,?,?,?,?,?)
                 """, [itemID, index, f.face.box.left, f.face.box.top, f.face.box.right, f.face.box.bottom,
-                      Double(f.face.confidence), landmarks, descriptorBlob(f.face.descriptor), f.thumbnail])
+                      Double(f.face.confidence), landmarks, descriptorBlob(f.face.descriptor), f.thumbnail,
+                      f.face.belowDetectorRange ? 1 : 0])
         }
         try db.run("UPDATE item SET faces_analysed = 1 WHERE id = ?", [itemID])
     }
@@ -353,7 +367,8 @@ public final class InventoryDatabase: @unchecked Sendable {
             box: .init(left: row["box_left"], top: row["box_top"], right: row["box_right"], bottom: row["box_bottom"]),
             confidence: Float(row["confidence"] as Double),
             landmarks: pairs.compactMap { $0.count == 2 ? DetectedFace.Point(x: $0[0], y: $0[1]) : nil },
-            descriptor: descriptorFloats(row["descriptor"]))
+            descriptor: descriptorFloats(row["descriptor"]),
+            belowDetectorRange: (row["below_detector_range"] as Int64) != 0)
         return FaceRecord(id: row["id"], itemID: row["item_id"], faceIndex: row["face_index"], face: face,
                           thumbnail: row["thumbnail"], identityID: row["identity_id"],
                           labelled: (row["labelled"] as Int64) != 0)

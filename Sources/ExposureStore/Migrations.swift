@@ -148,6 +148,14 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v3-face-below-detector-range") { db in
+            // Faces the proposal network found below dlib's detector's 40 px window (their
+            // descriptors come from an upsampled chip): the summary counts them apart. Faces
+            // written before this migration were all dlib's, so they read as 0.
+            try db.execute(sql: """
+                ALTER TABLE face ADD COLUMN below_detector_range INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -22,7 +22,8 @@ final class WireCodingTests: XCTestCase {
         unreadableReason: "thumbnail unreadable",
         faces: [FileAnalysis.Face(face: DetectedFace(box: .init(left: -3, top: 10, right: 200, bottom: 220), confidence: 1.0625,
                                                      landmarks: (0..<5).map { DetectedFace.Point(x: $0 * 7, y: -$0) },
-                                                     descriptor: (0..<128).map { Float($0) * 0.001 - 0.05 }),
+                                                     descriptor: (0..<128).map { Float($0) * 0.001 - 0.05 },
+                                                     belowDetectorRange: true),
                                   thumbnail: Data([0xFF, 0xD8, 0xFF, 0xD9])),
                 FileAnalysis.Face(face: DetectedFace(box: .init(left: 1, top: 2, right: 3, bottom: 4), confidence: -0.5,
                                                      landmarks: [], descriptor: [.nan, .infinity]),
@@ -41,6 +42,7 @@ final class WireCodingTests: XCTestCase {
         XCTAssertEqual(analysis.stageSeconds.total, 13.625)
         XCTAssertEqual(analysis.faces?.count, 2)
         XCTAssertEqual(analysis.faces?[0], Self.full.faces?[0])
+        XCTAssertEqual(analysis.faces?.map(\.face.belowDetectorRange), [true, false])
         // NaN != NaN, so the second face is compared by bits.
         let odd = try XCTUnwrap(analysis.faces?[1].face)
         XCTAssertEqual(odd.descriptor.map(\.bitPattern), [Float.nan.bitPattern, Float.infinity.bitPattern])
@@ -82,5 +84,14 @@ final class WireCodingTests: XCTestCase {
         var w = WireWriter()
         w.bool(true); w.string("hologram")
         XCTAssertThrowsError(try WorkResponse(wire: Data(w.bytes)))
+        // A face whose below-range flag is neither 0 nor 1.
+        var face = WireWriter()
+        Self.full.faces![0].face.write(to: &face)
+        var flag = face.bytes
+        flag[flag.count - 1] = 2
+        var reader = WireReader(Data(flag))
+        XCTAssertThrowsError(try DetectedFace(from: &reader))
+        reader = WireReader(Data(face.bytes))
+        XCTAssertEqual(try DetectedFace(from: &reader), Self.full.faces![0].face)
     }
 }

@@ -1,5 +1,5 @@
 import ExposureModel
-import ExposureStore
+@testable import ExposureStore
 import ExposureTestSupport
 import Foundation
 import XCTest
@@ -108,5 +108,62 @@ final class InventoryDatabaseTests: XCTestCase {
         XCTAssertEqual(s.faces.filter(\.labelled).count, 0)
         XCTAssertEqual(s.analysis, ["k": "2"])
         XCTAssertEqual(s.devices.map(\.value), ["S1"])
+    }
+
+    /// The proposal network's faces below dlib's 40 px range keep their flag through the store.
+    func testBelowDetectorRangeFlagRoundTrips() throws {
+        let db = try InventoryDatabase()
+        let source = try db.source(name: "s", platform: .folder, ownerName: nil)
+        var small = face(2)
+        small.face.box = .init(left: 5, top: 5, right: 28, bottom: 28)
+        small.face.belowDetectorRange = true
+        try db.write(ItemWrite(sha256: "dd", kind: .photo, byteSize: 1, sourceID: source, path: "r.jpg",
+                               reference: MediaReference(path: "r.jpg"), embedded: nil, unreadableReason: nil,
+                               faces: [face(1), small]))
+        let s = try db.snapshot()
+        XCTAssertEqual(s.faces.map(\.face.belowDetectorRange), [false, true])
+        XCTAssertEqual(s.faces[1].face, small.face)
+        XCTAssertEqual(s.faces[0].face, face(1).face)
+        let reused = try XCTUnwrap(try db.item(sha256: "dd"))
+        XCTAssertEqual(reused.faces.map(\.face.belowDetectorRange), [false, true])
+    }
+
+    /// An inventory made before the flag existed (migrations up to v2) opens, migrates, and
+    /// reads its faces as dlib's (unflagged).
+    func testInventoryFromBeforeTheFlagReadsItsFacesAsUnflagged() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.sqlite").path
+        do {
+            let old = try InventoryDatabase(path: path, upTo: "v2-settings")
+            let source = try old.source(name: "s", platform: .folder, ownerName: nil)
+            let item = try old.write(ItemWrite(sha256: "ee", kind: .photo, byteSize: 1, sourceID: source, path: "o.jpg",
+                                               reference: MediaReference(path: "o.jpg"), embedded: nil,
+                                               unreadableReason: nil, faces: nil))
+            // The face row as the v2 schema held it: no below_detector_range column.
+            try old.execute("""
+                INSERT INTO face(item_id, face_index, box_left, box_top, box_right, box_bottom, confidence, landmarks, descriptor)
+                VALUES (\(item), 0, 10, 20, 110, 120, 1.25, '[[1,2],[3,4]]', zeroblob(512));
+                UPDATE item SET faces_analysed = 1 WHERE id = \(item);
+                """)
+            XCTAssertThrowsError(try old.execute("SELECT below_detector_range FROM face"), "the v2 schema has no flag")
+        }
+        let db = try InventoryDatabase(path: path)
+        let s = try db.snapshot()
+        XCTAssertEqual(s.faces.count, 1)
+        XCTAssertEqual(s.faces[0].face.belowDetectorRange, false)
+        XCTAssertEqual(s.faces[0].face.box, DetectedFace.Box(left: 10, top: 20, right: 110, bottom: 120))
+        XCTAssertEqual(s.faces[0].face.descriptor, [Float](repeating: 0, count: 128))
+        XCTAssertEqual(try db.integrityCheck(), "ok")
+    }
+
+    /// Faces encoded as JSON before the flag existed decode as unflagged.
+    func testDetectedFaceJSONWithoutTheFlagDecodesUnflagged() throws {
+        let old = #"{"box":{"left":1,"top":2,"right":3,"bottom":4},"confidence":0.5,"landmarks":[],"descriptor":[0.25]}"#
+        let face = try JSONDecoder().decode(DetectedFace.self, from: Data(old.utf8))
+        XCTAssertFalse(face.belowDetectorRange)
+        var flagged = face
+        flagged.belowDetectorRange = true
+        XCTAssertEqual(try JSONDecoder().decode(DetectedFace.self, from: JSONEncoder().encode(flagged)), flagged)
     }
 }

@@ -166,13 +166,14 @@ extension DetectedFace {
         w.float(confidence)
         w.array(landmarks) { $0.int($1.x); $0.int($1.y) }
         w.array(descriptor) { $0.float($1) }
+        w.bool(belowDetectorRange)
     }
 
     init(from r: inout WireReader) throws {
         let box = Box(left: try r.int(), top: try r.int(), right: try r.int(), bottom: try r.int())
         self.init(box: box, confidence: try r.float(),
                   landmarks: try r.array { Point(x: try $0.int(), y: try $0.int()) },
-                  descriptor: try r.array { try $0.float() })
+                  descriptor: try r.array { try $0.float() }, belowDetectorRange: try r.bool())
     }
 }
 
