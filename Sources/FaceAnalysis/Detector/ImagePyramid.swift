@@ -227,14 +227,11 @@ public struct TiledPyramid: Sendable, Equatable {
         let level0 = levels[0]
         let data = [Float](unsafeUninitializedCapacity: 3 * plane) { buffer, initialized in
             let base = buffer.baseAddress!
-            // Every row a crop reads, and every level row the chain needs, starts as zeros (the
-            // padding between and around levels); then level 0, then each next level in order.
-            var rowsToClear = tensorRows
-            for (i, level) in levels.enumerated() {
-                for y in 0..<level.height where needed[i][y] { rowsToClear[level.top + y] = true }
-            }
+            // Every row a crop reads starts as zeros (the padding between and around levels); rows
+            // only the interpolation chain needs get their level's pixels alone (fewer pages touched).
+            // Then level 0, then each next level in order.
             for ch in 0..<3 {
-                for y in 0..<rows where rowsToClear[y] { (base + ch * plane + y * cols).initialize(repeating: 0, count: cols) }
+                for y in 0..<rows where tensorRows[y] { (base + ch * plane + y * cols).initialize(repeating: 0, count: cols) }
             }
             image.pixels.withUnsafeBufferPointer { px in
                 for ch in 0..<3 {
