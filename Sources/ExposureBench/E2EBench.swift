@@ -132,12 +132,13 @@ enum FaceComposer {
 
     /// The same, with the planted faces' boxes (the source's dlib box, scaled and moved with the patch).
     static func composeWithFaces(width: Int, height: Int, faceSizes: [Int], sources: [Source], rng: inout SplitMix64,
-                                 background kind: Background = .smooth) -> (image: RGBImage, faces: [DetectedFace.Box]) {
+                                 background kind: Background = .smooth) -> (image: RGBImage, faces: [DetectedFace.Box], sources: [Int]) {
         var canvas = background(width: width, height: height, rng: &rng, kind: kind)
         var taken: [(Int, Int, Int, Int)] = []
-        var planted: [DetectedFace.Box] = []
+        var planted: [DetectedFace.Box] = [], plantedSources: [Int] = []
         for (n, size) in faceSizes.enumerated() {
-            let source = sources[(n + Int(rng.next() % 4)) % sources.count]
+            let sourceIndex = (n + Int(rng.next() % 4)) % sources.count
+            let source = sources[sourceIndex]
             let patch = patch(source, faceSize: size)
             guard patch.width < width, patch.height < height else { continue }
             for _ in 0..<30 {
@@ -150,10 +151,11 @@ enum FaceComposer {
                 let x0 = max(0, Int(Double(b.left) - 0.6 * Double(b.width))), y0 = max(0, Int(Double(b.top) - 0.6 * Double(b.width)))
                 planted.append(DetectedFace.Box(left: x + Int(Double(b.left - x0) * f), top: y + Int(Double(b.top - y0) * f),
                                                 right: x + Int(Double(b.right + 1 - x0) * f) - 1, bottom: y + Int(Double(b.bottom + 1 - y0) * f) - 1))
+                plantedSources.append(sourceIndex)
                 break
             }
         }
-        return (canvas, planted)
+        return (canvas, planted, plantedSources)
     }
 }
 
@@ -207,83 +209,158 @@ enum E2EBench {
         return inter / (Double(a.width * a.height + b.width * b.height) - inter)
     }
 
+    /// A face search under test: a name and what it finds (with the proposals, for the fast search).
+    struct Search {
+        let name: String
+        let run: (RGBImage) -> (faces: [DetectedFace], proposals: [FaceProposal])
+    }
+    /// The fast searches' time split: proposal network, windowed detector, detector pixels.
+    nonisolated(unsafe) static var cascadeSplit = (proposals: 0.0, windows: 0.0, pyramid: 0.0, pixels: 0)
+
+    /// `fast[:SMALLEST]` (the cascade) or `dlib:BUDGET[:SMALLEST_FACE[:LEVEL_STEP]]` (a DetectionPolicy).
+    static func search(_ spec: Substring, engine: FaceEngine) -> Search {
+        let f = spec.split(separator: ":").map(String.init)
+        if f[0] == "fast" {
+            // fast[:SMALLEST[:SCALE_RANGE[:CENTRE_TOLERANCE[:CENTRE_SLACK]]]]
+            let search = FaceSearch(method: .fast, smallestFace: f.count > 1 ? Int(f[1]) : nil)
+            var cascade = search.cascade
+            if f.count > 2 { cascade.windows.scaleRange = Double(f[2])! }
+            if f.count > 3 { cascade.windows.centerTolerance = Double(f[3])! }
+            if f.count > 4 { cascade.windows.centerSlack = Double(f[4])! }
+            let windows = cascade.windows
+            return Search(name: "fast (\(search.settingValue); windows: scale range \(windows.scaleRange), centre tolerance \(windows.centerTolerance) x box + \(windows.centerSlack) px)") { image in
+                var d = 0.0, e = 0.0
+                let r = engine.cascadeFaces(in: image, options: cascade, detectionSeconds: &d, descriptorSeconds: &e)
+                cascadeSplit.proposals += r.proposalSeconds; cascadeSplit.windows += r.windowSeconds; cascadeSplit.pyramid += r.pyramidSeconds; cascadeSplit.pixels += r.windowPixels
+                return (r.faces + r.smallFaces, r.proposals)
+            }
+        }
+        let n = f.dropFirst().map { Int($0)! }
+        let policy = DetectionPolicy(detectorPixelBudget: n.first ?? 13_000_000, smallestFace: n.count > 1 ? n[1] : 40, levelStep: n.count > 2 ? n[2] : 1)
+        return Search(name: "dlib policy: budget \(policy.detectorPixelBudget), smallest face \(policy.smallestFace), level step \(policy.levelStep)") { image in
+            (policy.faces(in: image, engine: engine), [])
+        }
+    }
+
+    /// Recall of face searches against dlib's full-resolution upsample-1 search (the reference) on
+    /// composited canvases of 1-12 MP on natural, smooth and noise backgrounds, per face-size
+    /// bucket of the reference's box; boxes identical within 1 px and descriptor distances of the
+    /// matched faces; recall of the planted 20-39 px faces (which the reference cannot see) and how
+    /// their descriptors match the same person's full-size face; the proposal-to-dlib box relation.
     static func policyRecall(_ args: [String]) throws {
         func option(_ name: String) -> String? {
             guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
             return args[i + 1]
         }
-        // BUDGET[:SMALLEST_FACE[:LEVEL_STEP]], comma-separated.
-        let policies: [DetectionPolicy] = (option("--policies") ?? "13000000:40:2,13000000:60:2,13000000:80:2").split(separator: ",").map {
-            let f = $0.split(separator: ":").map { Int($0)! }
-            return DetectionPolicy(detectorPixelBudget: f[0], smallestFace: f.count > 1 ? f[1] : 40, levelStep: f.count > 2 ? f[2] : 1)
-        }
-        let perCanvas = Int(option("--per-size") ?? "2") ?? 2
         let (engine, sources) = try engineAndSources(args)
+        let searches = (option("--searches") ?? "fast,dlib:13000000:40:2").split(separator: ",").map { search($0, engine: engine) }
+        let perCanvas = Int(option("--per-size") ?? "1") ?? 1
         let allCanvases = [(1152, 864), (1632, 1224), (2048, 1536), (3000, 2000), (4000, 3000)]
         let canvases = Array(allCanvases.prefix(Int(option("--canvases") ?? "5") ?? 5))
-        let faceSizes = [30, 34, 40, 46, 52, 60, 68, 80, 96, 112, 128, 160, 200, 260, 330, 400]
+        let backgrounds = (option("--backgrounds") ?? "natural,smooth,noise").split(separator: ",").compactMap { FaceComposer.Background(rawValue: String($0)) }
+        let faceSizes = [20, 24, 28, 33, 38, 40, 46, 52, 60, 68, 80, 96, 112, 128, 160, 200, 260, 330, 400]
+        // The same person's full-size descriptor (obama*.jpg are one person, biden.jpg another).
+        let sourceDescriptors = sources.map { engine.descriptors(for: $0.image, boxes: [$0.box])[0].descriptor }
+        let person = [0, 0, 0, 1]
         var rng = SplitMix64(seed: 0x5EED)
-        // Per policy: found/total per (canvas, bucket), detector seconds, descriptor distances.
-        var total = [[Int]](repeating: [Int](repeating: 0, count: buckets.count), count: canvases.count)
-        var found = [[[Int]]](repeating: total, count: policies.count)
-        var extra = [Int](repeating: 0, count: policies.count)
-        var seconds = [Double](repeating: 0, count: policies.count + 1)
-        var distances = [[Float]](repeating: [], count: policies.count)
+        let bucketCount = buckets.count - 1
+        var total = [[Int]](repeating: [Int](repeating: 0, count: bucketCount), count: canvases.count)
+        var found = [[[Int]]](repeating: total, count: searches.count)
+        var identical = [Int](repeating: 0, count: searches.count), matched = identical, extra = identical
+        var smallTotal = 0, smallFound = [Int](repeating: 0, count: searches.count)
+        var smallSame: [[Float]] = Array(repeating: [], count: searches.count), smallOther = smallSame
+        var seconds = [Double](repeating: 0, count: searches.count + 1)
+        var distances = [[Float]](repeating: [], count: searches.count)
+        var ratios: [Double] = [], offsetsX: [Double] = [], offsetsY: [Double] = [], proposalCount = 0, photos = 0
         for (ci, (w, h)) in canvases.enumerated() {
-            for k in 0..<perCanvas {
-                let sizes = faceSizes.shuffledDeterministically(&rng, rotate: k)
-                let image = FaceComposer.compose(width: w, height: h, faceSizes: sizes, sources: sources, rng: &rng)
-                // Round-trip through JPEG so the policy path (decode) is the product's.
-                let jpeg = try ImageEncoder.jpeg(image, quality: 90)
-                var t = Date()
-                let (reference, decoded) = try DetectionPolicy.fullResolutionUpsample1.faces(in: jpeg, engine: engine)
-                seconds[0] += Date().timeIntervalSince(t)
-                for (pi, policy) in policies.enumerated() {
-                    t = Date()
-                    let ours = policy.faces(in: decoded, engine: engine)
-                    seconds[pi + 1] += Date().timeIntervalSince(t)
-                    var used = Set<Int>()
-                    for f in reference {
-                        let b = max(0, (buckets.firstIndex { f.box.width < $0 } ?? buckets.count) - 1)
-                        if pi == 0 { total[ci][b] += 1 }
-                        if let j = ours.indices.filter({ !used.contains($0) }).max(by: { iou(ours[$0].box, f.box) < iou(ours[$1].box, f.box) }),
-                           iou(ours[j].box, f.box) >= 0.5 {
-                            used.insert(j); found[pi][ci][b] += 1
-                            distances[pi].append(FaceEngine.distance(ours[j].descriptor, f.descriptor))
+            for background in backgrounds {
+                for k in 0..<perCanvas {
+                    let sizes = faceSizes.shuffledDeterministically(&rng, rotate: k)
+                    let composed = FaceComposer.composeWithFaces(width: w, height: h, faceSizes: sizes, sources: sources, rng: &rng, background: background)
+                    // Round-trip through JPEG so the searches see what a scan decodes.
+                    let decoded = try ImageDecoder.decode(try ImageEncoder.jpeg(composed.image, quality: 90))
+                    photos += 1
+                    var t = Date()
+                    let reference = DetectionPolicy.fullResolutionUpsample1.faces(in: decoded, engine: engine)
+                    seconds[0] += Date().timeIntervalSince(t)
+                    let small = zip(composed.faces, composed.sources).filter { $0.0.width < 40 }
+                    smallTotal += small.count
+                    var line = "\(w)x\(h) \(background) #\(k): reference \(reference.count) faces, \(small.count) planted under 40 px"
+                    for (si, search) in searches.enumerated() {
+                        t = Date()
+                        let ours = search.run(decoded)
+                        seconds[si + 1] += Date().timeIntervalSince(t)
+                        var used = Set<Int>()
+                        for f in reference {
+                            let b = max(0, (buckets.firstIndex { f.box.width < $0 } ?? buckets.count) - 1)
+                            if si == 0 { total[ci][b] += 1 }
+                            guard let j = ours.faces.indices.filter({ !used.contains($0) }).max(by: { iou(ours.faces[$0].box, f.box) < iou(ours.faces[$1].box, f.box) }),
+                                  iou(ours.faces[j].box, f.box) >= 0.5 else { continue }
+                            used.insert(j); found[si][ci][b] += 1; matched[si] += 1
+                            let o = ours.faces[j].box
+                            if abs(o.left - f.box.left) <= 1 && abs(o.top - f.box.top) <= 1 && abs(o.right - f.box.right) <= 1 && abs(o.bottom - f.box.bottom) <= 1 { identical[si] += 1 }
+                            distances[si].append(FaceEngine.distance(ours.faces[j].descriptor, f.descriptor))
+                            if si == 0, let p = ours.proposals.min(by: { abs(($0.left + $0.right) / 2 - Double(f.box.left + f.box.right) / 2) < abs(($1.left + $1.right) / 2 - Double(f.box.left + f.box.right) / 2) }) {
+                                let pw = p.right - p.left
+                                let dx = Double(f.box.left + f.box.right) / 2 - (p.left + p.right) / 2, dy = Double(f.box.top + f.box.bottom) / 2 - (p.top + p.bottom) / 2
+                                if abs(dx) < 0.5 * pw && abs(dy) < 0.5 * pw { ratios.append(Double(f.box.width) / pw); offsetsX.append(dx / pw); offsetsY.append(dy / pw) }
+                            }
                         }
+                        for (box, source) in small {
+                            guard let j = ours.faces.indices.filter({ !used.contains($0) }).max(by: { iou(ours.faces[$0].box, box) < iou(ours.faces[$1].box, box) }),
+                                  iou(ours.faces[j].box, box) >= 0.5 else { continue }
+                            used.insert(j); smallFound[si] += 1
+                            for (other, d) in sourceDescriptors.enumerated() where other != source {
+                                let distance = FaceEngine.distance(ours.faces[j].descriptor, d)
+                                if person[other] == person[source] { smallSame[si].append(distance) } else { smallOther[si].append(distance) }
+                            }
+                        }
+                        extra[si] += ours.faces.count - used.count
+                        if si == 0 { proposalCount += ours.proposals.count }
+                        line += "; \(si): \(used.count) matched"
                     }
-                    extra[pi] += ours.count - used.count
+                    print(line)
                 }
-                print("canvas \(w)x\(h) #\(k): reference \(reference.count) faces", terminator: "")
-                for (pi, _) in policies.enumerated() { print(", policy\(pi) found \(found[pi][ci].reduce(0, +)) cum", terminator: "") }
-                print("")
             }
         }
-        let names = (0..<(buckets.count - 1)).map { "\(buckets[$0])-\(buckets[$0 + 1] > 10_000 ? "" : String(buckets[$0 + 1] - 1))" }
-        print("reference (full resolution, upsample 1): \(String(format: "%.1f", seconds[0])) s total")
-        for (pi, policy) in policies.enumerated() {
-            print("\npolicy detectorPixelBudget \(policy.detectorPixelBudget) smallestFace \(policy.smallestFace) levelStep \(policy.levelStep): "
-                  + "\(String(format: "%.1f", seconds[pi + 1])) s total (\(String(format: "%.1f", seconds[0] / seconds[pi + 1]))x faster), "
-                  + "\(extra[pi]) faces not in the reference")
-            print("canvas       plan  | " + names.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " ") + " | all")
-            var allFound = [Int](repeating: 0, count: buckets.count), allTotal = allFound
+        let names = (0..<bucketCount).map { "\(buckets[$0])-\(buckets[$0 + 1] > 10_000 ? "" : String(buckets[$0 + 1] - 1))" }
+        func pct(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : String(format: "%.1f%%", 100 * Double(a) / Double(b)) }
+        func quantiles(_ values: [Float]) -> String {
+            let d = values.sorted()
+            guard !d.isEmpty else { return "n=0" }
+            return String(format: "median %.4f, 95th %.4f, max %.4f (n=%d)", d[d.count / 2], d[min(d.count - 1, d.count * 95 / 100)], d.last!, d.count)
+        }
+        print("\n\(photos) canvases (\(backgrounds.map(\.rawValue).joined(separator: ", ")) backgrounds); reference (dlib, full resolution, upsample 1, every level): \(String(format: "%.1f", seconds[0])) s")
+        for (si, search) in searches.enumerated() {
+            print("\n[\(si)] \(search.name): \(String(format: "%.1f", seconds[si + 1])) s (\(String(format: "%.1f", seconds[0] / seconds[si + 1]))x faster than the reference), \(extra[si]) faces in neither the reference nor the planted small ones")
+            print("canvas     | " + names.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " ") + " | all")
+            var allFound = [Int](repeating: 0, count: bucketCount), allTotal = allFound
             for (ci, (w, h)) in canvases.enumerated() {
-                let plan = policy.plan(width: w, height: h)
-                var row = "\(w)x\(h)".padding(toLength: 10, withPad: " ", startingAt: 0) + " x\(plan.eighths)/8  | "
-                for b in 0..<(buckets.count - 1) {
-                    allFound[b] += found[pi][ci][b]; allTotal[b] += total[ci][b]
-                    row += "\(found[pi][ci][b])/\(total[ci][b])".padding(toLength: 9, withPad: " ", startingAt: 0) + " "
+                var row = "\(w)x\(h)".padding(toLength: 10, withPad: " ", startingAt: 0) + " | "
+                for b in 0..<bucketCount {
+                    allFound[b] += found[si][ci][b]; allTotal[b] += total[ci][b]
+                    row += "\(found[si][ci][b])/\(total[ci][b])".padding(toLength: 9, withPad: " ", startingAt: 0) + " "
                 }
-                print(row + "| \(found[pi][ci].reduce(0, +))/\(total[ci].reduce(0, +))")
+                print(row + "| \(found[si][ci].reduce(0, +))/\(total[ci].reduce(0, +))")
             }
-            print("all             | " + (0..<(buckets.count - 1)).map { b in
-                (allTotal[b] == 0 ? "-" : String(format: "%.0f%%", 100 * Double(allFound[b]) / Double(allTotal[b])))
-                    .padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " "))
-            let d = distances[pi].sorted()
-            if !d.isEmpty {
-                print(String(format: "descriptor L2 vs reference (matched faces): median %.4f, 95th %.4f, max %.4f (n=%d)",
-                             d[d.count / 2], d[min(d.count - 1, d.count * 95 / 100)], d.last!, d.count))
+            print("all        | " + (0..<bucketCount).map { pct(allFound[$0], allTotal[$0]).padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(separator: " ")
+                  + "| \(pct(allFound.reduce(0, +), allTotal.reduce(0, +)))")
+            let from40 = (1..<bucketCount).map { allFound[$0] }.reduce(0, +), total40 = (1..<bucketCount).map { allTotal[$0] }.reduce(0, +)
+            print("recall from 40 px: \(pct(from40, total40)) (\(from40)/\(total40)); matched boxes identical within 1 px: \(pct(identical[si], matched[si])) (\(identical[si])/\(matched[si]))")
+            print("descriptor L2 vs reference (matched faces): " + quantiles(distances[si]))
+            print("planted faces of 20-39 px found: \(pct(smallFound[si], smallTotal)) (\(smallFound[si])/\(smallTotal))")
+            if !smallSame[si].isEmpty {
+                let same = smallSame[si].filter { $0 < 0.6 }.count, other = smallOther[si].filter { $0 < 0.6 }.count
+                print("  their descriptors vs the same person's full-size face: " + quantiles(smallSame[si]) + ", under 0.6: \(pct(same, smallSame[si].count))")
+                print("  vs another person's: " + quantiles(smallOther[si]) + ", under 0.6 (false match): \(pct(other, smallOther[si].count))")
             }
+        }
+        if !ratios.isEmpty {
+            let r = ratios.sorted(), x = offsetsX.sorted(), y = offsetsY.sorted()
+            print(String(format: "\nfast searches' split: proposal network %.1f s, windowed detector %.1f s (of it building the pyramid rows %.1f s; %.2f M detector pixels per photo)",
+                         cascadeSplit.proposals, cascadeSplit.windows, cascadeSplit.pyramid, Double(cascadeSplit.pixels) / 1e6 / Double(max(1, photos))))
+            print(String(format: "proposals: %.1f per photo; dlib box / proposal width: median %.3f (5th %.3f, 95th %.3f); centre offset in proposal widths: x %.3f, y %.3f (n=%d)",
+                         Double(proposalCount) / Double(max(1, photos)), r[r.count / 2], r[r.count / 20], r[r.count * 19 / 20], x[x.count / 2], y[y.count / 2], r.count))
         }
     }
 }

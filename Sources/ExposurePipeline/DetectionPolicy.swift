@@ -156,27 +156,55 @@ public struct DetectionPolicy: Sendable, Hashable {
     }
 }
 
-/// How a scan searches for faces: `DetectionPolicy.default` with the user's smallest face
-/// (`--smallest-face`, upsample 1, the default), or dlib's detector on the full image with another
-/// upsampling (`--upsample`). An inventory records it (`setting`), since it decides which faces
-/// the inventory can hold: a resumed or reused inventory must have been made the same way.
+/// How a scan searches for faces. `.fast` (the default): MTCNN proposals from `smallestFace`
+/// (default 20 px), dlib's detector at upsample 1 over its whole pyramid in windows around them,
+/// and faces of 20-39 px kept flagged below dlib's range (FaceAnalysis/FaceSearchCascade.swift).
+/// `.dlib`: `DetectionPolicy.default` with the user's smallest face (upsample 1, from 40 px), or
+/// dlib's detector on the full image with another upsampling (`--upsample`). An inventory records
+/// it (`setting`), since it decides which faces the inventory can hold: a resumed or reused
+/// inventory must have been made the same way.
 public struct FaceSearch: Sendable, Hashable {
+    public enum Method: String, Sendable, CaseIterable { case fast, dlib }
+    public var method: Method
     public var upsample: Int
     public var smallestFace: Int
 
-    public init(upsample: Int = 1, smallestFace: Int = DetectionPolicy.default.smallestFace) {
-        self.upsample = upsample; self.smallestFace = smallestFace
+    /// The smallest face each method looks for unless told otherwise.
+    public static func defaultSmallestFace(_ method: Method) -> Int { method == .fast ? 20 : DetectionPolicy.default.smallestFace }
+    /// `--smallest-face` bounds: the proposal network sees faces from 20 px, dlib's detector at upsample 1 from 40.
+    public static func smallestFaceRange(_ method: Method) -> ClosedRange<Int> { method == .fast ? 20...400 : 40...400 }
+
+    public init(method: Method = .fast, upsample: Int = 1, smallestFace: Int? = nil) {
+        // Any upsampling but 1 is dlib's own full-image search.
+        self.method = upsample == 1 ? method : .dlib
+        self.upsample = upsample
+        self.smallestFace = smallestFace ?? Self.defaultSmallestFace(self.method)
     }
 
-    /// The policy used at upsample 1.
+    /// The policy of the dlib search at upsample 1.
     public var policy: DetectionPolicy {
         var p = DetectionPolicy.default
         p.smallestFace = smallestFace
         return p
     }
 
+    /// The fast search's settings: proposals from `smallestFace`; faces under dlib's 40 px kept
+    /// only when the user asks for faces that small.
+    public var cascade: CascadeOptions {
+        var c = CascadeOptions.measured
+        c.proposals.minFaceSize = Double(smallestFace)
+        if smallestFace >= 40 { c.smallFaceMinimumScore = 0 }
+        return c
+    }
+
     /// The inventory's record of it (also what a user reads when a resume or reuse is refused).
     public var settingValue: String {
+        if method == .fast {
+            let c = cascade
+            let thresholds = c.proposals.thresholds.map { String(format: "%g", $0) }.joined(separator: "/")
+            let small = c.smallFaceMinimumScore > 0 ? String(format: ", faces under 40 px kept at probability >= %g", c.smallFaceMinimumScore) : ""
+            return "fast: faces from \(smallestFace) px, MTCNN proposals (thresholds \(thresholds)), dlib upsample 1 in windows on every pyramid level\(small)"
+        }
         if upsample != 1 { return "faces from \(80 >> min(upsample, 6)) px, dlib upsample \(upsample) on the full image, every pyramid level" }
         let p = policy
         return "faces from \(p.smallestFace) px, at most \(p.detectorPixelBudget) detector pixels, every \(p.levelStep == 1 ? "" : "\(p.levelStep)nd ")pyramid level"
@@ -189,6 +217,11 @@ public struct FaceSearch: Sendable, Hashable {
     }
 
     public func faces(in image: RGBImage, engine: FaceEngine, stages: inout StageSeconds) -> [DetectedFace] {
+        if method == .fast {
+            let found = engine.cascadeFaces(in: image, options: cascade, detectionSeconds: &stages.detection,
+                                            descriptorSeconds: &stages.descriptors)
+            return found.faces + found.smallFaces
+        }
         if upsample == 1 { return policy.faces(in: image, engine: engine, stages: &stages) }
         // Any other upsampling (`--upsample`): the detector dwarfs the rest, so it is all counted as detection.
         return StageSeconds.time(&stages.detection) { engine.faces(in: image, upsample: upsample) }

@@ -87,7 +87,7 @@ enum ScanError: Error, CustomStringConvertible {
         case .noWorkerBinary(let path): return "cannot find the exposure binary to run analysis workers (looked for \(path))"
         case .faceSearchDiffers(let what, let recorded, let asked):
             return "\(what) was scanned looking for \(recorded); this scan looks for \(asked). "
-                + "Use the same --smallest-face and --upsample as that scan, or a new --db."
+                + "Use the same --search, --smallest-face and --upsample as that scan, or a new --db."
         }
     }
 }

@@ -20,9 +20,12 @@ public struct ScanOptions: Sendable {
     public var reuse: String?
     public var upsample: Int = 1
     /// The smallest face looked for, in pixels of the photo (`--smallest-face`; with upsample 1).
-    public var smallestFace: Int = DetectionPolicy.default.smallestFace
+    /// nil: the search method's default (20 px fast, 40 px dlib).
+    public var smallestFace: Int?
+    /// `--search`: the fast cascade (default) or dlib's own search.
+    public var searchMethod: FaceSearch.Method = .fast
     /// How faces are searched for; recorded in the inventory.
-    public var faceSearch: FaceSearch { FaceSearch(upsample: upsample, smallestFace: smallestFace) }
+    public var faceSearch: FaceSearch { FaceSearch(method: searchMethod, upsample: upsample, smallestFace: smallestFace) }
     /// Wall-clock seconds a worker may spend on one file before it is killed and the file
     /// skipped (`--file-timeout`).
     public var fileTimeout: TimeInterval = 120
@@ -79,7 +82,8 @@ public final class Scanner {
         let jobs = max(1, options.jobs)
         let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         let memory = options.workerMemoryLimit ?? max(4 << 30, ProcessInfo.processInfo.physicalMemory / 4 * 3 / UInt64(jobs))
-        var arguments = ["--upsample", "\(options.upsample)", "--smallest-face", "\(options.smallestFace)", "--threads", "\(threads)", "--memory-limit", "\(memory)",
+        let search = options.faceSearch
+        var arguments = ["--search", search.method.rawValue, "--upsample", "\(search.upsample)", "--smallest-face", "\(search.smallestFace)", "--threads", "\(threads)", "--memory-limit", "\(memory)",
                          // A backstop for a file spinning in C code: the parent's CPU check normally fires first.
                          "--cpu-seconds", "\(UInt64(options.fileTimeout) * UInt64(threads) + 10)"]
         if !options.analyzeFaces { arguments.append("--no-faces") }

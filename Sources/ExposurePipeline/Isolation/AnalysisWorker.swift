@@ -18,9 +18,10 @@ public enum AnalysisWorker {
         public var modelDirectory: URL?
         public var upsample = 1
         /// The smallest face looked for (`DetectionPolicy.smallestFace`; with upsample 1 only).
-        public var smallestFace = DetectionPolicy.default.smallestFace
+        public var smallestFace: Int?
+        public var searchMethod: FaceSearch.Method = .fast
         /// How faces are searched for.
-        public var faceSearch: FaceSearch { FaceSearch(upsample: upsample, smallestFace: smallestFace) }
+        public var faceSearch: FaceSearch { FaceSearch(method: searchMethod, upsample: upsample, smallestFace: smallestFace) }
         /// Threads for the neural-network kernels in this worker.
         public var threads = 1
         /// RLIMIT_AS: address space, in bytes (0: no limit).
@@ -44,7 +45,9 @@ public enum AnalysisWorker {
 
         let engine: FaceEngine?
         do {
-            engine = options.analyzeFaces ? try FaceEngine(modelDirectory: options.modelDirectory ?? ModelStore().directory) : nil
+            engine = options.analyzeFaces
+                ? try FaceEngine(modelDirectory: options.modelDirectory ?? ModelStore().directory, proposals: options.faceSearch.method == .fast)
+                : nil
         } catch {
             try? send(WorkerHello(ready: false, error: "cannot load the face models: \(error)"), to: output)
             return 1

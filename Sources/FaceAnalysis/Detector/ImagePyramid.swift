@@ -193,33 +193,75 @@ public struct TiledPyramid: Sendable, Equatable {
         return Tensor(n: 1, k: 3, h: rows, w: cols, data: data)
     }
 
-    /// Which rows of each level (level-local, one flag per row) are needed to produce the tensor
-    /// rows marked in `tensorRows`: a level's own rows among them, plus the two source rows every
-    /// needed row of the next level is interpolated from (dlib's bilinear `resize_image`).
-    func neededLevelRows(tensorRows: [Bool]) -> [[Bool]] {
-        precondition(tensorRows.count == rows, "TiledPyramid: \(tensorRows.count) row flags for \(rows) rows")
-        var needed = levels.map { [Bool](repeating: false, count: $0.height) }
+    /// Pixels of one level the windowed search needs, in blocks of `size` x `size` (level-local).
+    struct BlockMask {
+        static let size = 16
+        let rows: Int, cols: Int, blockRows: Int, blockCols: Int
+        var needed: [Bool]
+        init(rows: Int, cols: Int) {
+            self.rows = rows; self.cols = cols
+            blockRows = (rows + Self.size - 1) / Self.size; blockCols = (cols + Self.size - 1) / Self.size
+            needed = [Bool](repeating: false, count: blockRows * blockCols)
+        }
+        /// Marks the blocks covering rows y0...y1 and columns x0...x1 (inclusive, clipped).
+        mutating func mark(y0: Int, y1: Int, x0: Int, x1: Int) {
+            let r0 = max(0, y0) / Self.size, r1 = min(rows - 1, y1) / Self.size
+            let c0 = max(0, x0) / Self.size, c1 = min(cols - 1, x1) / Self.size
+            guard r0 <= r1, c0 <= c1, y1 >= 0, x1 >= 0 else { return }
+            for r in r0...r1 { for c in c0...c1 { needed[r * blockCols + c] = true } }
+        }
+        /// Row `y`'s needed column ranges (whole blocks, merged).
+        func columnRuns(row y: Int) -> [Range<Int>] {
+            var runs: [Range<Int>] = []
+            let base = (y / Self.size) * blockCols
+            var c = 0
+            while c < blockCols {
+                guard needed[base + c] else { c += 1; continue }
+                var end = c
+                while end < blockCols && needed[base + end] { end += 1 }
+                runs.append((c * Self.size)..<min(cols, end * Self.size))
+                c = end
+            }
+            return runs
+        }
+        func rowNeeded(_ y: Int) -> Bool {
+            let base = (y / Self.size) * blockCols
+            return needed[base..<(base + blockCols)].contains(true)
+        }
+    }
+
+    /// What each level must hold so that the tensor rectangles `crops` (x0..<x1, y0..<y1) have the
+    /// full tensor's values: a level's own pixels inside them, plus the source pixels every needed
+    /// pixel of the next level is interpolated from (dlib's bilinear `resize_image`).
+    func neededBlocks(crops: [(x0: Int, y0: Int, x1: Int, y1: Int)]) -> [BlockMask] {
+        var masks = levels.map { BlockMask(rows: $0.height, cols: $0.width) }
         for i in levels.indices.reversed() {
             let level = levels[i]
-            for y in 0..<level.height where tensorRows[level.top + y] { needed[i][y] = true }
-            if i + 1 < levels.count {
-                let next = levels[i + 1]
-                let ys = BilinearResize.rowPositions(inRows: level.height, outRows: next.height)
-                for r in 0..<next.height where needed[i + 1][r] {
-                    let top = Int(ys[r].rounded(.down))
-                    needed[i][top] = true
-                    needed[i][min(top + 1, level.height - 1)] = true
+            for c in crops {
+                masks[i].mark(y0: c.y0 - level.top, y1: c.y1 - 1 - level.top, x0: c.x0 - level.left, x1: c.x1 - 1 - level.left)
+            }
+            guard i + 1 < levels.count else { continue }
+            let next = levels[i + 1], nextMask = masks[i + 1]
+            let ys = BilinearResize.rowPositions(inRows: level.height, outRows: next.height)
+            let plan = BilinearResize.columnPlan(inCols: level.width, outCols: next.width)
+            let b = BlockMask.size
+            for br in 0..<nextMask.blockRows {
+                for bc in 0..<nextMask.blockCols where nextMask.needed[br * nextMask.blockCols + bc] {
+                    let r0 = br * b, r1 = min(next.height, (br + 1) * b) - 1
+                    let c0 = bc * b, c1 = min(next.width, (bc + 1) * b) - 1
+                    masks[i].mark(y0: Int(ys[r0].rounded(.down)), y1: Int(ys[r1].rounded(.down)) + 1,
+                                  x0: BilinearResize.sourceColumn(c0, plan: plan), x1: BilinearResize.sourceColumn(c1, plan: plan) + 1)
                 }
             }
         }
-        return needed
+        return masks
     }
 
-    /// `inputTensor`, computing only what the tensor rows marked in `tensorRows` need: those rows
-    /// hold exactly the full tensor's values; the other rows are left uninitialized and must not
-    /// be read. `levelZeroRows` (from `neededLevelRows`) says which rows of `image` are used.
+    /// `inputTensor`, computing only what the tensor rectangles `crops` need (`neededBlocks`): those
+    /// rectangles hold exactly the full tensor's values; everything else is left uninitialized and
+    /// must not be read. Only the rows of `image` that level 0's blocks touch are read.
     func inputTensor(for image: RGBImage, averageRed: Float, averageGreen: Float, averageBlue: Float,
-                     tensorRows: [Bool], levelRows needed: [[Bool]]) -> Tensor {
+                     crops: [(x0: Int, y0: Int, x1: Int, y1: Int)], blocks masks: [BlockMask]) -> Tensor {
         precondition(!levels.isEmpty && image.height == levels[0].height && image.width == levels[0].width,
                      "TiledPyramid: image \(image.width)x\(image.height) does not match the layout")
         let cols = self.cols, plane = rows * self.cols
@@ -227,19 +269,21 @@ public struct TiledPyramid: Sendable, Equatable {
         let level0 = levels[0]
         let data = [Float](unsafeUninitializedCapacity: 3 * plane) { buffer, initialized in
             let base = buffer.baseAddress!
-            // Every row a crop reads starts as zeros (the padding between and around levels); rows
-            // only the interpolation chain needs get their level's pixels alone (fewer pages touched).
-            // Then level 0, then each next level in order.
+            // The crops start as zeros (the padding between and around levels); then level 0's
+            // needed pixels, then each next level's, in order.
             for ch in 0..<3 {
-                for y in 0..<rows where tensorRows[y] { (base + ch * plane + y * cols).initialize(repeating: 0, count: cols) }
+                for c in crops {
+                    for y in c.y0..<c.y1 { (base + ch * plane + y * cols + c.x0).initialize(repeating: 0, count: c.x1 - c.x0) }
+                }
             }
             image.pixels.withUnsafeBufferPointer { px in
-                for ch in 0..<3 {
-                    let avg = averages[ch]
-                    for imageY in 0..<image.height where needed[0][imageY] {
+                for imageY in 0..<image.height where masks[0].rowNeeded(imageY) {
+                    let runs = masks[0].columnRuns(row: imageY)
+                    for ch in 0..<3 {
+                        let avg = averages[ch]
                         let row = imageY * image.width * 3 + ch
                         let dst = base + ch * plane + (level0.top + imageY) * cols + level0.left
-                        for x in 0..<image.width { dst[x] = (Float(px[row + 3 * x]) - avg) / 256 }
+                        for run in runs { for x in run { dst[x] = (Float(px[row + 3 * x]) - avg) / 256 } }
                     }
                 }
             }
@@ -247,19 +291,16 @@ public struct TiledPyramid: Sendable, Equatable {
                 let src = levels[i - 1], dst = levels[i]
                 let plan = BilinearResize.columnPlan(inCols: src.width, outCols: dst.width)
                 let ys = BilinearResize.rowPositions(inRows: src.height, outRows: dst.height)
-                var r = 0
-                while r < dst.height {
-                    guard needed[i][r] else { r += 1; continue }
-                    var end = r
-                    while end < dst.height && needed[i][end] { end += 1 }
-                    for ch in 0..<3 {
-                        let p = base + ch * plane
-                        BilinearResize.resizePlaneRows(r..<end, UnsafePointer(p + src.top * cols + src.left),
-                                                       inRows: src.height, inCols: src.width, srcStride: cols,
-                                                       into: p + dst.top * cols + dst.left, dstStride: cols,
-                                                       plan: plan, rowPositions: ys)
+                for r in 0..<dst.height where masks[i].rowNeeded(r) {
+                    for run in masks[i].columnRuns(row: r) {
+                        for ch in 0..<3 {
+                            let p = base + ch * plane
+                            BilinearResize.resizePlaneRows(r..<(r + 1), UnsafePointer(p + src.top * cols + src.left),
+                                                           inRows: src.height, inCols: src.width, srcStride: cols,
+                                                           into: p + dst.top * cols + dst.left, dstStride: cols,
+                                                           plan: plan, rowPositions: ys, columns: run)
+                        }
                     }
-                    r = end
                 }
             }
             initialized = 3 * plane

@@ -20,6 +20,7 @@
 // Candidates from all crops (each cell once) go through the same box mapping and NMS as the full
 // search, in the same raster order.
 import ExposureModel
+import Foundation
 import NeuralNet
 
 /// Where to look for one face: its centre and the width dlib's box is expected to have, in the
@@ -77,40 +78,42 @@ extension FaceDetector {
 
     /// `detect(image, upsample:, levelStep:)` restricted to windows around `regions`: the boxes
     /// and scores the full search reports for faces inside the windows, at a fraction of its cost.
-    /// Returns the detections and the number of input pixels the network ran on.
+    /// Returns the detections, the number of input pixels the network ran on, and the seconds
+    /// spent building the pyramid rows the windows need.
     public func detect(_ image: RGBImage, upsample: Int, levelStep: Int = 1, regions: [SearchRegion],
-                       windows: WindowOptions = WindowOptions()) -> (detections: [Detection], pixels: Int) {
+                       windows: WindowOptions = WindowOptions()) -> (detections: [Detection], pixels: Int, pyramidSeconds: Double) {
         precondition(upsample >= 0, "FaceDetector: negative upsample")
-        guard image.width > 0, image.height > 0, !regions.isEmpty else { return ([], 0) }
+        guard image.width > 0, image.height > 0, !regions.isEmpty else { return ([], 0, 0) }
         // The layout of the image upsampled `upsample` times (its size only: the pixels come later,
         // and only the rows the windows need).
         var size = (rows: image.height, cols: image.width)
         for _ in 0..<upsample { size = PyramidUp.upsampledSize(rows: size.rows, cols: size.cols) }
         let pyramid = inputPyramid(rows: size.rows, cols: size.cols, levelStep: levelStep)
         guard !pyramid.levels.isEmpty,
-              min(pyramid.rows, pyramid.cols) >= options.minimumInputSize else { return ([], 0) }
+              min(pyramid.rows, pyramid.cols) >= options.minimumInputSize else { return ([], 0, 0) }
         let mapped = regions.map { r -> SearchRegion in
             var x = r.centerX, y = r.centerY
             for _ in 0..<upsample { x = (x + 1.25) * 2; y = (y + 0.75) * 2 }
             return SearchRegion(centerX: x, centerY: y, boxWidth: r.boxWidth * Double(1 << upsample))
         }
         let cells = windowCells(for: mapped, pyramid: pyramid, windows: windows)
-        guard !cells.isEmpty else { return ([], 0) }
+        guard !cells.isEmpty else { return ([], 0, 0) }
         let crops = cells.map { cropRect(for: $0, rows: pyramid.rows, cols: pyramid.cols) }
-        // Only the tensor rows the crops read, and the level rows those depend on, are computed.
-        var tensorRows = [Bool](repeating: false, count: pyramid.rows)
-        for c in crops { for y in c.y0..<c.y1 { tensorRows[y] = true } }
-        let levelRows = pyramid.neededLevelRows(tensorRows: tensorRows)
+        // Only the crops, and the level pixels they are interpolated from, are computed.
+        let pyramidStart = Date()
+        let blocks = pyramid.neededBlocks(crops: crops)
         var work = image
         for u in 0..<upsample {
-            // Rows of intermediate doublings (upsample 2, 3) are all computed; the last one only where needed.
-            work = u == upsample - 1 ? PyramidUp.upsample(work, onlyRows: levelRows[0]) : PyramidUp.upsample(work)
+            // Intermediate doublings (upsample 2, 3) are computed whole; the last only where needed.
+            work = u == upsample - 1 ? PyramidUp.upsample(work, onlyRows: (0..<blocks[0].rows).map(blocks[0].rowNeeded))
+                                     : PyramidUp.upsample(work)
         }
         let input = pyramid.inputTensor(for: work, averageRed: options.averageRed, averageGreen: options.averageGreen,
-                                        averageBlue: options.averageBlue, tensorRows: tensorRows, levelRows: levelRows)
+                                        averageBlue: options.averageBlue, crops: crops, blocks: blocks)
+        let pyramidSeconds = Date().timeIntervalSince(pyramidStart)
         let (candidates, pixels) = windowedCandidates(input: input, pyramid: pyramid, cells: cells, crops: crops)
         let kept = NonMaxSuppression.suppress(candidates, iou: options.nmsIoU, percentCovered: options.nmsPercentCovered)
-        return (kept.map { Detection(box: PyramidUp.rectangleDown($0.rect, levels: upsample).box, confidence: $0.score) }, pixels)
+        return (kept.map { Detection(box: PyramidUp.rectangleDown($0.rect, levels: upsample).box, confidence: $0.score) }, pixels, pyramidSeconds)
     }
 
     /// The tensor rectangle (x0..<x1, y0..<y1) a cell rectangle's scores are computed from.

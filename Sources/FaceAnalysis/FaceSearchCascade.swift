@@ -1,0 +1,118 @@
+// The fast face search: a proposal network (MTCNN) says where faces are, dlib's MMOD detector
+// decides, in windows around the proposals, exactly as its full search would there.
+//
+//   1. MTCNN on the photo at native resolution, from `proposals.minFaceSize` (20 px) up, with
+//      thresholds below its defaults (recall matters more than precision here: a false proposal
+//      costs one window, a missed face is lost).
+//   2. Each proposal becomes a `SearchRegion`: its centre, and the width dlib's box is expected to
+//      have (`boxRatio` x the proposal's width, measured on faces both find). dlib's detector
+//      runs at upsample 1 (faces from 40 px, `DetectionPolicy.fullResolutionUpsample1`'s search)
+//      on every pyramid level near that width, in windows around the centre (WindowedSearch.swift).
+//      Its boxes and scores are what the full search reports for those faces.
+//   3. Proposals smaller than dlib's range (expected box under 40 px) that no dlib box covers are
+//      kept as faces of their own when their O-Net probability reaches `smallFaceMinimumScore`:
+//      box = the proposal mapped to dlib's box convention, landmarks and descriptor computed the
+//      usual way (the face chip is upsampled to 150x150), flagged `belowDetectorRange`.
+//   4. Landmarks and descriptors for every face on the full-resolution image, as always.
+import ExposureModel
+import Foundation
+import NeuralNet
+
+public struct CascadeOptions: Sendable, Hashable {
+    public var proposals: ProposalNetwork.Options
+    public var windows: WindowOptions
+    /// dlib's box width / the proposal's box width, and dlib's box centre minus the proposal's
+    /// centre in proposal widths (`exposure-bench policy-recall` prints the measured values).
+    public var boxRatio: Double
+    public var centerOffsetX: Double
+    public var centerOffsetY: Double
+    /// dlib's detector at upsample 1 sees faces whose box is at least this wide.
+    public var detectorMinimum: Double
+    /// Faces below dlib's range are kept when the proposal's probability is at least this (0 or
+    /// more than 1 turns them off).
+    public var smallFaceMinimumScore: Float
+
+    public init(proposals: ProposalNetwork.Options = CascadeOptions.defaultProposals, windows: WindowOptions = WindowOptions(),
+                boxRatio: Double = 1.10, centerOffsetX: Double = -0.055, centerOffsetY: Double = -0.016,
+                detectorMinimum: Double = 40, smallFaceMinimumScore: Float = 0.9) {
+        self.proposals = proposals; self.windows = windows
+        self.boxRatio = boxRatio; self.centerOffsetX = centerOffsetX; self.centerOffsetY = centerOffsetY
+        self.detectorMinimum = detectorMinimum; self.smallFaceMinimumScore = smallFaceMinimumScore
+    }
+
+    public static let defaultProposals = ProposalNetwork.Options(minFaceSize: 20, thresholds: [0.6, 0.6, 0.6])
+
+    /// The scan's fast search: box mapping and windows as measured by `exposure-bench policy-recall`
+    /// (README "Detection defaults").
+    public static let measured = CascadeOptions()
+
+    /// The proposal's expected dlib box (square, as dlib's are).
+    public func dlibBox(for p: FaceProposal) -> (centerX: Double, centerY: Double, width: Double) {
+        let w = p.right - p.left
+        return ((p.left + p.right) / 2 + centerOffsetX * w, (p.top + p.bottom) / 2 + centerOffsetY * w, w * boxRatio)
+    }
+}
+
+/// What the fast search found: dlib's faces (boxes and scores as its full search gives them) and
+/// the faces below its range (confidence = the proposal network's probability, `belowDetectorRange` set).
+public struct CascadeResult: Sendable {
+    public var faces: [DetectedFace]
+    public var smallFaces: [DetectedFace]
+    /// The proposals the network made, and the detector input pixels the windows covered.
+    public var proposals: [FaceProposal]
+    public var windowPixels: Int
+    /// Seconds in the proposal network and in the windowed detector.
+    public var proposalSeconds: Double
+    public var windowSeconds: Double
+    /// Of `windowSeconds`, building the pyramid rows the windows read.
+    public var pyramidSeconds: Double
+}
+
+extension FaceEngine {
+    /// The fast search on `image` (full resolution). Needs the proposal network's model files.
+    /// `detectionSeconds` gets the proposal network and the windowed detector, `descriptorSeconds`
+    /// landmarks and descriptors.
+    public func cascadeFaces(in image: RGBImage, options: CascadeOptions,
+                             detectionSeconds: inout Double, descriptorSeconds: inout Double) -> CascadeResult {
+        guard let proposalNetwork else { preconditionFailure("FaceEngine: the fast search needs the proposal network (exposure models fetch)") }
+        let start = Date()
+        let proposals = proposalNetwork.proposals(in: image, options: options.proposals)
+        let proposalSeconds = Date().timeIntervalSince(start)
+        let expected = proposals.map(options.dlibBox(for:))
+        // Regions dlib can see at upsample 1: windows need a box within scaleRange of 40 px or more.
+        let regions = expected.filter { $0.width * options.windows.scaleRange >= options.detectorMinimum }
+            .map { SearchRegion(centerX: $0.centerX, centerY: $0.centerY, boxWidth: $0.width) }
+        let (detections, pixels, pyramidSeconds) = detector.detector.detect(image, upsample: 1, regions: regions, windows: options.windows)
+        let windowSeconds = Date().timeIntervalSince(start) - proposalSeconds
+        var small: [(box: DetectedFace.Box, score: Float)] = []
+        if options.smallFaceMinimumScore > 0 && options.smallFaceMinimumScore <= 1 {
+            for (p, e) in zip(proposals, expected) where e.width < options.detectorMinimum && p.score >= options.smallFaceMinimumScore {
+                let covered = detections.contains { d -> Bool in
+                    let b = d.box
+                    let inX = Double(b.left) <= e.centerX && e.centerX <= Double(b.right)
+                    let inY = Double(b.top) <= e.centerY && e.centerY <= Double(b.bottom)
+                    return inX && inY
+                }
+                if covered { continue }
+                let half = e.width / 2
+                let box = DetectedFace.Box(left: Int((e.centerX - half).rounded()), top: Int((e.centerY - half).rounded()),
+                                           right: Int((e.centerX + half).rounded()) - 1, bottom: Int((e.centerY + half).rounded()) - 1)
+                small.append((box, p.score))
+            }
+        }
+        detectionSeconds += Date().timeIntervalSince(start)
+        let describeStart = Date()
+        let described = descriptors(for: image, boxes: detections.map { $0.box } + small.map { $0.box })
+        descriptorSeconds += Date().timeIntervalSince(describeStart)
+        let faces = zip(detections, described).map { d, r in
+            DetectedFace(box: d.box, confidence: d.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
+        }
+        let smallFaces = zip(small, described.dropFirst(detections.count)).map { s, r in
+            var face = DetectedFace(box: s.box, confidence: s.score, landmarks: r.landmarks, descriptor: r.descriptor)
+            face.belowDetectorRange = true
+            return face
+        }
+        return CascadeResult(faces: faces, smallFaces: smallFaces, proposals: proposals, windowPixels: pixels,
+                             proposalSeconds: proposalSeconds, windowSeconds: windowSeconds, pyramidSeconds: pyramidSeconds)
+    }
+}
