@@ -257,54 +257,71 @@ public struct TiledPyramid: Sendable, Equatable {
         return masks
     }
 
-    /// `inputTensor`, computing only what the tensor rectangles `crops` need (`neededBlocks`): those
-    /// rectangles hold exactly the full tensor's values; everything else is left uninitialized and
-    /// must not be read. Only the rows of `image` that level 0's blocks touch are read.
-    func inputTensor(for image: RGBImage, averageRed: Float, averageGreen: Float, averageBlue: Float,
-                     crops: [(x0: Int, y0: Int, x1: Int, y1: Int)], blocks masks: [BlockMask]) -> Tensor {
+    /// The tensor rectangles `crops` (x0..<x1, y0..<y1) of `inputTensor`, each as its own
+    /// (1, 3, h, w) tensor, computing only what they need (`neededBlocks`): level 0 exactly, the
+    /// smaller levels to float rounding (resized in separable form). The levels are made one after
+    /// the other in two reused buffers (the level being made and the one it is resized from), never
+    /// the whole tiled tensor: a fraction of its memory, so it stays in the allocator's reused heap.
+    /// Only the rows of `image` that level 0's blocks touch are read.
+    func cropTensors(for image: RGBImage, averageRed: Float, averageGreen: Float, averageBlue: Float,
+                     crops: [(x0: Int, y0: Int, x1: Int, y1: Int)], blocks masks: [BlockMask]) -> [Tensor] {
         precondition(!levels.isEmpty && image.height == levels[0].height && image.width == levels[0].width,
                      "TiledPyramid: image \(image.width)x\(image.height) does not match the layout")
-        let cols = self.cols, plane = rows * self.cols
+        // Untouched cells are 0: the padding between and around levels.
+        var out = crops.map { [Float](repeating: 0, count: 3 * ($0.y1 - $0.y0) * ($0.x1 - $0.x0)) }
         let averages = [averageRed, averageGreen, averageBlue]
-        let level0 = levels[0]
-        let data = [Float](unsafeUninitializedCapacity: 3 * plane) { buffer, initialized in
-            let base = buffer.baseAddress!
-            // The crops start as zeros (the padding between and around levels); then level 0's
-            // needed pixels, then each next level's, in order.
-            for ch in 0..<3 {
-                for c in crops {
-                    for y in c.y0..<c.y1 { (base + ch * plane + y * cols + c.x0).initialize(repeating: 0, count: c.x1 - c.x0) }
-                }
-            }
-            image.pixels.withUnsafeBufferPointer { px in
-                for imageY in 0..<image.height where masks[0].rowNeeded(imageY) {
-                    let runs = masks[0].columnRuns(row: imageY)
+        // Buffers: even levels in `a` (level 0 is the largest), odd ones in `b`.
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: 3 * levels[0].area)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: 3 * (levels.count > 1 ? levels[1].area : 1))
+        defer { a.deallocate(); b.deallocate() }
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: levels[0].width)
+        defer { scratch.deallocate() }
+        func copyIntoCrops(level i: Int, from buffer: UnsafeMutablePointer<Float>) {
+            let level = levels[i], plane = level.area
+            for (k, c) in crops.enumerated() {
+                let y0 = max(c.y0, level.top), y1 = min(c.y1, level.bottom + 1)
+                let x0 = max(c.x0, level.left), x1 = min(c.x1, level.right + 1)
+                guard y0 < y1, x0 < x1 else { continue }
+                let h = c.y1 - c.y0, w = c.x1 - c.x0
+                out[k].withUnsafeMutableBufferPointer { dst in
                     for ch in 0..<3 {
-                        let avg = averages[ch]
-                        let row = imageY * image.width * 3 + ch
-                        let dst = base + ch * plane + (level0.top + imageY) * cols + level0.left
-                        for run in runs { for x in run { dst[x] = (Float(px[row + 3 * x]) - avg) / 256 } }
-                    }
-                }
-            }
-            for i in levels.indices.dropFirst() {
-                let src = levels[i - 1], dst = levels[i]
-                let plan = BilinearResize.columnPlan(inCols: src.width, outCols: dst.width)
-                let ys = BilinearResize.rowPositions(inRows: src.height, outRows: dst.height)
-                for r in 0..<dst.height where masks[i].rowNeeded(r) {
-                    for run in masks[i].columnRuns(row: r) {
-                        for ch in 0..<3 {
-                            let p = base + ch * plane
-                            BilinearResize.resizePlaneRows(r..<(r + 1), UnsafePointer(p + src.top * cols + src.left),
-                                                           inRows: src.height, inCols: src.width, srcStride: cols,
-                                                           into: p + dst.top * cols + dst.left, dstStride: cols,
-                                                           plan: plan, rowPositions: ys, columns: run)
+                        for y in y0..<y1 {
+                            let from = buffer + ch * plane + (y - level.top) * level.width + (x0 - level.left)
+                            (dst.baseAddress! + (ch * h + y - c.y0) * w + (x0 - c.x0)).update(from: from, count: x1 - x0)
                         }
                     }
                 }
             }
-            initialized = 3 * plane
         }
-        return Tensor(n: 1, k: 3, h: rows, w: cols, data: data)
+        let level0 = levels[0]
+        image.pixels.withUnsafeBufferPointer { px in
+            for imageY in 0..<image.height where masks[0].rowNeeded(imageY) {
+                let runs = masks[0].columnRuns(row: imageY)
+                for ch in 0..<3 {
+                    let avg = averages[ch]
+                    let row = imageY * image.width * 3 + ch
+                    let dst = a + ch * level0.area + imageY * level0.width
+                    for run in runs { for x in run { dst[x] = (Float(px[row + 3 * x]) - avg) / 256 } }
+                }
+            }
+        }
+        copyIntoCrops(level: 0, from: a)
+        for i in levels.indices.dropFirst() {
+            let src = levels[i - 1], dst = levels[i]
+            let from = i % 2 == 1 ? a : b, into = i % 2 == 1 ? b : a
+            let plan = BilinearResize.columnPlan(inCols: src.width, outCols: dst.width)
+            let ys = BilinearResize.rowPositions(inRows: src.height, outRows: dst.height)
+            for r in 0..<dst.height where masks[i].rowNeeded(r) {
+                for run in masks[i].columnRuns(row: r) {
+                    for ch in 0..<3 {
+                        BilinearResize.resizePlaneRowSeparable(r, UnsafePointer(from + ch * src.area), inRows: src.height, inCols: src.width,
+                                                               srcStride: src.width, into: into + ch * dst.area, dstStride: dst.width,
+                                                               plan: plan, rowPositions: ys, columns: run, scratch: scratch)
+                    }
+                }
+            }
+            copyIntoCrops(level: i, from: into)
+        }
+        return zip(crops, out).map { c, data in Tensor(n: 1, k: 3, h: c.y1 - c.y0, w: c.x1 - c.x0, data: data) }
     }
 }

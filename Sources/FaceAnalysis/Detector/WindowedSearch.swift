@@ -108,10 +108,10 @@ extension FaceDetector {
             work = u == upsample - 1 ? PyramidUp.upsample(work, onlyRows: (0..<blocks[0].rows).map(blocks[0].rowNeeded))
                                      : PyramidUp.upsample(work)
         }
-        let input = pyramid.inputTensor(for: work, averageRed: options.averageRed, averageGreen: options.averageGreen,
-                                        averageBlue: options.averageBlue, crops: crops, blocks: blocks)
+        let inputs = pyramid.cropTensors(for: work, averageRed: options.averageRed, averageGreen: options.averageGreen,
+                                         averageBlue: options.averageBlue, crops: crops, blocks: blocks)
         let pyramidSeconds = Date().timeIntervalSince(pyramidStart)
-        let (candidates, pixels) = windowedCandidates(input: input, pyramid: pyramid, cells: cells, crops: crops)
+        let (candidates, pixels) = windowedCandidates(inputs: inputs, pyramid: pyramid, cells: cells, crops: crops)
         let kept = NonMaxSuppression.suppress(candidates, iou: options.nmsIoU, percentCovered: options.nmsPercentCovered)
         return (kept.map { Detection(box: PyramidUp.rectangleDown($0.rect, levels: upsample).box, confidence: $0.score) }, pixels, pyramidSeconds)
     }
@@ -183,17 +183,16 @@ extension FaceDetector {
         return rects
     }
 
-    /// Runs the network on the crop of `input` each cell rectangle needs and returns the positive
+    /// Runs the network on the crop each cell rectangle needs (`inputs`, cut at `crops`) and returns the positive
     /// cells as candidate boxes (each cell once, in raster order), and the pixels evaluated.
-    func windowedCandidates(input: Tensor, pyramid: TiledPyramid, cells: [CellRect],
+    func windowedCandidates(inputs: [Tensor], pyramid: TiledPyramid, cells: [CellRect],
                             crops: [(x0: Int, y0: Int, x1: Int, y1: Int)]) -> ([(rect: DlibRectangle, score: Float)], Int) {
         let stride = options.outputStride
         var scores: [Int: Float] = [:]
-        let mapCols = Self.scoreMapSize(input.w)
+        let mapCols = Self.scoreMapSize(pyramid.cols)
         var pixels = 0
-        for (r, c) in zip(cells, crops) {
+        for ((r, c), crop) in zip(zip(cells, crops), inputs) {
             let (x0, y0) = (c.x0, c.y0)
-            let crop = Self.crop(input, x0: x0, y0: y0, x1: c.x1, y1: c.y1)
             pixels += crop.h * crop.w
             let map = network(crop)
             let dx = x0 / stride, dy = y0 / stride
