@@ -72,62 +72,68 @@ enum AreaResize {
 
     // MARK: 8-bit RGB (the scale pyramid)
 
-    /// cv2.resize(image, (width, height), interpolation=INTER_AREA) for an 8-bit RGB image, written
-    /// straight as the normalized network input: NCHW planes of (v - 127.5) * 0.0078125.
+    /// The normalized network input of a pyramid level: NCHW planes of (v - 127.5) * 0.0078125.
     static func pyramidLevel(_ image: RGBImage, width dw: Int, height dh: Int) -> [Float] {
-        let sw = image.width, sh = image.height
-        var out = [Float](repeating: 0, count: 3 * dw * dh)
+        let level = resize(image, width: dw, height: dh)
         let plane = dw * dh
-        func store(_ row: Int, _ sum: UnsafePointer<SIMD4<Float>>, _ o: UnsafeMutablePointer<Float>) {
-            for dx in 0..<dw {
-                let v = sum[dx]
-                for c in 0..<3 {
-                    let rounded = min(255, max(0, v[c].rounded(.toNearestOrEven)))
-                    o[c * plane + row * dw + dx] = (rounded - 127.5) * 0.0078125
-                }
+        var out = [Float](repeating: 0, count: 3 * plane)
+        level.pixels.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0..<plane { for c in 0..<3 { o[c * plane + i] = (Float(px[3 * i + c]) - 127.5) * 0.0078125 } }
             }
         }
+        return out
+    }
+
+    /// cv2.resize(image, (width, height), interpolation=INTER_AREA) for an 8-bit RGB image.
+    static func resize(_ image: RGBImage, width dw: Int, height dh: Int) -> RGBImage {
+        let sw = image.width, sh = image.height
+        if sw == dw && sh == dh { return image }
+        var out = [UInt8](repeating: 0, count: 3 * dw * dh)
         let scaleX = scale(sw, dw), scaleY = scale(sh, dh)
-        if scaleX >= 1 && scaleY >= 1 {
-            let xtab = areaTable(source: sw, destination: dw, scale: scaleX)
-            let ytab = areaTable(source: sh, destination: dh, scale: scaleY)
-            image.pixels.withUnsafeBufferPointer { src in
-                out.withUnsafeMutableBufferPointer { o in
-                    let buf = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
-                    let sum = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
-                    let row = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: sw)
-                    defer { buf.deallocate(); sum.deallocate(); row.deallocate() }
-                    sum.initialize(repeating: .zero, count: dw)
-                    xtab.withUnsafeBufferPointer { xtab in
-                        var previous = ytab.first?.destination ?? 0
-                        for t in ytab {
-                            let s = src.baseAddress! + 3 * t.source * sw
-                            for x in 0..<sw { row[x] = SIMD4(Float(s[3 * x]), Float(s[3 * x + 1]), Float(s[3 * x + 2]), 0) }
-                            buf.initialize(repeating: .zero, count: dw)
-                            for k in xtab { buf[k.destination] += row[k.source] * k.alpha }
-                            let beta = t.alpha
-                            if t.destination != previous {
-                                store(previous, sum, o.baseAddress!)
-                                for dx in 0..<dw { sum[dx] = beta * buf[dx] }
-                                previous = t.destination
-                            } else {
-                                for dx in 0..<dw { sum[dx] += beta * buf[dx] }
-                            }
-                        }
-                        store(previous, sum, o.baseAddress!)
+        guard scaleX >= 1 && scaleY >= 1 else {
+            // Enlarging (min face below 12 px): OpenCV's 8-bit fixed-point bilinear is approximated in double.
+            let resized = crop(image.pixels.map(Double.init), width: sw, height: sh, toWidth: dw, toHeight: dh)
+            for i in 0..<out.count { out[i] = UInt8(min(255, max(0, resized[i].rounded(.toNearestOrEven)))) }
+            return RGBImage(width: dw, height: dh, pixels: out)
+        }
+        let xtab = areaTable(source: sw, destination: dw, scale: scaleX)
+        let ytab = areaTable(source: sh, destination: dh, scale: scaleY)
+        image.pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { o in
+                let buf = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
+                let sum = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
+                let row = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: sw)
+                defer { buf.deallocate(); sum.deallocate(); row.deallocate() }
+                sum.initialize(repeating: .zero, count: dw)
+                func store(_ y: Int) {
+                    let d = o.baseAddress! + 3 * y * dw
+                    for dx in 0..<dw {
+                        let v = sum[dx].rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 255))
+                        d[3 * dx] = UInt8(v[0]); d[3 * dx + 1] = UInt8(v[1]); d[3 * dx + 2] = UInt8(v[2])
                     }
                 }
+                xtab.withUnsafeBufferPointer { xtab in
+                    var previous = ytab.first?.destination ?? 0
+                    for t in ytab {
+                        let s = src.baseAddress! + 3 * t.source * sw
+                        for x in 0..<sw { row[x] = SIMD4(Float(s[3 * x]), Float(s[3 * x + 1]), Float(s[3 * x + 2]), 0) }
+                        buf.update(repeating: .zero, count: dw)
+                        for k in xtab { buf[k.destination] += row[k.source] * k.alpha }
+                        let beta = t.alpha
+                        if t.destination != previous {
+                            store(previous)
+                            for dx in 0..<dw { sum[dx] = beta * buf[dx] }
+                            previous = t.destination
+                        } else {
+                            for dx in 0..<dw { sum[dx] += beta * buf[dx] }
+                        }
+                    }
+                    store(previous)
+                }
             }
-            return out
         }
-        // Enlarging (min face below 12 px): OpenCV's 8-bit fixed-point bilinear is approximated in float.
-        let doubles = image.pixels.map(Double.init)
-        let resized = crop(doubles, width: sw, height: sh, toWidth: dw, toHeight: dh)
-        for y in 0..<dh { for x in 0..<dw { for c in 0..<3 {
-            let v = min(255, max(0, resized[3 * (y * dw + x) + c].rounded(.toNearestOrEven)))
-            out[c * plane + y * dw + x] = Float((v - 127.5) * 0.0078125)
-        } } }
-        return out
+        return RGBImage(width: dw, height: dh, pixels: out)
     }
 
     // MARK: float64 RGB (the crops of stages 2 and 3)

@@ -84,6 +84,15 @@ public final class ProposalNetwork: Sendable {
 
     init(networks: MTCNNNetworks) { self.networks = networks }
 
+    /// Fuzzing entry (FuzzONNXModel): checks a parsed file against the three architectures and
+    /// builds the network it matches; returns which one ("pnet", "rnet", "onet") or nil.
+    public static func fuzzLoad(_ model: ONNXModelFile) -> String? {
+        if (try? PNet(model)) != nil { return "pnet" }
+        if (try? RNet(model)) != nil { return "rnet" }
+        if (try? ONet(model)) != nil { return "onet" }
+        return nil
+    }
+
     // MARK: Raw forward passes (golden tests)
 
     /// P-Net on a normalized (N, 3, H, W) tensor of the image as it is (not transposed):
@@ -257,7 +266,7 @@ public final class ProposalNetwork: Sendable {
     }
 
     func stage2(_ image: RGBImage, _ boxes: [Candidate], _ options: Options) -> [Candidate] {
-        guard let out = run(image, boxes, size: 24, networks.rnet) else { return [] }
+        guard let out = run(image, boxes, size: 24, { self.networks.rnet($0) }) else { return [] }
         var passed: [Candidate] = []
         for (b, o) in zip(boxes, out) where o[1] > options.thresholds[1] {
             var c = b
@@ -280,7 +289,7 @@ public final class ProposalNetwork: Sendable {
                       x2: Double(Int32(truncatingIfNeeded: Int(b.x2.rounded(.towardZero)))), y2: Double(Int32(truncatingIfNeeded: Int(b.y2.rounded(.towardZero)))),
                       score: 0)
         }
-        guard let out = run(image, fixed, size: 48, networks.onet) else { return [] }
+        guard let out = run(image, fixed, size: 48, { self.networks.onet($0) }) else { return [] }
         var passed: [Candidate] = []
         var points: [[Float]] = []
         for (b, o) in zip(fixed, out) where o[1] > options.thresholds[2] {
