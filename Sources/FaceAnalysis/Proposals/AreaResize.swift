@@ -73,9 +73,8 @@ enum AreaResize {
     // MARK: 8-bit RGB (the scale pyramid)
 
     /// The normalized network input of a pyramid level: NCHW planes of (v - 127.5) * 0.0078125.
-    static func pyramidLevel(_ image: RGBImage, width dw: Int, height dh: Int) -> [Float] {
-        let level = resize(image, width: dw, height: dh)
-        let plane = dw * dh
+    static func normalizedPlanes(_ level: RGBImage) -> [Float] {
+        let plane = level.width * level.height
         var out = [Float](repeating: 0, count: 3 * plane)
         level.pixels.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { o in
@@ -83,6 +82,111 @@ enum AreaResize {
             }
         }
         return out
+    }
+
+    /// One axis' area taps grouped by destination (CSR): taps start[d] ..< start[d + 1] of
+    /// destination d, in OpenCV's order.
+    struct GroupedTaps {
+        var start: [Int32]
+        var source: [Int32]
+        var alpha: [Float]
+
+        init(_ taps: [Tap], destinations: Int) {
+            start = [Int32](repeating: 0, count: destinations + 1)
+            source = taps.map { Int32($0.source) }
+            alpha = taps.map(\.alpha)
+            for t in taps { start[t.destination + 1] += 1 }
+            for d in 0..<destinations { start[d + 1] += start[d] }
+        }
+    }
+
+    /// cv2.resize(image, size, INTER_AREA) for every size at once (all must shrink on both axes, or
+    /// equal the image): one sweep over the source rows, four at a time (SIMD16 = 4 rows x RGB + pad),
+    /// each row converted once and reduced horizontally once per level; the per-level vertical
+    /// accumulation then follows OpenCV's ytab order exactly, so every level equals `resize`.
+    static func pyramid(_ image: RGBImage, sizes: [(width: Int, height: Int)]) -> [RGBImage] {
+        let sw = image.width, sh = image.height
+        struct Level {
+            let dw: Int, dh: Int
+            let xtab: GroupedTaps
+            let ytab: [Tap]
+            var next = 0
+            var previous = 0
+            let buf: UnsafeMutablePointer<SIMD16<Float>>
+            let sum: UnsafeMutablePointer<SIMD4<Float>>
+            var out: [UInt8]
+        }
+        var levels: [Level] = sizes.map { size in
+            precondition(size.width <= sw && size.height <= sh && size.width > 0 && size.height > 0, "pyramid: levels shrink")
+            let ytab = areaTable(source: sh, destination: size.height, scale: scale(sh, size.height))
+            let buf = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: size.width)
+            buf.initialize(repeating: .zero, count: size.width)
+            let sum = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: size.width)
+            sum.initialize(repeating: .zero, count: size.width)
+            return Level(dw: size.width, dh: size.height,
+                         xtab: GroupedTaps(areaTable(source: sw, destination: size.width, scale: scale(sw, size.width)), destinations: size.width),
+                         ytab: ytab, previous: ytab.first?.destination ?? 0, buf: buf, sum: sum,
+                         out: [UInt8](repeating: 0, count: 3 * size.width * size.height))
+        }
+        defer { for l in levels { l.buf.deallocate(); l.sum.deallocate() } }
+        let quad = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: sw)
+        defer { quad.deallocate() }
+        func store(_ level: inout Level, _ y: Int) {
+            let sum = level.sum, dw = level.dw
+            level.out.withUnsafeMutableBufferPointer { o in
+                let d = o.baseAddress! + 3 * y * dw
+                for dx in 0..<dw {
+                    let v = sum[dx].rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 255))
+                    d[3 * dx] = UInt8(v[0]); d[3 * dx + 1] = UInt8(v[1]); d[3 * dx + 2] = UInt8(v[2])
+                }
+            }
+        }
+        image.pixels.withUnsafeBufferPointer { src in
+            var g = 0
+            while g < sh {
+                let rows = min(4, sh - g)
+                // quad[x] lanes 4r ..< 4r + 3: row g + r's RGB at column x.
+                for r in 0..<4 {
+                    let base = src.baseAddress! + 3 * (g + min(r, rows - 1)) * sw
+                    let lanes = UnsafeMutableRawPointer(quad).assumingMemoryBound(to: Float.self) + 4 * r
+                    for x in 0..<sw {
+                        lanes[16 * x] = Float(base[3 * x]); lanes[16 * x + 1] = Float(base[3 * x + 1])
+                        lanes[16 * x + 2] = Float(base[3 * x + 2]); lanes[16 * x + 3] = 0
+                    }
+                }
+                for li in levels.indices {
+                    let dw = levels[li].dw, buf = levels[li].buf
+                    levels[li].xtab.start.withUnsafeBufferPointer { start in
+                    levels[li].xtab.source.withUnsafeBufferPointer { source in
+                    levels[li].xtab.alpha.withUnsafeBufferPointer { alpha in
+                        for dx in 0..<dw {
+                            var acc = SIMD16<Float>.zero
+                            for k in Int(start[dx])..<Int(start[dx + 1]) { acc += quad[Int(source[k])] * alpha[k] }
+                            buf[dx] = acc
+                        }
+                    } } }
+                    let rowsOfBuf = UnsafeMutableRawPointer(buf).assumingMemoryBound(to: SIMD4<Float>.self)
+                    for r in 0..<rows {
+                        let sy = g + r
+                        while levels[li].next < levels[li].ytab.count && levels[li].ytab[levels[li].next].source == sy {
+                            let t = levels[li].ytab[levels[li].next]
+                            let sum = levels[li].sum, beta = t.alpha
+                            if t.destination != levels[li].previous {
+                                store(&levels[li], levels[li].previous)
+                                for dx in 0..<dw { sum[dx] = beta * rowsOfBuf[4 * dx + r] }
+                                levels[li].previous = t.destination
+                            } else {
+                                for dx in 0..<dw { sum[dx] += beta * rowsOfBuf[4 * dx + r] }
+                            }
+                            levels[li].next += 1
+                        }
+                    }
+                }
+                g += rows
+            }
+        }
+        for li in levels.indices { store(&levels[li], levels[li].previous) }
+        return levels.map { RGBImage(width: $0.dw, height: $0.dh, pixels: $0.out) }
     }
 
     /// cv2.resize(image, (width, height), interpolation=INTER_AREA) for an 8-bit RGB image.
@@ -145,28 +249,46 @@ enum AreaResize {
         if sw == dw && sh == dh { return src }
         let scaleX = scale(sw, dw), scaleY = scale(sh, dh)
         if scaleX >= 1 && scaleY >= 1 {
-            let xtab = areaTable(source: sw, destination: dw, scale: scaleX)
+            let xtab = GroupedTaps(areaTable(source: sw, destination: dw, scale: scaleX), destinations: dw)
             let ytab = areaTable(source: sh, destination: dh, scale: scaleY)
-            var buf = [Double](repeating: 0, count: 3 * dw), sum = [Double](repeating: 0, count: 3 * dw)
-            var previous = ytab.first?.destination ?? 0
-            func store(_ row: Int) { for i in 0..<(3 * dw) { out[3 * row * dw + i] = sum[i] } }
-            for t in ytab {
-                let base = 3 * t.source * sw
-                for i in 0..<(3 * dw) { buf[i] = 0 }
-                for k in xtab {
-                    let a = Double(k.alpha), s = base + 3 * k.source, d = 3 * k.destination
-                    buf[d] += src[s] * a; buf[d + 1] += src[s + 1] * a; buf[d + 2] += src[s + 2] * a
+            src.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { out in
+            xtab.start.withUnsafeBufferPointer { start in
+            xtab.source.withUnsafeBufferPointer { source in
+            xtab.alpha.withUnsafeBufferPointer { alpha in
+                let buf = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: dw)
+                let sum = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: dw)
+                defer { buf.deallocate(); sum.deallocate() }
+                sum.initialize(repeating: .zero, count: dw)
+                func store(_ row: Int) {
+                    let o = out.baseAddress! + 3 * row * dw
+                    for dx in 0..<dw { o[3 * dx] = sum[dx][0]; o[3 * dx + 1] = sum[dx][1]; o[3 * dx + 2] = sum[dx][2] }
                 }
-                let beta = Double(t.alpha)
-                if t.destination != previous {
-                    store(previous)
-                    for i in 0..<(3 * dw) { sum[i] = beta * buf[i] }
-                    previous = t.destination
-                } else {
-                    for i in 0..<(3 * dw) { sum[i] += beta * buf[i] }
+                var previous = ytab.first?.destination ?? 0, bufferedRow = -1
+                for t in ytab {
+                    if t.source != bufferedRow {   // a row shared by two output rows is reduced once
+                        let s = src.baseAddress! + 3 * t.source * sw
+                        for dx in 0..<dw {
+                            var acc = SIMD4<Double>.zero
+                            for k in Int(start[dx])..<Int(start[dx + 1]) {
+                                let p = s + 3 * Int(source[k])
+                                acc += SIMD4(p[0], p[1], p[2], 0) * Double(alpha[k])
+                            }
+                            buf[dx] = acc
+                        }
+                        bufferedRow = t.source
+                    }
+                    let beta = Double(t.alpha)
+                    if t.destination != previous {
+                        store(previous)
+                        for dx in 0..<dw { sum[dx] = beta * buf[dx] }
+                        previous = t.destination
+                    } else {
+                        for dx in 0..<dw { sum[dx] += beta * buf[dx] }
+                    }
                 }
-            }
-            store(previous)
+                store(previous)
+            } } } } }
             return out
         }
         let xt = linearTable(source: sw, destination: dw), yt = linearTable(source: sh, destination: dh)

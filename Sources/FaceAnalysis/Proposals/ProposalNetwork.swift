@@ -137,9 +137,15 @@ public final class ProposalNetwork: Sendable {
 
     func stage1(_ image: RGBImage, _ options: Options) -> [Candidate] {
         var total: [Candidate] = []
-        for scale in ProposalNetwork.scales(width: image.width, height: image.height, options: options) {
-            let ws = Int((Double(image.width) * scale).rounded(.up)), hs = Int((Double(image.height) * scale).rounded(.up))
-            let input = Tensor(k: 3, h: hs, w: ws, data: AreaResize.pyramidLevel(image, width: ws, height: hs))
+        let scales = ProposalNetwork.scales(width: image.width, height: image.height, options: options)
+        let sizes = scales.map { (width: Int((Double(image.width) * $0).rounded(.up)), height: Int((Double(image.height) * $0).rounded(.up))) }
+        // Shrinking levels in one sweep; enlarged ones (min face < 12 px) one by one.
+        let shrinking = sizes.indices.filter { sizes[$0].width <= image.width && sizes[$0].height <= image.height }
+        var levels = [RGBImage?](repeating: nil, count: sizes.count)
+        for (i, level) in zip(shrinking, AreaResize.pyramid(image, sizes: shrinking.map { sizes[$0] })) { levels[i] = level }
+        for (scale, (size, level)) in zip(scales, zip(sizes, levels)) {
+            let level = level ?? AreaResize.resize(image, width: size.width, height: size.height)
+            let input = Tensor(k: 3, h: size.height, w: size.width, data: AreaResize.normalizedPlanes(level))
             let out = networks.pnet(input)
             let boxes = ProposalNetwork.generateBoundingBoxes(out, scale: scale, threshold: options.thresholds[0])
             let pick = ProposalNetwork.nms(boxes, 0.5, min: false)
