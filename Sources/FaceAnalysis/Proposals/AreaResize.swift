@@ -75,13 +75,12 @@ enum AreaResize {
     /// The normalized network input of a pyramid level: NCHW planes of (v - 127.5) * 0.0078125.
     static func normalizedPlanes(_ level: RGBImage) -> [Float] {
         let plane = level.width * level.height
-        var out = [Float](repeating: 0, count: 3 * plane)
-        level.pixels.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { o in
+        return [Float](unsafeUninitializedCapacity: 3 * plane) { o, initialized in
+            level.pixels.withUnsafeBufferPointer { px in
                 for i in 0..<plane { for c in 0..<3 { o[c * plane + i] = (Float(px[3 * i + c]) - 127.5) * 0.0078125 } }
             }
+            initialized = 3 * plane
         }
-        return out
     }
 
     /// One axis' area taps grouped by destination (CSR): taps start[d] ..< start[d + 1] of

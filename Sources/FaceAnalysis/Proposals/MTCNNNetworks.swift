@@ -230,6 +230,17 @@ struct MTCNNConvLayer: Sendable {
         if let slopes { Ops.preluInPlace(&y, slopes: slopes) }
         return y
     }
+
+    /// PReLU(conv) then SAME_UPPER max pooling. With every slope >= 0 PReLU is non-decreasing, so
+    /// it commutes with max (the same value wins) and runs on the pooled quarter instead: exact.
+    func pooled(_ x: Tensor, window: Int, stride: Int) -> Tensor {
+        guard let slopes, slopes.allSatisfy({ $0 >= 0 }) else {
+            return MTCNNNetworks.sameUpperPool(self(x), window: window, stride: stride)
+        }
+        var y = MTCNNNetworks.sameUpperPool(Ops.conv2d(x, conv), window: window, stride: stride)
+        Ops.preluInPlace(&y, slopes: slopes)
+        return y
+    }
 }
 
 /// A dense layer (MatMul + Add, optionally PReLU); several concatenated along the outputs.
@@ -292,11 +303,12 @@ struct PNet: Sendable {
     /// (N, 3, H, W), H, W >= 12 -> (N, 6, h, w), h = ceil((H - 2) / 2) - 4: channels 0, 1 the
     /// softmax (non-face, face), 2...5 the box regression (dx1, dy1, dx2, dy2) of each 12x12 cell.
     func callAsFunction(_ x: Tensor) -> Tensor {
-        var y = c1(x)                                               // (10, H-2, W-2)
-        y = MTCNNNetworks.sameUpperPool(y, window: 2, stride: 2)    // (10, ceil(/2), ceil(/2))
+        var y = c1.pooled(x, window: 2, stride: 2)                  // (10, H-2, W-2) -> (10, ceil(/2), ceil(/2))
         y = c2(y)                                                   // (16, h-2, w-2)
         y = c3(y)                                                   // (32, h-4, w-4)
-        return Ops.softmaxChannels(heads(y), channels: 2)           // (6, h-4, w-4)
+        y = heads(y)                                                // (6, h-4, w-4)
+        Ops.softmaxChannelsInPlace(&y, channels: 2)
+        return y
     }
 }
 
@@ -318,8 +330,7 @@ struct RNet: Sendable {
     /// (N, 3, 24, 24) -> (N, 6, 1, 1): softmax (2), box regression (4).
     func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.k == 3 && x.h == 24 && x.w == 24, "R-Net takes 24x24 crops")
-        var y = c1(x)                                                        // (28, 22, 22)
-        y = MTCNNNetworks.sameUpperPool(y, window: 3, stride: 2)             // (28, 11, 11)
+        var y = c1.pooled(x, window: 3, stride: 2)                           // (28, 22, 22) -> (28, 11, 11)
         y = c2(y)                                                            // (48, 9, 9)
         y = Ops.maxPool(y, window: 3, stride: 2, padding: .valid)            // (48, 4, 4)
         y = c3(y)                                                            // (64, 3, 3)
@@ -347,12 +358,10 @@ struct ONet: Sendable {
     /// then five y, as fractions of the box).
     func callAsFunction(_ x: Tensor) -> Tensor {
         precondition(x.k == 3 && x.h == 48 && x.w == 48, "O-Net takes 48x48 crops")
-        var y = c1(x)                                                        // (32, 46, 46)
-        y = MTCNNNetworks.sameUpperPool(y, window: 3, stride: 2)             // (32, 23, 23)
+        var y = c1.pooled(x, window: 3, stride: 2)                           // (32, 46, 46) -> (32, 23, 23)
         y = c2(y)                                                            // (64, 21, 21)
         y = Ops.maxPool(y, window: 3, stride: 2, padding: .valid)            // (64, 10, 10)
-        y = c3(y)                                                            // (64, 8, 8)
-        y = MTCNNNetworks.sameUpperPool(y, window: 2, stride: 2)             // (64, 4, 4)
+        y = c3.pooled(y, window: 2, stride: 2)                               // (64, 8, 8) -> (64, 4, 4)
         y = c4(y)                                                            // (128, 3, 3)
         return Ops.softmaxChannels(heads(dense(y)), channels: 2)             // 1152 -> 256 -> 16
     }

@@ -232,22 +232,27 @@ public final class ProposalNetwork: Sendable {
         let x1 = Int(b.x1), y1 = Int(b.y1)
         // tmp[dy-1:edy, dx-1:edx] = img[y-1:ey, x-1:ex]: box pixel (i, j) = image (x1 - 1 + i, y1 - 1 + j).
         var tmp = [Double](repeating: 0, count: 3 * tmpw * tmph)
-        let xs = max(0, 1 - x1)..<min(tmpw, image.width - x1 + 1)
-        let ys = max(0, 1 - y1)..<min(tmph, image.height - y1 + 1)
+        let xs = max(0, 1 - x1)..<max(max(0, 1 - x1), min(tmpw, image.width - x1 + 1))
+        let ys = max(0, 1 - y1)..<max(max(0, 1 - y1), min(tmph, image.height - y1 + 1))
         if !xs.isEmpty && !ys.isEmpty {
             image.pixels.withUnsafeBufferPointer { px in
-                for j in ys {
-                    let row = 3 * ((y1 - 1 + j) * image.width + (x1 - 1))
-                    for i in xs { for c in 0..<3 { tmp[3 * (j * tmpw + i) + c] = Double(px[row + 3 * i + c]) } }
+                tmp.withUnsafeMutableBufferPointer { t in
+                    for j in ys {
+                        let row = px.baseAddress! + 3 * ((y1 - 1 + j) * image.width + (x1 - 1))
+                        let d = t.baseAddress! + 3 * j * tmpw
+                        for i in (3 * xs.lowerBound)..<(3 * xs.upperBound) { d[i] = Double(row[i]) }
+                    }
                 }
             }
         }
         let resized = AreaResize.crop(tmp, width: tmpw, height: tmph, toWidth: size, toHeight: size)
-        var planes = [Float](repeating: 0, count: 3 * size * size)
-        for y in 0..<size { for x in 0..<size { for c in 0..<3 {
-            planes[c * size * size + y * size + x] = Float((resized[3 * (y * size + x) + c] - 127.5) * 0.0078125)
-        } } }
-        return planes
+        let plane = size * size
+        return [Float](unsafeUninitializedCapacity: 3 * plane) { planes, initialized in
+            resized.withUnsafeBufferPointer { r in
+                for i in 0..<plane { for c in 0..<3 { planes[c * plane + i] = Float((r[3 * i + c] - 127.5) * 0.0078125) } }
+            }
+            initialized = 3 * plane
+        }
     }
 
     /// Runs `network` on the crops of `boxes` in batches; nil when a crop is empty.

@@ -103,8 +103,18 @@ extension Ops {
                         for x in 0..<xFirst { row[x] = clipped(x) }
                         if window == 2 && stride == 2 && y1 - y0 == 2 {
                             let r0 = ip + y0 * w - px, r1 = r0 + w
-                            for x in xFirst..<xEnd {
+                            var x = xFirst
+                            // 8 outputs from 16 floats of each row: vertical max, then even/odd lanes.
+                            while x + 8 <= xEnd {
+                                let a = UnsafeRawPointer(r0 + 2 * x).loadUnaligned(as: SIMD16<Float>.self)
+                                let b = UnsafeRawPointer(r1 + 2 * x).loadUnaligned(as: SIMD16<Float>.self)
+                                let m = pointwiseMax(a, b)
+                                UnsafeMutableRawPointer(row + x).storeBytes(of: pointwiseMax(m.evenHalf, m.oddHalf), as: SIMD8<Float>.self)
+                                x += 8
+                            }
+                            while x < xEnd {
                                 row[x] = max(max(r0[2 * x], r0[2 * x + 1]), max(r1[2 * x], r1[2 * x + 1]))
+                                x += 1
                             }
                         } else {
                             for x in xFirst..<xEnd {
@@ -128,13 +138,19 @@ extension Ops {
     /// Softmax over the channels at each (sample, y, x): exp(x_c - max) / sum_c exp(x_j - max).
     /// `channels` limits it to the first channels (the rest are copied unchanged).
     public static func softmaxChannels(_ input: Tensor, channels: Int? = nil) -> Tensor {
-        let k = channels ?? input.k
-        precondition(k >= 1 && k <= input.k, "softmax over \(k) of \(input.k) channels")
         var out = input
-        let plane = input.h * input.w, total = input.k
-        out.data.withUnsafeMutableBufferPointer { buffer in
+        softmaxChannelsInPlace(&out, channels: channels)
+        return out
+    }
+
+    /// `softmaxChannels` in place.
+    public static func softmaxChannelsInPlace(_ t: inout Tensor, channels: Int? = nil) {
+        let k = channels ?? t.k
+        precondition(k >= 1 && k <= t.k, "softmax over \(k) of \(t.k) channels")
+        let plane = t.h * t.w, total = t.k, samples = t.n
+        t.data.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            for s in 0..<input.n {
+            for s in 0..<samples {
                 let p = base + s * total * plane
                 for i in 0..<plane {
                     var m = p[i]
@@ -145,7 +161,6 @@ extension Ops {
                 }
             }
         }
-        return out
     }
 }
 
