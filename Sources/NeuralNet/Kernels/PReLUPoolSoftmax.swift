@@ -81,6 +81,8 @@ extension Ops {
         if count == 0 { return out }
         let planes = input.n * input.k
         let py = padding.top, px = padding.left
+        var scratch = [Float](repeating: 0, count: w)
+        scratch.withUnsafeMutableBufferPointer { scratch in
         out.data.withUnsafeMutableBufferPointer { o in
             input.data.withUnsafeBufferPointer { src in
                 guard let o = o.baseAddress, let src = src.baseAddress else { return }
@@ -108,22 +110,29 @@ extension Ops {
                             while x + 8 <= xEnd {
                                 let a = UnsafeRawPointer(r0 + 2 * x).loadUnaligned(as: SIMD16<Float>.self)
                                 let b = UnsafeRawPointer(r1 + 2 * x).loadUnaligned(as: SIMD16<Float>.self)
-                                let m = pointwiseMax(a, b)
-                                UnsafeMutableRawPointer(row + x).storeBytes(of: pointwiseMax(m.evenHalf, m.oddHalf), as: SIMD8<Float>.self)
+                                // (stdlib's pointwiseMax is not inlined here: a call per vector)
+                                let m = a.replacing(with: b, where: b .> a)
+                                let even = m.evenHalf, odd = m.oddHalf
+                                UnsafeMutableRawPointer(row + x).storeBytes(of: even.replacing(with: odd, where: odd .> even), as: SIMD8<Float>.self)
                                 x += 8
                             }
                             while x < xEnd {
                                 row[x] = max(max(r0[2 * x], r0[2 * x + 1]), max(r1[2 * x], r1[2 * x + 1]))
                                 x += 1
                             }
-                        } else {
+                        } else if xFirst < xEnd {
+                            // Max over the window's rows first (contiguous, vectorizes), then along the row.
+                            let vertical = scratch.baseAddress!
+                            let r0 = ip + y0 * w
+                            for i in 0..<w { vertical[i] = r0[i] }
+                            for yy in (y0 + 1)..<max(y0 + 1, y1) {
+                                let r = ip + yy * w
+                                for i in 0..<w { let v = r[i]; if v > vertical[i] { vertical[i] = v } }
+                            }
                             for x in xFirst..<xEnd {
-                                let x0 = x * stride - px
-                                var m = -Float.infinity
-                                for yy in y0..<y1 {
-                                    let r = ip + yy * w + x0
-                                    for xx in 0..<window { m = max(m, r[xx]) }
-                                }
+                                let v = vertical + x * stride - px
+                                var m = v[0]
+                                for xx in 1..<max(1, window) where v[xx] > m { m = v[xx] }
                                 row[x] = m
                             }
                         }
@@ -131,6 +140,7 @@ extension Ops {
                     }
                 }
             }
+        }
         }
         return out
     }
