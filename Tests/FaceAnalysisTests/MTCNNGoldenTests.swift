@@ -198,6 +198,7 @@ final class MTCNNGoldenTests: XCTestCase {
     func testTiming() throws {
         guard ProcessInfo.processInfo.environment["MTCNN_BENCH"] != nil else { throw XCTSkip("set MTCNN_BENCH=1") }
         let net = try network()
+        TensorMemory.keepFreedTensorsForReuse()   // as the scan workers and ExposureBench do
         let src = try MTCNNGoldenTests.image("obama3.jpg")
         for (w, h) in [(1600, 1200), (2400, 1600)] {
             var big = RGBImage(width: w, height: h)

@@ -57,3 +57,4 @@ final class ProposalOpsTests: XCTestCase {
         XCTAssertEqual(t.data, [2, 2, 3, 3, 4, 4, 2, 2, 3, 3, 4, 4])
     }
 }
+
