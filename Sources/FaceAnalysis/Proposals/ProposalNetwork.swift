@@ -41,8 +41,9 @@ public struct FaceProposal: Sendable, Hashable {
 
     /// detect_faces' 'box': [max(0, int(x1)), max(0, int(y1)), int(x2 - x), int(y2 - y)].
     public var detectFacesBox: [Int] {
-        let x = max(0, Int(left)), y = max(0, Int(top))
-        return [x, y, Int(right - Double(x)), Int(bottom - Double(y))]
+        func int(_ v: Double) -> Int { v.isFinite ? Int(max(-2_147_483_648, min(2_147_483_647, v))) : 0 }
+        let x = max(0, int(left)), y = max(0, int(top))
+        return [x, y, int(right - Double(x)), int(bottom - Double(y))]
     }
 }
 
@@ -209,6 +210,9 @@ public final class ProposalNetwork: Sendable {
         return pick
     }
 
+    /// Python's int() (toward zero) of a float32 value; 0 for non-finite, clamped to +-2^31.
+    static func int(_ v: Float) -> Int { v.isFinite ? Int(max(-2_147_483_648, min(2_147_483_647, v))) : 0 }
+
     static func rerec(_ b: inout Candidate) {
         let h = b.y2 - b.y1, w = b.x2 - b.x1
         let l = max(w, h)
@@ -227,7 +231,9 @@ public final class ProposalNetwork: Sendable {
     /// __pad plus the crop: the box's pixels (zero outside the image) resized to `size` x `size`,
     /// normalized, as NCHW planes; nil when the box is empty (detect_faces then drops every box).
     static func crop(_ image: RGBImage, _ b: Candidate, size: Int) -> [Float]? {
-        let tmpw = Int(Int32(truncatingIfNeeded: Int(b.x2 - b.x1 + 1))), tmph = Int(Int32(truncatingIfNeeded: Int(b.y2 - b.y1 + 1)))
+        // numpy's astype(int32); boxes are finite and image-sized, but never trap on anything else.
+        guard [b.x1, b.y1, b.x2, b.y2].allSatisfy({ $0.isFinite && abs($0) < 1e9 }) else { return nil }
+        let tmpw = Int(b.x2 - b.x1 + 1), tmph = Int(b.y2 - b.y1 + 1)
         guard tmpw > 0, tmph > 0, tmpw <= 1 << 15, tmph <= 1 << 15 else { return nil }
         let x1 = Int(b.x1), y1 = Int(b.y1)
         // tmp[dy-1:edy, dx-1:edx] = img[y-1:ey, x-1:ex]: box pixel (i, j) = image (x1 - 1 + i, y1 - 1 + j).
@@ -295,10 +301,10 @@ public final class ProposalNetwork: Sendable {
     }
 
     func stage3(_ image: RGBImage, _ boxes: [Candidate], _ options: Options) -> [FaceProposal] {
+        // np.fix(total_boxes).astype(np.int32)
         let fixed = boxes.map { b in
-            Candidate(x1: Double(Int32(truncatingIfNeeded: Int(b.x1.rounded(.towardZero)))), y1: Double(Int32(truncatingIfNeeded: Int(b.y1.rounded(.towardZero)))),
-                      x2: Double(Int32(truncatingIfNeeded: Int(b.x2.rounded(.towardZero)))), y2: Double(Int32(truncatingIfNeeded: Int(b.y2.rounded(.towardZero)))),
-                      score: 0)
+            Candidate(x1: b.x1.rounded(.towardZero), y1: b.y1.rounded(.towardZero),
+                      x2: b.x2.rounded(.towardZero), y2: b.y2.rounded(.towardZero), score: 0)
         }
         guard let out = run(image, fixed, size: 48, { self.networks.onet($0) }) else { return [] }
         var passed: [Candidate] = []
@@ -321,7 +327,7 @@ public final class ProposalNetwork: Sendable {
         return ProposalNetwork.nms(passed, 0.7, min: true).map { i in
             let b = passed[i], p = points[i]
             return FaceProposal(left: b.x1, top: b.y1, right: b.x2, bottom: b.y2, score: Float(b.score),
-                                landmarks: (0..<5).map { DetectedFace.Point(x: Int(p[$0]), y: Int(p[5 + $0])) },
+                                landmarks: (0..<5).map { DetectedFace.Point(x: ProposalNetwork.int(p[$0]), y: ProposalNetwork.int(p[5 + $0])) },
                                 landmarkPositions: (0..<5).map { SIMD2(Double(p[$0]), Double(p[5 + $0])) })
         }
     }
