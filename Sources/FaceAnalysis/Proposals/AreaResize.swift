@@ -72,62 +72,171 @@ enum AreaResize {
 
     // MARK: 8-bit RGB (the scale pyramid)
 
-    /// cv2.resize(image, (width, height), interpolation=INTER_AREA) for an 8-bit RGB image, written
-    /// straight as the normalized network input: NCHW planes of (v - 127.5) * 0.0078125.
-    static func pyramidLevel(_ image: RGBImage, width dw: Int, height dh: Int) -> [Float] {
+    /// The normalized network input of a pyramid level: NCHW planes of (v - 127.5) * 0.0078125.
+    static func normalizedPlanes(_ level: RGBImage) -> [Float] {
+        let plane = level.width * level.height
+        return [Float](unsafeUninitializedCapacity: 3 * plane) { o, initialized in
+            level.pixels.withUnsafeBufferPointer { px in
+                for i in 0..<plane { for c in 0..<3 { o[c * plane + i] = (Float(px[3 * i + c]) - 127.5) * 0.0078125 } }
+            }
+            initialized = 3 * plane
+        }
+    }
+
+    /// One axis' area taps grouped by destination (CSR): taps start[d] ..< start[d + 1] of
+    /// destination d, in OpenCV's order.
+    struct GroupedTaps {
+        var start: [Int32]
+        var source: [Int32]
+        var alpha: [Float]
+
+        init(_ taps: [Tap], destinations: Int) {
+            start = [Int32](repeating: 0, count: destinations + 1)
+            source = taps.map { Int32($0.source) }
+            alpha = taps.map(\.alpha)
+            for t in taps { start[t.destination + 1] += 1 }
+            for d in 0..<destinations { start[d + 1] += start[d] }
+        }
+    }
+
+    /// cv2.resize(image, size, INTER_AREA) for every size at once (all must shrink on both axes, or
+    /// equal the image): one sweep over the source rows, four at a time (SIMD16 = 4 rows x RGB + pad),
+    /// each row converted once and reduced horizontally once per level; the per-level vertical
+    /// accumulation then follows OpenCV's ytab order exactly, so every level equals `resize`.
+    static func pyramid(_ image: RGBImage, sizes: [(width: Int, height: Int)]) -> [RGBImage] {
         let sw = image.width, sh = image.height
-        var out = [Float](repeating: 0, count: 3 * dw * dh)
-        let plane = dw * dh
-        func store(_ row: Int, _ sum: UnsafePointer<SIMD4<Float>>, _ o: UnsafeMutablePointer<Float>) {
-            for dx in 0..<dw {
-                let v = sum[dx]
-                for c in 0..<3 {
-                    let rounded = min(255, max(0, v[c].rounded(.toNearestOrEven)))
-                    o[c * plane + row * dw + dx] = (rounded - 127.5) * 0.0078125
+        struct Level {
+            let dw: Int, dh: Int
+            let xtab: GroupedTaps
+            let ytab: [Tap]
+            var next = 0
+            var previous = 0
+            let buf: UnsafeMutablePointer<SIMD16<Float>>
+            let sum: UnsafeMutablePointer<SIMD4<Float>>
+            var out: [UInt8]
+        }
+        var levels: [Level] = sizes.map { size in
+            precondition(size.width <= sw && size.height <= sh && size.width > 0 && size.height > 0, "pyramid: levels shrink")
+            let ytab = areaTable(source: sh, destination: size.height, scale: scale(sh, size.height))
+            let buf = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: size.width)
+            buf.initialize(repeating: .zero, count: size.width)
+            let sum = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: size.width)
+            sum.initialize(repeating: .zero, count: size.width)
+            return Level(dw: size.width, dh: size.height,
+                         xtab: GroupedTaps(areaTable(source: sw, destination: size.width, scale: scale(sw, size.width)), destinations: size.width),
+                         ytab: ytab, previous: ytab.first?.destination ?? 0, buf: buf, sum: sum,
+                         out: [UInt8](repeating: 0, count: 3 * size.width * size.height))
+        }
+        defer { for l in levels { l.buf.deallocate(); l.sum.deallocate() } }
+        let quad = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: sw)
+        defer { quad.deallocate() }
+        func store(_ level: inout Level, _ y: Int) {
+            let sum = level.sum, dw = level.dw
+            level.out.withUnsafeMutableBufferPointer { o in
+                let d = o.baseAddress! + 3 * y * dw
+                for dx in 0..<dw {
+                    let v = sum[dx].rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 255))
+                    d[3 * dx] = UInt8(v[0]); d[3 * dx + 1] = UInt8(v[1]); d[3 * dx + 2] = UInt8(v[2])
                 }
             }
         }
-        let scaleX = scale(sw, dw), scaleY = scale(sh, dh)
-        if scaleX >= 1 && scaleY >= 1 {
-            let xtab = areaTable(source: sw, destination: dw, scale: scaleX)
-            let ytab = areaTable(source: sh, destination: dh, scale: scaleY)
-            image.pixels.withUnsafeBufferPointer { src in
-                out.withUnsafeMutableBufferPointer { o in
-                    let buf = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
-                    let sum = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
-                    let row = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: sw)
-                    defer { buf.deallocate(); sum.deallocate(); row.deallocate() }
-                    sum.initialize(repeating: .zero, count: dw)
-                    xtab.withUnsafeBufferPointer { xtab in
-                        var previous = ytab.first?.destination ?? 0
-                        for t in ytab {
-                            let s = src.baseAddress! + 3 * t.source * sw
-                            for x in 0..<sw { row[x] = SIMD4(Float(s[3 * x]), Float(s[3 * x + 1]), Float(s[3 * x + 2]), 0) }
-                            buf.initialize(repeating: .zero, count: dw)
-                            for k in xtab { buf[k.destination] += row[k.source] * k.alpha }
-                            let beta = t.alpha
-                            if t.destination != previous {
-                                store(previous, sum, o.baseAddress!)
-                                for dx in 0..<dw { sum[dx] = beta * buf[dx] }
-                                previous = t.destination
-                            } else {
-                                for dx in 0..<dw { sum[dx] += beta * buf[dx] }
-                            }
-                        }
-                        store(previous, sum, o.baseAddress!)
+        image.pixels.withUnsafeBufferPointer { src in
+            var g = 0
+            while g < sh {
+                let rows = min(4, sh - g)
+                // quad[x] lanes 4r ..< 4r + 3: row g + r's RGB at column x.
+                for r in 0..<4 {
+                    let base = src.baseAddress! + 3 * (g + min(r, rows - 1)) * sw
+                    let lanes = UnsafeMutableRawPointer(quad).assumingMemoryBound(to: Float.self) + 4 * r
+                    for x in 0..<sw {
+                        lanes[16 * x] = Float(base[3 * x]); lanes[16 * x + 1] = Float(base[3 * x + 1])
+                        lanes[16 * x + 2] = Float(base[3 * x + 2]); lanes[16 * x + 3] = 0
                     }
                 }
+                for li in levels.indices {
+                    let dw = levels[li].dw, buf = levels[li].buf
+                    levels[li].xtab.start.withUnsafeBufferPointer { start in
+                    levels[li].xtab.source.withUnsafeBufferPointer { source in
+                    levels[li].xtab.alpha.withUnsafeBufferPointer { alpha in
+                        for dx in 0..<dw {
+                            var acc = SIMD16<Float>.zero
+                            for k in Int(start[dx])..<Int(start[dx + 1]) { acc += quad[Int(source[k])] * alpha[k] }
+                            buf[dx] = acc
+                        }
+                    } } }
+                    let rowsOfBuf = UnsafeMutableRawPointer(buf).assumingMemoryBound(to: SIMD4<Float>.self)
+                    for r in 0..<rows {
+                        let sy = g + r
+                        while levels[li].next < levels[li].ytab.count && levels[li].ytab[levels[li].next].source == sy {
+                            let t = levels[li].ytab[levels[li].next]
+                            let sum = levels[li].sum, beta = t.alpha
+                            if t.destination != levels[li].previous {
+                                store(&levels[li], levels[li].previous)
+                                for dx in 0..<dw { sum[dx] = beta * rowsOfBuf[4 * dx + r] }
+                                levels[li].previous = t.destination
+                            } else {
+                                for dx in 0..<dw { sum[dx] += beta * rowsOfBuf[4 * dx + r] }
+                            }
+                            levels[li].next += 1
+                        }
+                    }
+                }
+                g += rows
             }
-            return out
         }
-        // Enlarging (min face below 12 px): OpenCV's 8-bit fixed-point bilinear is approximated in float.
-        let doubles = image.pixels.map(Double.init)
-        let resized = crop(doubles, width: sw, height: sh, toWidth: dw, toHeight: dh)
-        for y in 0..<dh { for x in 0..<dw { for c in 0..<3 {
-            let v = min(255, max(0, resized[3 * (y * dw + x) + c].rounded(.toNearestOrEven)))
-            out[c * plane + y * dw + x] = Float((v - 127.5) * 0.0078125)
-        } } }
-        return out
+        for li in levels.indices { store(&levels[li], levels[li].previous) }
+        return levels.map { RGBImage(width: $0.dw, height: $0.dh, pixels: $0.out) }
+    }
+
+    /// cv2.resize(image, (width, height), interpolation=INTER_AREA) for an 8-bit RGB image.
+    static func resize(_ image: RGBImage, width dw: Int, height dh: Int) -> RGBImage {
+        let sw = image.width, sh = image.height
+        if sw == dw && sh == dh { return image }
+        var out = [UInt8](repeating: 0, count: 3 * dw * dh)
+        let scaleX = scale(sw, dw), scaleY = scale(sh, dh)
+        guard scaleX >= 1 && scaleY >= 1 else {
+            // Enlarging (min face below 12 px): OpenCV's 8-bit fixed-point bilinear is approximated in double.
+            let resized = crop(image.pixels.map(Double.init), width: sw, height: sh, toWidth: dw, toHeight: dh)
+            for i in 0..<out.count { out[i] = UInt8(min(255, max(0, resized[i].rounded(.toNearestOrEven)))) }
+            return RGBImage(width: dw, height: dh, pixels: out)
+        }
+        let xtab = areaTable(source: sw, destination: dw, scale: scaleX)
+        let ytab = areaTable(source: sh, destination: dh, scale: scaleY)
+        image.pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { o in
+                let buf = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
+                let sum = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: dw)
+                let row = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: sw)
+                defer { buf.deallocate(); sum.deallocate(); row.deallocate() }
+                sum.initialize(repeating: .zero, count: dw)
+                func store(_ y: Int) {
+                    let d = o.baseAddress! + 3 * y * dw
+                    for dx in 0..<dw {
+                        let v = sum[dx].rounded(.toNearestOrEven).clamped(lowerBound: .zero, upperBound: SIMD4(repeating: 255))
+                        d[3 * dx] = UInt8(v[0]); d[3 * dx + 1] = UInt8(v[1]); d[3 * dx + 2] = UInt8(v[2])
+                    }
+                }
+                xtab.withUnsafeBufferPointer { xtab in
+                    var previous = ytab.first?.destination ?? 0
+                    for t in ytab {
+                        let s = src.baseAddress! + 3 * t.source * sw
+                        for x in 0..<sw { row[x] = SIMD4(Float(s[3 * x]), Float(s[3 * x + 1]), Float(s[3 * x + 2]), 0) }
+                        buf.update(repeating: .zero, count: dw)
+                        for k in xtab { buf[k.destination] += row[k.source] * k.alpha }
+                        let beta = t.alpha
+                        if t.destination != previous {
+                            store(previous)
+                            for dx in 0..<dw { sum[dx] = beta * buf[dx] }
+                            previous = t.destination
+                        } else {
+                            for dx in 0..<dw { sum[dx] += beta * buf[dx] }
+                        }
+                    }
+                    store(previous)
+                }
+            }
+        }
+        return RGBImage(width: dw, height: dh, pixels: out)
     }
 
     // MARK: float64 RGB (the crops of stages 2 and 3)
@@ -139,28 +248,46 @@ enum AreaResize {
         if sw == dw && sh == dh { return src }
         let scaleX = scale(sw, dw), scaleY = scale(sh, dh)
         if scaleX >= 1 && scaleY >= 1 {
-            let xtab = areaTable(source: sw, destination: dw, scale: scaleX)
+            let xtab = GroupedTaps(areaTable(source: sw, destination: dw, scale: scaleX), destinations: dw)
             let ytab = areaTable(source: sh, destination: dh, scale: scaleY)
-            var buf = [Double](repeating: 0, count: 3 * dw), sum = [Double](repeating: 0, count: 3 * dw)
-            var previous = ytab.first?.destination ?? 0
-            func store(_ row: Int) { for i in 0..<(3 * dw) { out[3 * row * dw + i] = sum[i] } }
-            for t in ytab {
-                let base = 3 * t.source * sw
-                for i in 0..<(3 * dw) { buf[i] = 0 }
-                for k in xtab {
-                    let a = Double(k.alpha), s = base + 3 * k.source, d = 3 * k.destination
-                    buf[d] += src[s] * a; buf[d + 1] += src[s + 1] * a; buf[d + 2] += src[s + 2] * a
+            src.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { out in
+            xtab.start.withUnsafeBufferPointer { start in
+            xtab.source.withUnsafeBufferPointer { source in
+            xtab.alpha.withUnsafeBufferPointer { alpha in
+                let buf = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: dw)
+                let sum = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: dw)
+                defer { buf.deallocate(); sum.deallocate() }
+                sum.initialize(repeating: .zero, count: dw)
+                func store(_ row: Int) {
+                    let o = out.baseAddress! + 3 * row * dw
+                    for dx in 0..<dw { o[3 * dx] = sum[dx][0]; o[3 * dx + 1] = sum[dx][1]; o[3 * dx + 2] = sum[dx][2] }
                 }
-                let beta = Double(t.alpha)
-                if t.destination != previous {
-                    store(previous)
-                    for i in 0..<(3 * dw) { sum[i] = beta * buf[i] }
-                    previous = t.destination
-                } else {
-                    for i in 0..<(3 * dw) { sum[i] += beta * buf[i] }
+                var previous = ytab.first?.destination ?? 0, bufferedRow = -1
+                for t in ytab {
+                    if t.source != bufferedRow {   // a row shared by two output rows is reduced once
+                        let s = src.baseAddress! + 3 * t.source * sw
+                        for dx in 0..<dw {
+                            var acc = SIMD4<Double>.zero
+                            for k in Int(start[dx])..<Int(start[dx + 1]) {
+                                let p = s + 3 * Int(source[k])
+                                acc += SIMD4(p[0], p[1], p[2], 0) * Double(alpha[k])
+                            }
+                            buf[dx] = acc
+                        }
+                        bufferedRow = t.source
+                    }
+                    let beta = Double(t.alpha)
+                    if t.destination != previous {
+                        store(previous)
+                        for dx in 0..<dw { sum[dx] = beta * buf[dx] }
+                        previous = t.destination
+                    } else {
+                        for dx in 0..<dw { sum[dx] += beta * buf[dx] }
+                    }
                 }
-            }
-            store(previous)
+                store(previous)
+            } } } } }
             return out
         }
         let xt = linearTable(source: sw, destination: dw), yt = linearTable(source: sh, destination: dh)

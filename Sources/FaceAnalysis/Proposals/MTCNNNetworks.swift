@@ -230,6 +230,17 @@ struct MTCNNConvLayer: Sendable {
         if let slopes { Ops.preluInPlace(&y, slopes: slopes) }
         return y
     }
+
+    /// PReLU(conv) then SAME_UPPER max pooling. With every slope >= 0 PReLU is non-decreasing, so
+    /// it commutes with max (the same value wins) and runs on the pooled quarter instead: exact.
+    func pooled(_ x: Tensor, window: Int, stride: Int) -> Tensor {
+        guard let slopes, slopes.allSatisfy({ $0 >= 0 }) else {
+            return MTCNNNetworks.sameUpperPool(self(x), window: window, stride: stride)
+        }
+        var y = MTCNNNetworks.sameUpperPool(Ops.conv2d(x, conv), window: window, stride: stride)
+        Ops.preluInPlace(&y, slopes: slopes)
+        return y
+    }
 }
 
 /// A dense layer (MatMul + Add, optionally PReLU); several concatenated along the outputs.
@@ -277,74 +288,99 @@ struct MTCNNDenseLayer: Sendable {
     }
 }
 
+/// P-Net, any input size >= 12.
+struct PNet: Sendable {
+    let c1, c2, c3, heads: MTCNNConvLayer
+
+    init(_ model: ONNXModelFile) throws {
+        try MTCNNGraphSpec.pnet.check(model)
+        c1 = MTCNNConvLayer(model, kernels: ["conv2d"], slope: "p_re_lu_initializer_8")
+        c2 = MTCNNConvLayer(model, kernels: ["conv2d_1"], slope: "p_re_lu_1_initializer_6")
+        c3 = MTCNNConvLayer(model, kernels: ["conv2d_2"], slope: "p_re_lu_2_initializer_3")
+        heads = MTCNNConvLayer(model, kernels: ["conv2d_3", "conv2d_4"], slope: nil)
+    }
+
+    /// (N, 3, H, W), H, W >= 12 -> (N, 6, h, w), h = ceil((H - 2) / 2) - 4: channels 0, 1 the
+    /// softmax (non-face, face), 2...5 the box regression (dx1, dy1, dx2, dy2) of each 12x12 cell.
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        var y = c1.pooled(x, window: 2, stride: 2)                  // (10, H-2, W-2) -> (10, ceil(/2), ceil(/2))
+        y = c2(y)                                                   // (16, h-2, w-2)
+        y = c3(y)                                                   // (32, h-4, w-4)
+        y = heads(y)                                                // (6, h-4, w-4)
+        Ops.softmaxChannelsInPlace(&y, channels: 2)
+        return y
+    }
+}
+
+/// R-Net, 24x24 crops.
+struct RNet: Sendable {
+    let c1, c2, c3: MTCNNConvLayer
+    let dense, heads: MTCNNDenseLayer
+
+    init(_ model: ONNXModelFile) throws {
+        try MTCNNGraphSpec.rnet.check(model)
+        c1 = MTCNNConvLayer(model, kernels: ["conv2d_5"], slope: "p_re_lu_3_initializer_14")
+        c2 = MTCNNConvLayer(model, kernels: ["conv2d_6"], slope: "p_re_lu_4_initializer_12")
+        c3 = MTCNNConvLayer(model, kernels: ["conv2d_7"], slope: "p_re_lu_5_initializer_10")
+        dense = MTCNNDenseLayer(model, names: ["dense"], slope: "slope",
+                                rowOrder: MTCNNDenseLayer.transposedHWCOrder(channels: 64, h: 3, w: 3))
+        heads = MTCNNDenseLayer(model, names: ["dense_1", "dense_2"], slope: nil)
+    }
+
+    /// (N, 3, 24, 24) -> (N, 6, 1, 1): softmax (2), box regression (4).
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.k == 3 && x.h == 24 && x.w == 24, "R-Net takes 24x24 crops")
+        var y = c1.pooled(x, window: 3, stride: 2)                           // (28, 22, 22) -> (28, 11, 11)
+        y = c2(y)                                                            // (48, 9, 9)
+        y = Ops.maxPool(y, window: 3, stride: 2, padding: .valid)            // (48, 4, 4)
+        y = c3(y)                                                            // (64, 3, 3)
+        return Ops.softmaxChannels(heads(dense(y)), channels: 2)             // 576 -> 128 -> 6
+    }
+}
+
+/// O-Net, 48x48 crops.
+struct ONet: Sendable {
+    let c1, c2, c3, c4: MTCNNConvLayer
+    let dense, heads: MTCNNDenseLayer
+
+    init(_ model: ONNXModelFile) throws {
+        try MTCNNGraphSpec.onet.check(model)
+        c1 = MTCNNConvLayer(model, kernels: ["conv2d_8"], slope: "p_re_lu_7_initializer_22")
+        c2 = MTCNNConvLayer(model, kernels: ["conv2d_9"], slope: "p_re_lu_8_initializer_20")
+        c3 = MTCNNConvLayer(model, kernels: ["conv2d_10"], slope: "p_re_lu_9_initializer_18")
+        c4 = MTCNNConvLayer(model, kernels: ["conv2d_11"], slope: "p_re_lu_10_initializer_16")
+        dense = MTCNNDenseLayer(model, names: ["dense_3"], slope: "slope",
+                                rowOrder: MTCNNDenseLayer.transposedHWCOrder(channels: 128, h: 3, w: 3))
+        heads = MTCNNDenseLayer(model, names: ["dense_4", "dense_5", "dense_6"], slope: nil)
+    }
+
+    /// (N, 3, 48, 48) -> (N, 16, 1, 1): softmax (2), box regression (4), landmarks (10: five x,
+    /// then five y, as fractions of the box).
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.k == 3 && x.h == 48 && x.w == 48, "O-Net takes 48x48 crops")
+        var y = c1.pooled(x, window: 3, stride: 2)                           // (32, 46, 46) -> (32, 23, 23)
+        y = c2(y)                                                            // (64, 21, 21)
+        y = Ops.maxPool(y, window: 3, stride: 2, padding: .valid)            // (64, 10, 10)
+        y = c3.pooled(y, window: 2, stride: 2)                               // (64, 8, 8) -> (64, 4, 4)
+        y = c4(y)                                                            // (128, 3, 3)
+        return Ops.softmaxChannels(heads(dense(y)), channels: 2)             // 1152 -> 256 -> 16
+    }
+}
+
 /// The three loaded networks. Forward passes take NCHW tensors of the untransposed image,
 /// normalized ((pixel - 127.5) * 0.0078125).
 struct MTCNNNetworks: Sendable {
-    let p1, p2, p3, pHeads: MTCNNConvLayer
-    let r1, r2, r3: MTCNNConvLayer
-    let rDense, rHeads: MTCNNDenseLayer
-    let o1, o2, o3, o4: MTCNNConvLayer
-    let oDense, oHeads: MTCNNDenseLayer
+    let pnet: PNet
+    let rnet: RNet
+    let onet: ONet
 
     init(pnet: ONNXModelFile, rnet: ONNXModelFile, onet: ONNXModelFile) throws {
-        try MTCNNGraphSpec.pnet.check(pnet)
-        try MTCNNGraphSpec.rnet.check(rnet)
-        try MTCNNGraphSpec.onet.check(onet)
-        p1 = MTCNNConvLayer(pnet, kernels: ["conv2d"], slope: "p_re_lu_initializer_8")
-        p2 = MTCNNConvLayer(pnet, kernels: ["conv2d_1"], slope: "p_re_lu_1_initializer_6")
-        p3 = MTCNNConvLayer(pnet, kernels: ["conv2d_2"], slope: "p_re_lu_2_initializer_3")
-        pHeads = MTCNNConvLayer(pnet, kernels: ["conv2d_3", "conv2d_4"], slope: nil)
-        r1 = MTCNNConvLayer(rnet, kernels: ["conv2d_5"], slope: "p_re_lu_3_initializer_14")
-        r2 = MTCNNConvLayer(rnet, kernels: ["conv2d_6"], slope: "p_re_lu_4_initializer_12")
-        r3 = MTCNNConvLayer(rnet, kernels: ["conv2d_7"], slope: "p_re_lu_5_initializer_10")
-        rDense = MTCNNDenseLayer(rnet, names: ["dense"], slope: "slope",
-                                 rowOrder: MTCNNDenseLayer.transposedHWCOrder(channels: 64, h: 3, w: 3))
-        rHeads = MTCNNDenseLayer(rnet, names: ["dense_1", "dense_2"], slope: nil)
-        o1 = MTCNNConvLayer(onet, kernels: ["conv2d_8"], slope: "p_re_lu_7_initializer_22")
-        o2 = MTCNNConvLayer(onet, kernels: ["conv2d_9"], slope: "p_re_lu_8_initializer_20")
-        o3 = MTCNNConvLayer(onet, kernels: ["conv2d_10"], slope: "p_re_lu_9_initializer_18")
-        o4 = MTCNNConvLayer(onet, kernels: ["conv2d_11"], slope: "p_re_lu_10_initializer_16")
-        oDense = MTCNNDenseLayer(onet, names: ["dense_3"], slope: "slope",
-                                 rowOrder: MTCNNDenseLayer.transposedHWCOrder(channels: 128, h: 3, w: 3))
-        oHeads = MTCNNDenseLayer(onet, names: ["dense_4", "dense_5", "dense_6"], slope: nil)
+        self.pnet = try PNet(pnet)
+        self.rnet = try RNet(rnet)
+        self.onet = try ONet(onet)
     }
 
     static func sameUpperPool(_ x: Tensor, window: Int, stride: Int) -> Tensor {
         Ops.maxPool(x, window: window, stride: stride, padding: .sameUpper(h: x.h, w: x.w, window: window, stride: stride))
-    }
-
-    /// P-Net: (N, 3, H, W), H, W >= 12 -> (N, 6, h, w), h = ceil((H - 2) / 2) - 4: channels 0, 1 the
-    /// softmax (non-face, face), 2...5 the box regression (dx1, dy1, dx2, dy2) of each 12x12 cell.
-    func pnet(_ x: Tensor) -> Tensor {
-        var y = p1(x)                                               // (10, H-2, W-2)
-        y = MTCNNNetworks.sameUpperPool(y, window: 2, stride: 2)    // (10, ceil(/2), ceil(/2))
-        y = p2(y)                                                   // (16, h-2, w-2)
-        y = p3(y)                                                   // (32, h-4, w-4)
-        return Ops.softmaxChannels(pHeads(y), channels: 2)          // (6, h-4, w-4)
-    }
-
-    /// R-Net: (N, 3, 24, 24) -> (N, 6, 1, 1): softmax (2), box regression (4).
-    func rnet(_ x: Tensor) -> Tensor {
-        precondition(x.k == 3 && x.h == 24 && x.w == 24, "R-Net takes 24x24 crops")
-        var y = r1(x)                                                        // (28, 22, 22)
-        y = MTCNNNetworks.sameUpperPool(y, window: 3, stride: 2)             // (28, 11, 11)
-        y = r2(y)                                                            // (48, 9, 9)
-        y = Ops.maxPool(y, window: 3, stride: 2, padding: .valid)            // (48, 4, 4)
-        y = r3(y)                                                            // (64, 3, 3)
-        return Ops.softmaxChannels(rHeads(rDense(y)), channels: 2)           // 576 -> 128 -> 6
-    }
-
-    /// O-Net: (N, 3, 48, 48) -> (N, 16, 1, 1): softmax (2), box regression (4), landmarks (10:
-    /// five x, then five y, as fractions of the box).
-    func onet(_ x: Tensor) -> Tensor {
-        precondition(x.k == 3 && x.h == 48 && x.w == 48, "O-Net takes 48x48 crops")
-        var y = o1(x)                                                        // (32, 46, 46)
-        y = MTCNNNetworks.sameUpperPool(y, window: 3, stride: 2)             // (32, 23, 23)
-        y = o2(y)                                                            // (64, 21, 21)
-        y = Ops.maxPool(y, window: 3, stride: 2, padding: .valid)            // (64, 10, 10)
-        y = o3(y)                                                            // (64, 8, 8)
-        y = MTCNNNetworks.sameUpperPool(y, window: 2, stride: 2)             // (64, 4, 4)
-        y = o4(y)                                                            // (128, 3, 3)
-        return Ops.softmaxChannels(oHeads(oDense(y)), channels: 2)           // 1152 -> 256 -> 16
     }
 }

@@ -41,8 +41,9 @@ public struct FaceProposal: Sendable, Hashable {
 
     /// detect_faces' 'box': [max(0, int(x1)), max(0, int(y1)), int(x2 - x), int(y2 - y)].
     public var detectFacesBox: [Int] {
-        let x = max(0, Int(left)), y = max(0, Int(top))
-        return [x, y, Int(right - Double(x)), Int(bottom - Double(y))]
+        func int(_ v: Double) -> Int { v.isFinite ? Int(max(-2_147_483_648, min(2_147_483_647, v))) : 0 }
+        let x = max(0, int(left)), y = max(0, int(top))
+        return [x, y, int(right - Double(x)), int(bottom - Double(y))]
     }
 }
 
@@ -83,6 +84,15 @@ public final class ProposalNetwork: Sendable {
     }
 
     init(networks: MTCNNNetworks) { self.networks = networks }
+
+    /// Fuzzing entry (FuzzONNXModel): checks a parsed file against the three architectures and
+    /// builds the network it matches; returns which one ("pnet", "rnet", "onet") or nil.
+    public static func fuzzLoad(_ model: ONNXModelFile) -> String? {
+        if (try? PNet(model)) != nil { return "pnet" }
+        if (try? RNet(model)) != nil { return "rnet" }
+        if (try? ONet(model)) != nil { return "onet" }
+        return nil
+    }
 
     // MARK: Raw forward passes (golden tests)
 
@@ -128,9 +138,15 @@ public final class ProposalNetwork: Sendable {
 
     func stage1(_ image: RGBImage, _ options: Options) -> [Candidate] {
         var total: [Candidate] = []
-        for scale in ProposalNetwork.scales(width: image.width, height: image.height, options: options) {
-            let ws = Int((Double(image.width) * scale).rounded(.up)), hs = Int((Double(image.height) * scale).rounded(.up))
-            let input = Tensor(k: 3, h: hs, w: ws, data: AreaResize.pyramidLevel(image, width: ws, height: hs))
+        let scales = ProposalNetwork.scales(width: image.width, height: image.height, options: options)
+        let sizes = scales.map { (width: Int((Double(image.width) * $0).rounded(.up)), height: Int((Double(image.height) * $0).rounded(.up))) }
+        // Shrinking levels in one sweep; enlarged ones (min face < 12 px) one by one.
+        let shrinking = sizes.indices.filter { sizes[$0].width <= image.width && sizes[$0].height <= image.height }
+        var levels = [RGBImage?](repeating: nil, count: sizes.count)
+        for (i, level) in zip(shrinking, AreaResize.pyramid(image, sizes: shrinking.map { sizes[$0] })) { levels[i] = level }
+        for (scale, (size, level)) in zip(scales, zip(sizes, levels)) {
+            let level = level ?? AreaResize.resize(image, width: size.width, height: size.height)
+            let input = Tensor(k: 3, h: size.height, w: size.width, data: AreaResize.normalizedPlanes(level))
             let out = networks.pnet(input)
             let boxes = ProposalNetwork.generateBoundingBoxes(out, scale: scale, threshold: options.thresholds[0])
             let pick = ProposalNetwork.nms(boxes, 0.5, min: false)
@@ -194,6 +210,9 @@ public final class ProposalNetwork: Sendable {
         return pick
     }
 
+    /// Python's int() (toward zero) of a float32 value; 0 for non-finite, clamped to +-2^31.
+    static func int(_ v: Float) -> Int { v.isFinite ? Int(max(-2_147_483_648, min(2_147_483_647, v))) : 0 }
+
     static func rerec(_ b: inout Candidate) {
         let h = b.y2 - b.y1, w = b.x2 - b.x1
         let l = max(w, h)
@@ -212,27 +231,34 @@ public final class ProposalNetwork: Sendable {
     /// __pad plus the crop: the box's pixels (zero outside the image) resized to `size` x `size`,
     /// normalized, as NCHW planes; nil when the box is empty (detect_faces then drops every box).
     static func crop(_ image: RGBImage, _ b: Candidate, size: Int) -> [Float]? {
-        let tmpw = Int(Int32(truncatingIfNeeded: Int(b.x2 - b.x1 + 1))), tmph = Int(Int32(truncatingIfNeeded: Int(b.y2 - b.y1 + 1)))
+        // numpy's astype(int32); boxes are finite and image-sized, but never trap on anything else.
+        guard [b.x1, b.y1, b.x2, b.y2].allSatisfy({ $0.isFinite && abs($0) < 1e9 }) else { return nil }
+        let tmpw = Int(b.x2 - b.x1 + 1), tmph = Int(b.y2 - b.y1 + 1)
         guard tmpw > 0, tmph > 0, tmpw <= 1 << 15, tmph <= 1 << 15 else { return nil }
         let x1 = Int(b.x1), y1 = Int(b.y1)
         // tmp[dy-1:edy, dx-1:edx] = img[y-1:ey, x-1:ex]: box pixel (i, j) = image (x1 - 1 + i, y1 - 1 + j).
         var tmp = [Double](repeating: 0, count: 3 * tmpw * tmph)
-        let xs = max(0, 1 - x1)..<min(tmpw, image.width - x1 + 1)
-        let ys = max(0, 1 - y1)..<min(tmph, image.height - y1 + 1)
+        let xs = max(0, 1 - x1)..<max(max(0, 1 - x1), min(tmpw, image.width - x1 + 1))
+        let ys = max(0, 1 - y1)..<max(max(0, 1 - y1), min(tmph, image.height - y1 + 1))
         if !xs.isEmpty && !ys.isEmpty {
             image.pixels.withUnsafeBufferPointer { px in
-                for j in ys {
-                    let row = 3 * ((y1 - 1 + j) * image.width + (x1 - 1))
-                    for i in xs { for c in 0..<3 { tmp[3 * (j * tmpw + i) + c] = Double(px[row + 3 * i + c]) } }
+                tmp.withUnsafeMutableBufferPointer { t in
+                    for j in ys {
+                        let row = px.baseAddress! + 3 * ((y1 - 1 + j) * image.width + (x1 - 1))
+                        let d = t.baseAddress! + 3 * j * tmpw
+                        for i in (3 * xs.lowerBound)..<(3 * xs.upperBound) { d[i] = Double(row[i]) }
+                    }
                 }
             }
         }
         let resized = AreaResize.crop(tmp, width: tmpw, height: tmph, toWidth: size, toHeight: size)
-        var planes = [Float](repeating: 0, count: 3 * size * size)
-        for y in 0..<size { for x in 0..<size { for c in 0..<3 {
-            planes[c * size * size + y * size + x] = Float((resized[3 * (y * size + x) + c] - 127.5) * 0.0078125)
-        } } }
-        return planes
+        let plane = size * size
+        return [Float](unsafeUninitializedCapacity: 3 * plane) { planes, initialized in
+            resized.withUnsafeBufferPointer { r in
+                for i in 0..<plane { for c in 0..<3 { planes[c * plane + i] = Float((r[3 * i + c] - 127.5) * 0.0078125) } }
+            }
+            initialized = 3 * plane
+        }
     }
 
     /// Runs `network` on the crops of `boxes` in batches; nil when a crop is empty.
@@ -257,7 +283,7 @@ public final class ProposalNetwork: Sendable {
     }
 
     func stage2(_ image: RGBImage, _ boxes: [Candidate], _ options: Options) -> [Candidate] {
-        guard let out = run(image, boxes, size: 24, networks.rnet) else { return [] }
+        guard let out = run(image, boxes, size: 24, { self.networks.rnet($0) }) else { return [] }
         var passed: [Candidate] = []
         for (b, o) in zip(boxes, out) where o[1] > options.thresholds[1] {
             var c = b
@@ -275,12 +301,12 @@ public final class ProposalNetwork: Sendable {
     }
 
     func stage3(_ image: RGBImage, _ boxes: [Candidate], _ options: Options) -> [FaceProposal] {
+        // np.fix(total_boxes).astype(np.int32)
         let fixed = boxes.map { b in
-            Candidate(x1: Double(Int32(truncatingIfNeeded: Int(b.x1.rounded(.towardZero)))), y1: Double(Int32(truncatingIfNeeded: Int(b.y1.rounded(.towardZero)))),
-                      x2: Double(Int32(truncatingIfNeeded: Int(b.x2.rounded(.towardZero)))), y2: Double(Int32(truncatingIfNeeded: Int(b.y2.rounded(.towardZero)))),
-                      score: 0)
+            Candidate(x1: b.x1.rounded(.towardZero), y1: b.y1.rounded(.towardZero),
+                      x2: b.x2.rounded(.towardZero), y2: b.y2.rounded(.towardZero), score: 0)
         }
-        guard let out = run(image, fixed, size: 48, networks.onet) else { return [] }
+        guard let out = run(image, fixed, size: 48, { self.networks.onet($0) }) else { return [] }
         var passed: [Candidate] = []
         var points: [[Float]] = []
         for (b, o) in zip(fixed, out) where o[1] > options.thresholds[2] {
@@ -301,7 +327,7 @@ public final class ProposalNetwork: Sendable {
         return ProposalNetwork.nms(passed, 0.7, min: true).map { i in
             let b = passed[i], p = points[i]
             return FaceProposal(left: b.x1, top: b.y1, right: b.x2, bottom: b.y2, score: Float(b.score),
-                                landmarks: (0..<5).map { DetectedFace.Point(x: Int(p[$0]), y: Int(p[5 + $0])) },
+                                landmarks: (0..<5).map { DetectedFace.Point(x: ProposalNetwork.int(p[$0]), y: ProposalNetwork.int(p[5 + $0])) },
                                 landmarkPositions: (0..<5).map { SIMD2(Double(p[$0]), Double(p[5 + $0])) })
         }
     }

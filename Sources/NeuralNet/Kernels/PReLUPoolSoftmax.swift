@@ -81,6 +81,8 @@ extension Ops {
         if count == 0 { return out }
         let planes = input.n * input.k
         let py = padding.top, px = padding.left
+        var scratch = [Float](repeating: 0, count: w)
+        scratch.withUnsafeMutableBufferPointer { scratch in
         out.data.withUnsafeMutableBufferPointer { o in
             input.data.withUnsafeBufferPointer { src in
                 guard let o = o.baseAddress, let src = src.baseAddress else { return }
@@ -103,17 +105,34 @@ extension Ops {
                         for x in 0..<xFirst { row[x] = clipped(x) }
                         if window == 2 && stride == 2 && y1 - y0 == 2 {
                             let r0 = ip + y0 * w - px, r1 = r0 + w
-                            for x in xFirst..<xEnd {
-                                row[x] = max(max(r0[2 * x], r0[2 * x + 1]), max(r1[2 * x], r1[2 * x + 1]))
+                            var x = xFirst
+                            // 8 outputs from 16 floats of each row: vertical max, then even/odd lanes.
+                            while x + 8 <= xEnd {
+                                let a = UnsafeRawPointer(r0 + 2 * x).loadUnaligned(as: SIMD16<Float>.self)
+                                let b = UnsafeRawPointer(r1 + 2 * x).loadUnaligned(as: SIMD16<Float>.self)
+                                // (stdlib's pointwiseMax is not inlined here: a call per vector)
+                                let m = a.replacing(with: b, where: b .> a)
+                                let even = m.evenHalf, odd = m.oddHalf
+                                UnsafeMutableRawPointer(row + x).storeBytes(of: even.replacing(with: odd, where: odd .> even), as: SIMD8<Float>.self)
+                                x += 8
                             }
-                        } else {
+                            while x < xEnd {
+                                row[x] = max(max(r0[2 * x], r0[2 * x + 1]), max(r1[2 * x], r1[2 * x + 1]))
+                                x += 1
+                            }
+                        } else if xFirst < xEnd {
+                            // Max over the window's rows first (contiguous, vectorizes), then along the row.
+                            let vertical = scratch.baseAddress!
+                            let r0 = ip + y0 * w
+                            for i in 0..<w { vertical[i] = r0[i] }
+                            for yy in (y0 + 1)..<max(y0 + 1, y1) {
+                                let r = ip + yy * w
+                                for i in 0..<w { let v = r[i]; if v > vertical[i] { vertical[i] = v } }
+                            }
                             for x in xFirst..<xEnd {
-                                let x0 = x * stride - px
-                                var m = -Float.infinity
-                                for yy in y0..<y1 {
-                                    let r = ip + yy * w + x0
-                                    for xx in 0..<window { m = max(m, r[xx]) }
-                                }
+                                let v = vertical + x * stride - px
+                                var m = v[0]
+                                for xx in 1..<max(1, window) where v[xx] > m { m = v[xx] }
                                 row[x] = m
                             }
                         }
@@ -122,19 +141,26 @@ extension Ops {
                 }
             }
         }
+        }
         return out
     }
 
     /// Softmax over the channels at each (sample, y, x): exp(x_c - max) / sum_c exp(x_j - max).
     /// `channels` limits it to the first channels (the rest are copied unchanged).
     public static func softmaxChannels(_ input: Tensor, channels: Int? = nil) -> Tensor {
-        let k = channels ?? input.k
-        precondition(k >= 1 && k <= input.k, "softmax over \(k) of \(input.k) channels")
         var out = input
-        let plane = input.h * input.w, total = input.k
-        out.data.withUnsafeMutableBufferPointer { buffer in
+        softmaxChannelsInPlace(&out, channels: channels)
+        return out
+    }
+
+    /// `softmaxChannels` in place.
+    public static func softmaxChannelsInPlace(_ t: inout Tensor, channels: Int? = nil) {
+        let k = channels ?? t.k
+        precondition(k >= 1 && k <= t.k, "softmax over \(k) of \(t.k) channels")
+        let plane = t.h * t.w, total = t.k, samples = t.n
+        t.data.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            for s in 0..<input.n {
+            for s in 0..<samples {
                 let p = base + s * total * plane
                 for i in 0..<plane {
                     var m = p[i]
@@ -145,7 +171,6 @@ extension Ops {
                 }
             }
         }
-        return out
     }
 }
 
