@@ -9,6 +9,7 @@
 //   exposure-bench make-face-photos  the end-to-end scan archive (scripts/bench-e2e)
 //   exposure-bench policy-recall     detection policy recall vs full-resolution upsample 1
 //   exposure-bench proposal-probe    do low-threshold detections at a reduced scale point at small faces? (no)
+//   exposure-bench search-split DIR  the fast search's time per stage on one thread, as a scan worker runs it
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
@@ -20,6 +21,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "make-face-photos": E2EBench.makePhotos,
     "policy-recall": E2EBench.policyRecall,
     "proposal-probe": ProposalProbe.run,
+    "search-split": SearchSplit.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -203,7 +203,7 @@ public struct FaceSearch: Sendable, Hashable {
             let c = cascade
             let thresholds = c.proposals.thresholds.map { String(format: "%g", $0) }.joined(separator: "/")
             let small = c.smallFaceMinimumScore > 0 ? String(format: ", faces under 40 px kept at probability >= %g", c.smallFaceMinimumScore) : ""
-            return "fast: faces from \(smallestFace) px, MTCNN proposals (thresholds \(thresholds)), dlib upsample 1 in windows on every pyramid level\(small)"
+            return "fast: faces from \(smallestFace) px, MTCNN proposals (thresholds \(thresholds), scale step \(String(format: "%g", c.proposals.scaleFactor))), dlib upsample 1 in windows on every pyramid level\(small)"
         }
         if upsample != 1 { return "faces from \(80 >> min(upsample, 6)) px, dlib upsample \(upsample) on the full image, every pyramid level" }
         let p = policy

