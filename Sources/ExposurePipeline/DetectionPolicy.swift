@@ -1,4 +1,7 @@
-// How big an image the face detector sees, per photo, and which pyramid levels it searches.
+// How big an image the face detector sees, per photo, and which pyramid levels it searches, in
+// the dlib search (`--search dlib`). The scan's default is the fast search (`FaceSearch` below,
+// FaceAnalysis/FaceSearchCascade.swift): proposals first, dlib's full-resolution upsample-1
+// search only in windows around them.
 //
 // dlib's CNN detector slides an 80x80 window over an image pyramid (each level 5/6 of the last),
 // so at upsample 0 it finds faces from about 80 pixels up, and every doubling of the image
@@ -19,7 +22,7 @@
 // back), so a face found by both paths gets the same 5 points and descriptor up to the box's
 // rounding. Thumbnails are cut from the full-resolution image too.
 //
-// Default: smallest face 40 px, budget 13 M detector pixels, every 2nd level: photos up to 3.2 MP
+// The dlib search's default: smallest face 40 px, budget 13 M detector pixels, every 2nd level: photos up to 3.2 MP
 // are searched at scale 2; recall against dlib's full-resolution upsample-1 detection on 1-12 MP
 // canvases 100% for faces >= 60 px, and for 40-59 px 100% up to 3.1 MP (72% over all sizes: the
 // budget caps 6 MP photos at 11/8 and 12 MP at 1), 3.7x faster than the reference.
@@ -202,7 +205,7 @@ public struct FaceSearch: Sendable, Hashable {
         if method == .fast {
             let c = cascade
             let thresholds = c.proposals.thresholds.map { String(format: "%g", $0) }.joined(separator: "/")
-            let small = c.smallFaceMinimumScore > 0 ? String(format: ", faces under 40 px kept at probability >= %g", c.smallFaceMinimumScore) : ""
+            let small = c.smallFaceMinimumScore > 0 ? String(format: ", faces under 40 px kept from probability %g", c.smallFaceMinimumScore) : ""
             return "fast: faces from \(smallestFace) px, MTCNN proposals (thresholds \(thresholds), scale step \(String(format: "%g", c.proposals.scaleFactor))), dlib upsample 1 in windows on every pyramid level\(small)"
         }
         if upsample != 1 { return "faces from \(80 >> min(upsample, 6)) px, dlib upsample \(upsample) on the full image, every pyramid level" }

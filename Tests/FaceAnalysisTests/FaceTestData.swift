@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import FaceAnalysis
 
 /// Locates the cached model files and test images (created by scripts/setup and
 /// `exposure models fetch`). Tests FAIL when they are missing: CI runs setup first.
@@ -25,4 +26,14 @@ enum FaceTestData {
     static let resnetFile = "dlib_face_recognition_resnet_model_v1.dat"
     static let detectorFile = "mmod_human_face_detector.dat"
     static let shapeFile = "shape_predictor_5_face_landmarks.dat"
+
+    /// The engine the face tests share (loaded once, proposal network included); fails the test
+    /// when the models are missing.
+    static func engine(file: StaticString = #filePath, line: UInt = #line) throws -> FaceEngine {
+        guard let e = DlibGoldenTests.engine, e.proposalNetwork != nil else {
+            XCTFail("cannot load the models from \(modelDirectory.path): run `exposure models fetch`", file: file, line: line)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return e
+    }
 }

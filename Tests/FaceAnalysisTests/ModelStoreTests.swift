@@ -70,7 +70,7 @@ final class ModelStoreTests: XCTestCase {
     func testEngineRejectsCorruptedAndWrongFiles() throws {
         let dir = try TestSupport.temporaryDirectory("faces-engine")
         defer { try? FileManager.default.removeItem(at: dir) }
-        for file in ModelStore.files {
+        for file in ModelStore.allFiles {
             try FileManager.default.copyItem(at: try FaceTestData.model(file.name), to: dir.appendingPathComponent(file.name))
         }
         let detector = dir.appendingPathComponent(ModelStore.detector.name)

@@ -8,13 +8,7 @@ import MediaMetadata
 /// window around each face the full search reports gives that face back with the identical box and
 /// the bit-identical score, and the cost is a fraction of the full tensor.
 final class WindowedSearchTests: XCTestCase {
-    func engine() throws -> FaceEngine {
-        guard let e = DlibGoldenTests.engine else {
-            XCTFail("cannot load the models from \(FaceTestData.modelDirectory.path): run `exposure models fetch`")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return e
-    }
+    func engine() throws -> FaceEngine { try FaceTestData.engine() }
 
     func testScoreMapSizeFollowsTheStrideTwoLayers() {
         // 8n + 29 input pixels -> n + 1 cells; below the footprint nothing.

@@ -23,17 +23,7 @@
 import Foundation
 
 /// A model file could not be read: names the file, the byte offset and what was expected.
-public struct DlibModelError: Error, CustomStringConvertible, Equatable, Sendable {
-    public var file: String
-    public var offset: Int
-    public var message: String
-
-    public init(file: String, offset: Int, message: String) {
-        self.file = file; self.offset = offset; self.message = message
-    }
-
-    public var description: String { "\(file): at byte \(offset): \(message)" }
-}
+public typealias DlibModelError = ModelFileError
 
 /// Cursor over the bytes of one model file.
 struct DlibReader {

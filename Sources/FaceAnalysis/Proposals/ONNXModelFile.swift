@@ -34,17 +34,7 @@
 import Foundation
 
 /// An ONNX file could not be read: names the file, the byte offset and what was expected.
-public struct ONNXModelError: Error, CustomStringConvertible, Equatable, Sendable {
-    public var file: String
-    public var offset: Int
-    public var message: String
-
-    public init(file: String, offset: Int, message: String) {
-        self.file = file; self.offset = offset; self.message = message
-    }
-
-    public var description: String { "\(file): at byte \(offset): \(message)" }
-}
+public typealias ONNXModelError = ModelFileError
 
 /// The parts of an ONNX model the MTCNN networks use.
 public struct ONNXModelFile: Sendable {
