@@ -40,10 +40,11 @@ public struct CascadeOptions: Sendable, Hashable {
         self.detectorMinimum = detectorMinimum; self.smallFaceMinimumScore = smallFaceMinimumScore
     }
 
-    /// MTCNN from 20 px with all three thresholds at 0.6 (mtcnn's defaults are 0.6/0.7/0.7) and a
-    /// coarser scale pyramid (0.6 instead of 0.709 between levels: the same recall on the
-    /// policy-recall canvases, 13% less time).
-    public static let defaultProposals = ProposalNetwork.Options(minFaceSize: 20, thresholds: [0.6, 0.6, 0.6], scaleFactor: 0.6)
+    /// MTCNN from 20 px, thresholds 0.7 / 0.6 / 0.6 (mtcnn's defaults are 0.6 / 0.7 / 0.7: a
+    /// stricter P-Net sends R-Net fewer candidates, 21% less proposal time; laxer R- and O-Nets keep
+    /// the recall) and a coarser scale pyramid (0.6 instead of 0.709 between levels, 13% less time).
+    /// Both: the same recall on the policy-recall canvases.
+    public static let defaultProposals = ProposalNetwork.Options(minFaceSize: 20, thresholds: [0.7, 0.6, 0.6], scaleFactor: 0.6)
 
     /// The scan's fast search: box mapping and windows as measured by `exposure-bench policy-recall`
     /// (README "Detection defaults").

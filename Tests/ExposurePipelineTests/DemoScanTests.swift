@@ -79,7 +79,7 @@ final class DemoScanTests: XCTestCase {
         let report = try Workflows.report(database: Self.beforeDB, extraRules: nil, includeThumbnails: true)
         XCTAssertTrue(report.contains("We took the face in your profile pictures to be you."), "the report says why this identity is the owner")
         XCTAssertFalse(report.contains(Self.work.path), "no absolute path of this machine in the report")
-        XCTAssertTrue(report.contains("Search settings: fast: faces from 20 px, MTCNN proposals (thresholds 0.6/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9."),
+        XCTAssertTrue(report.contains("Search settings: fast: faces from 20 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9."),
                       "the method section says which faces were looked for")
         let devices = try InventoryDatabase(path: Self.beforeDB).snapshot().devices
         XCTAssertEqual(devices.first { $0.kind == "serial_number" }?.itemCount, 10, "every Canon photo carries the serial")
@@ -131,14 +131,14 @@ final class DemoScanTests: XCTestCase {
     func testAnotherFaceSearchCannotResumeOrReuseTheInventory() throws {
         let db = try InventoryDatabase(path: Self.beforeDB)
         XCTAssertEqual(try db.setting(FaceSearch.settingKey), FaceSearch().settingValue)
-        XCTAssertEqual(FaceSearch().settingValue, "fast: faces from 20 px, MTCNN proposals (thresholds 0.6/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9")
+        XCTAssertEqual(FaceSearch().settingValue, "fast: faces from 20 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9")
         XCTAssertEqual(FaceSearch(method: .dlib).settingValue, "faces from 40 px, at most 13000000 detector pixels, every 2nd pyramid level")
         let before = Self.work.appendingPathComponent("facebook-demo-before")
         var resume = ScanOptions(inputs: [before], database: Self.beforeDB)
         resume.smallestFace = 80
         XCTAssertThrowsError(try Scanner(options: resume, progress: ProgressReporter(quiet: true))) { error in
-            XCTAssertEqual("\(error)", "--db \(Self.beforeDB) was scanned looking for fast: faces from 20 px, MTCNN proposals (thresholds 0.6/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9; "
-                           + "this scan looks for fast: faces from 80 px, MTCNN proposals (thresholds 0.6/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level. "
+            XCTAssertEqual("\(error)", "--db \(Self.beforeDB) was scanned looking for fast: faces from 20 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9; "
+                           + "this scan looks for fast: faces from 80 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level. "
                            + "Use the same --search, --smallest-face and --upsample as that scan, or a new --db.")
         }
         let fresh = Self.work.appendingPathComponent("other-search.sqlite").path

@@ -91,10 +91,9 @@ final class WindowedSearchTests: XCTestCase {
         let crops = [(x0: 0, y0: 0, x1: 229, y1: 229), (x0: 320, y0: 288, x1: 637, y1: 581),
                      (x0: pyramid.cols - 300, y0: 96, x1: pyramid.cols, y1: 421), (x0: 64, y0: pyramid.rows - 120, x1: 500, y1: pyramid.rows)]
         let blocks = pyramid.neededBlocks(crops: crops)
-        let neededRows = (0..<blocks[0].rows).map(blocks[0].rowNeeded)
         XCTAssertLessThan(blocks[0].needed.filter { $0 }.count, blocks[0].needed.count, "level 0 is only partly needed")
-        let partialImage = PyramidUp.upsample(image, onlyRows: neededRows)
-        let partial = pyramid.cropTensors(for: partialImage, averageRed: options.averageRed, averageGreen: options.averageGreen,
+        // Level 0 sampled straight from the photo (the doubling done where needed).
+        let partial = pyramid.cropTensors(for: image, doubling: true, averageRed: options.averageRed, averageGreen: options.averageGreen,
                                           averageBlue: options.averageBlue, crops: crops, blocks: blocks)
         var maxError: Float = 0, checked = 0
         for (c, t) in zip(crops, partial) {
@@ -107,6 +106,13 @@ final class WindowedSearchTests: XCTestCase {
         XCTAssertGreaterThan(checked, 100_000)
         // Values are (pixel - mean) / 256, within +-1: a few ulp of that.
         XCTAssertLessThan(maxError, 1e-6)
+        // Level 0 itself (inside the first crop) is exact: the same uint8 doubling.
+        let level0 = pyramid.levels[0], c = crops[1], t = partial[1]
+        var level0Differing = 0
+        for ch in 0..<3 { for y in max(c.y0, level0.top)..<min(c.y1, level0.bottom + 1) { for x in max(c.x0, level0.left)..<min(c.x1, level0.right + 1) {
+            if t[0, ch, y - c.y0, x - c.x0] != full[0, ch, y, x] { level0Differing += 1 }
+        } } }
+        XCTAssertEqual(level0Differing, 0)
     }
 
     func testNoRegionsFindNothing() throws {

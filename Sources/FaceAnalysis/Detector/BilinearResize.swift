@@ -130,9 +130,58 @@ enum BilinearResize {
         }}}}
     }
 
+    /// One channel of one pixel on dlib's SSE path: the four neighbours (`top[0]`, `top[3]`,
+    /// `bottom[0]`, `bottom[3]` of interleaved RGB) weighted and truncated to uint8.
+    @inline(__always)
+    static func simdPathSample(_ top: UnsafePointer<UInt8>, _ bottom: UnsafePointer<UInt8>,
+                               tl: Float, tr: Float, bl: Float, br: Float) -> UInt8 {
+        var v = tl * Float(top[0]) + tr * Float(top[3])
+        v = v + bl * Float(bottom[0])
+        v = v + br * Float(bottom[3])
+        return UInt8(truncatingIfNeeded: Int32(v))
+    }
+
+    /// One channel of one pixel on dlib's scalar tail path (double precision), truncated to uint8.
+    @inline(__always)
+    static func tailPathSample(_ top: UnsafePointer<UInt8>, _ bottom: UnsafePointer<UInt8>, left: Int, right: Int,
+                               lr: Double, tb: Double) -> UInt8 {
+        let tl = Double(top[left]), tr = Double(top[right]), bl = Double(bottom[left]), br = Double(bottom[right])
+        let v = (1 - tb) * ((1 - lr) * tl + lr * tr) + tb * ((1 - lr) * bl + lr * br)
+        return UInt8(truncatingIfNeeded: Int64(v))
+    }
+
+    /// Columns `columns` of destination row `r` of `resize(image, ...)`, channel `ch`, into `out`
+    /// as `(value - average) / 256` (the detector's input normalisation): the same uint8 values
+    /// `resize` produces, without the resized image.
+    static func normalizedRow(_ r: Int, channel ch: Int, columns: Range<Int>, of image: UnsafeBufferPointer<UInt8>,
+                              inRows: Int, inCols: Int, plan: ColumnPlan, rowPositions ys: [Double],
+                              average: Float, into out: UnsafeMutablePointer<Float>) {
+        let y = ys[r]
+        let top = Int(y.rounded(.down)), bottom = min(top + 1, inRows - 1)
+        let tb = y - Double(top)
+        let tbf = Float(tb), itbf = Float(1 - tb)
+        let topRow = image.baseAddress! + top * inCols * 3 + ch, bottomRow = image.baseAddress! + bottom * inCols * 3 + ch
+        let n = plan.simdCount
+        plan.left.withUnsafeBufferPointer { left in
+        plan.fraction.withUnsafeBufferPointer { fraction in
+        plan.oneMinusFraction.withUnsafeBufferPointer { inverse in
+            for j in columns.clamped(to: 0..<n) {
+                let l = 3 * left[j]
+                let v = simdPathSample(topRow + l, bottomRow + l, tl: itbf * inverse[j], tr: itbf * fraction[j],
+                                       bl: tbf * inverse[j], br: tbf * fraction[j])
+                out[j] = (Float(v) - average) / 256
+            }
+        }}}
+        for j in columns.clamped(to: n..<(n + plan.tailX.count)) {
+            let x = plan.tailX[j - n]
+            let l = Int(x.rounded(.down)), rr = min(l + 1, inCols - 1)
+            let v = tailPathSample(topRow, bottomRow, left: 3 * l, right: 3 * rr, lr: x - Double(l), tb: tb)
+            out[j] = (Float(v) - average) / 256
+        }
+    }
+
     /// `resize_image` for an RGB image: the same sampling, each channel truncated to uint8.
-    /// With `onlyRows`, only the destination rows marked true are computed (the others stay 0).
-    static func resize(_ image: RGBImage, rows outRows: Int, cols outCols: Int, onlyRows: [Bool]? = nil) -> RGBImage {
+    static func resize(_ image: RGBImage, rows outRows: Int, cols outCols: Int) -> RGBImage {
         let inRows = image.height, inCols = image.width
         var out = [UInt8](repeating: 0, count: outRows * outCols * 3)
         guard outRows > 0, outCols > 0, inRows > 0, inCols > 0 else {
@@ -148,7 +197,7 @@ enum BilinearResize {
         plan.oneMinusFraction.withUnsafeBufferPointer { planInverse in
           let dst = dstBuffer.baseAddress!
           Parallel.forEachChunk(outRows, maxWorkers: max(1, outRows * outCols / 65536)) { _, rows in
-            for r in rows where onlyRows?[r] ?? true {
+            for r in rows {
                 let y = ys[r]
                 let top = Int(y.rounded(.down))
                 let bottom = min(top + 1, inRows - 1)
@@ -165,21 +214,15 @@ enum BilinearResize {
                     let tl = itbf * planInverse[j], tr = itbf * planFraction[j]
                     let bl = tbf * planInverse[j], br = tbf * planFraction[j]
                     for ch in 0..<3 {
-                        var v = tl * Float(topRow[l + ch]) + tr * Float(topRow[l + 3 + ch])
-                        v = v + bl * Float(bottomRow[l + ch])
-                        v = v + br * Float(bottomRow[l + 3 + ch])
-                        outRow[3 * j + ch] = UInt8(truncatingIfNeeded: Int32(v))
+                        outRow[3 * j + ch] = simdPathSample(topRow + l + ch, bottomRow + l + ch, tl: tl, tr: tr, bl: bl, br: br)
                     }
                 }
                 for (k, x) in plan.tailX.enumerated() {
                     let l = Int(x.rounded(.down))
                     let rr = min(l + 1, inCols - 1)
-                    let lr = x - Double(l)
                     for ch in 0..<3 {
-                        let tl = Double(src[t + 3 * l + ch]), tr = Double(src[t + 3 * rr + ch])
-                        let bl = Double(src[b + 3 * l + ch]), br = Double(src[b + 3 * rr + ch])
-                        let v = (1 - tb) * ((1 - lr) * tl + lr * tr) + tb * ((1 - lr) * bl + lr * br)
-                        dst[o + 3 * (n + k) + ch] = UInt8(truncatingIfNeeded: Int64(v))
+                        dst[o + 3 * (n + k) + ch] = tailPathSample(topRow + ch, bottomRow + ch, left: 3 * l, right: 3 * rr,
+                                                                   lr: x - Double(l), tb: tb)
                     }
                 }
             }

@@ -262,10 +262,12 @@ public struct TiledPyramid: Sendable, Equatable {
     /// smaller levels to float rounding (resized in separable form). The levels are made one after
     /// the other in two reused buffers (the level being made and the one it is resized from), never
     /// the whole tiled tensor: a fraction of its memory, so it stays in the allocator's reused heap.
-    /// Only the rows of `image` that level 0's blocks touch are read.
-    func cropTensors(for image: RGBImage, averageRed: Float, averageGreen: Float, averageBlue: Float,
+    /// With `doubling`, level 0 is `image` doubled by dlib's `pyramid_up` (upsample 1), sampled
+    /// straight from `image` where the blocks need it (the same values, without the doubled image).
+    func cropTensors(for image: RGBImage, doubling: Bool = false, averageRed: Float, averageGreen: Float, averageBlue: Float,
                      crops: [(x0: Int, y0: Int, x1: Int, y1: Int)], blocks masks: [BlockMask]) -> [Tensor] {
-        precondition(!levels.isEmpty && image.height == levels[0].height && image.width == levels[0].width,
+        let size = doubling ? PyramidUp.upsampledSize(rows: image.height, cols: image.width) : (rows: image.height, cols: image.width)
+        precondition(!levels.isEmpty && size.rows == levels[0].height && size.cols == levels[0].width,
                      "TiledPyramid: image \(image.width)x\(image.height) does not match the layout")
         // Untouched cells are 0: the padding between and around levels.
         var out = crops.map { [Float](repeating: 0, count: 3 * ($0.y1 - $0.y0) * ($0.x1 - $0.x0)) }
@@ -294,14 +296,23 @@ public struct TiledPyramid: Sendable, Equatable {
             }
         }
         let level0 = levels[0]
+        let upPlan = BilinearResize.columnPlan(inCols: image.width, outCols: level0.width)
+        let upRows = BilinearResize.rowPositions(inRows: image.height, outRows: level0.height)
         image.pixels.withUnsafeBufferPointer { px in
-            for imageY in 0..<image.height where masks[0].rowNeeded(imageY) {
-                let runs = masks[0].columnRuns(row: imageY)
+            for y in 0..<level0.height where masks[0].rowNeeded(y) {
+                let runs = masks[0].columnRuns(row: y)
                 for ch in 0..<3 {
                     let avg = averages[ch]
-                    let row = imageY * image.width * 3 + ch
-                    let dst = a + ch * level0.area + imageY * level0.width
-                    for run in runs { for x in run { dst[x] = (Float(px[row + 3 * x]) - avg) / 256 } }
+                    let dst = a + ch * level0.area + y * level0.width
+                    for run in runs {
+                        if doubling {
+                            BilinearResize.normalizedRow(y, channel: ch, columns: run, of: px, inRows: image.height, inCols: image.width,
+                                                         plan: upPlan, rowPositions: upRows, average: avg, into: dst)
+                        } else {
+                            let row = y * image.width * 3 + ch
+                            for x in run { dst[x] = (Float(px[row + 3 * x]) - avg) / 256 }
+                        }
+                    }
                 }
             }
         }

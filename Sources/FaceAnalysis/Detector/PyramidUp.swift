@@ -18,14 +18,6 @@ public enum PyramidUp {
         return BilinearResize.resize(image, rows: size.rows, cols: size.cols)
     }
 
-    /// The same, computing only the rows marked true in `onlyRows` (one flag per upsampled row;
-    /// the others are 0).
-    static func upsample(_ image: RGBImage, onlyRows: [Bool]) -> RGBImage {
-        let size = upsampledSize(rows: image.height, cols: image.width)
-        precondition(onlyRows.count == size.rows, "PyramidUp: \(onlyRows.count) row flags for \(size.rows) rows")
-        return BilinearResize.resize(image, rows: size.rows, cols: size.cols, onlyRows: onlyRows)
-    }
-
     /// `pyramid_down<2>::rect_down(rect, levels)`: each corner goes through `p / 2 - (1.25, 0.75)`
     /// `levels` times in double, then is rounded once.
     public static func rectangleDown(_ rect: DlibRectangle, levels: Int) -> DlibRectangle {

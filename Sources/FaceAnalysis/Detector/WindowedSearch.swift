@@ -102,14 +102,13 @@ extension FaceDetector {
         // Only the crops, and the level pixels they are interpolated from, are computed.
         let pyramidStart = Date()
         let blocks = pyramid.neededBlocks(crops: crops)
+        // Doublings before the last (upsample 2, 3) are made whole; the last one is sampled
+        // straight into level 0 where the blocks need it.
         var work = image
-        for u in 0..<upsample {
-            // Intermediate doublings (upsample 2, 3) are computed whole; the last only where needed.
-            work = u == upsample - 1 ? PyramidUp.upsample(work, onlyRows: (0..<blocks[0].rows).map(blocks[0].rowNeeded))
-                                     : PyramidUp.upsample(work)
-        }
-        let inputs = pyramid.cropTensors(for: work, averageRed: options.averageRed, averageGreen: options.averageGreen,
-                                         averageBlue: options.averageBlue, crops: crops, blocks: blocks)
+        for _ in 0..<max(0, upsample - 1) { work = PyramidUp.upsample(work) }
+        let inputs = pyramid.cropTensors(for: work, doubling: upsample > 0, averageRed: options.averageRed,
+                                         averageGreen: options.averageGreen, averageBlue: options.averageBlue,
+                                         crops: crops, blocks: blocks)
         let pyramidSeconds = Date().timeIntervalSince(pyramidStart)
         let (candidates, pixels) = windowedCandidates(inputs: inputs, pyramid: pyramid, cells: cells, crops: crops)
         let kept = NonMaxSuppression.suppress(candidates, iou: options.nmsIoU, percentCovered: options.nmsPercentCovered)
