@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExposureTestSupport"]),
         .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureTestSupport"], swiftSettings: kernelFlags),
-        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "ExposureTestSupport"],
+        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "ExposureTestSupport"],
                     exclude: ["Fixtures"]),  // dlib- and mtcnn-goldens.json are read from the source tree by path
         .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureTestSupport"]),

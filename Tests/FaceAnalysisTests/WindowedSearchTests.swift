@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import ExposureModel
 import MediaMetadata
+import NeuralNet
 @testable import FaceAnalysis
 
 /// The windowed MMOD search (WindowedSearch.swift) against the full search on the same image: a
@@ -43,7 +44,7 @@ final class WindowedSearchTests: XCTestCase {
         for cells in [CellRect(top: 20, left: 25, bottom: 31, right: 40),
                       CellRect(top: full.h - 6, left: full.w - 9, bottom: full.h - 1, right: full.w - 1)] {
             let x0 = FaceDetector.alignedOrigin(cell: cells.left, stride: 8), y0 = FaceDetector.alignedOrigin(cell: cells.top, stride: 8)
-            let crop = FaceDetector.crop(input, x0: x0, y0: y0,
+            let crop = Self.crop(input, x0: x0, y0: y0,
                                          x1: min(input.w, (cells.right + 10) * 8 + 29), y1: min(input.h, (cells.bottom + 10) * 8 + 29))
             let map = detector.network(crop)
             var maxError: Float = 0
@@ -121,5 +122,23 @@ final class WindowedSearchTests: XCTestCase {
         let result = e.detector.detector.detect(image, upsample: 1, regions: [])
         XCTAssertTrue(result.detections.isEmpty)
         XCTAssertEqual(result.pixels, 0)
+    }
+
+    /// The tensor the windowed search cuts out for a crop (it builds it directly; this cuts it from the full one).
+    static func crop(_ t: Tensor, x0: Int, y0: Int, x1: Int, y1: Int) -> Tensor {
+        let h = y1 - y0, w = x1 - x0
+        var out = [Float](repeating: 0, count: t.n * t.k * h * w)
+        t.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for plane in 0..<(t.n * t.k) {
+                    for y in 0..<h {
+                        let s = (plane * t.h + y0 + y) * t.w + x0
+                        let d = (plane * h + y) * w
+                        dst.baseAddress!.advanced(by: d).update(from: src.baseAddress!.advanced(by: s), count: w)
+                    }
+                }
+            }
+        }
+        return Tensor(n: t.n, k: t.k, h: h, w: w, data: out)
     }
 }

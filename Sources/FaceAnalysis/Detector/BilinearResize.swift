@@ -83,16 +83,11 @@ enum BilinearResize {
     }
 
     /// Destination rows `rows` of `resizePlane` (row positions from `rowPositions`).
-    /// With `columns`, only those destination columns of each row (same values as the whole row's).
     static func resizePlaneRows(_ rows: Range<Int>, _ src: UnsafePointer<Float>, inRows: Int, inCols: Int, srcStride: Int,
                                 into dst: UnsafeMutablePointer<Float>, dstStride: Int,
-                                plan: ColumnPlan, rowPositions ys: [Double], columns: Range<Int>? = nil) {
+                                plan: ColumnPlan, rowPositions ys: [Double]) {
         guard !rows.isEmpty, inRows > 0, inCols > 0 else { return }
         let n = plan.simdCount
-        let all = 0..<(n + plan.tailX.count)
-        let wanted = columns.map { $0.clamped(to: all) } ?? all
-        let simdColumns = wanted.clamped(to: 0..<n)
-        let tailColumns = wanted.clamped(to: n..<all.upperBound)
         plan.left.withUnsafeBufferPointer { left in
         plan.fraction.withUnsafeBufferPointer { lr in
         plan.oneMinusFraction.withUnsafeBufferPointer { invLr in
@@ -107,7 +102,7 @@ enum BilinearResize {
                 let topRow = src + top * srcStride
                 let bottomRow = src + bottom * srcStride
                 let out = dst + r * dstStride
-                for j in simdColumns {
+                for j in 0..<n {
                     let l = left[j]
                     let tl = itbf * invLr[j], tr = itbf * lr[j]
                     let bl = tbf * invLr[j], br = tbf * lr[j]
@@ -117,8 +112,7 @@ enum BilinearResize {
                     v = v + br * bottomRow[l + 1]
                     out[j] = v
                 }
-                for column in tailColumns {
-                    let k = column - n, x = tailX[k]
+                for (k, x) in tailX.enumerated() {
                     let l = Int(x.rounded(.down))
                     let rr = min(l + 1, inCols - 1)
                     let lrf = Float(x - Double(l))

@@ -223,22 +223,4 @@ extension FaceDetector {
         let start = max(0, (cell - contextCells) * stride)
         return start / cropAlignment * cropAlignment
     }
-
-    /// Rows y0..<y1 and columns x0..<x1 of every channel.
-    static func crop(_ t: Tensor, x0: Int, y0: Int, x1: Int, y1: Int) -> Tensor {
-        let h = y1 - y0, w = x1 - x0
-        var out = [Float](repeating: 0, count: t.n * t.k * h * w)
-        t.data.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for plane in 0..<(t.n * t.k) {
-                    for y in 0..<h {
-                        let s = (plane * t.h + y0 + y) * t.w + x0
-                        let d = (plane * h + y) * w
-                        dst.baseAddress!.advanced(by: d).update(from: src.baseAddress!.advanced(by: s), count: w)
-                    }
-                }
-            }
-        }
-        return Tensor(n: t.n, k: t.k, h: h, w: w, data: out)
-    }
 }
