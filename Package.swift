@@ -84,7 +84,8 @@ let package = Package(
         ]),
 
         .executableTarget(name: "ExposureBench", dependencies: [
-            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis",
+            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis", "ExposureModel",
+            "ExposureTestSupport",  // SyntheticScenes: the generated photos the linkage tests use too
         ], swiftSettings: kernelFlags),
 
         // MARK: - Fuzz targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING;
