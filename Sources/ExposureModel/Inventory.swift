@@ -19,6 +19,24 @@ public struct GeoPoint: Codable, Hashable, Sendable {
     }
 }
 
+/// Who could see an item where it was posted, as the export records it, with where it says so.
+/// An appearance whose export says nothing has no audience (unknown): it is never guessed.
+public struct Audience: Codable, Hashable, Sendable {
+    public enum Level: String, Codable, Sendable, CaseIterable {
+        /// Anyone, logged in or not: what scrapers and dataset builders could take.
+        case `public`
+        /// A chosen group: friends, followers of a private account, a shared album's members.
+        case shared
+        /// Only the account holder.
+        case `private`
+    }
+    public var level: Level
+    /// The export's evidence, e.g. "posts/your_posts_1.json: audience \"Friends\"".
+    public var evidence: String
+
+    public init(_ level: Level, evidence: String) { self.level = level; self.evidence = evidence }
+}
+
 /// Where an item appears in an export: an album, a post, a story, a tweet, a memory.
 /// One photo (one SHA-256) can appear several times.
 public struct Appearance: Codable, Hashable, Sendable {
@@ -36,11 +54,13 @@ public struct Appearance: Codable, Hashable, Sendable {
     public var platformID: String?
     /// A link to the post on the platform, when the export has one.
     public var link: String?
+    /// Who could see it there; nil when the export does not say.
+    public var audience: Audience?
 
     public init(kind: Kind, album: String? = nil, caption: String? = nil, postTime: Date? = nil,
-                platformID: String? = nil, link: String? = nil) {
+                platformID: String? = nil, link: String? = nil, audience: Audience? = nil) {
         self.kind = kind; self.album = album; self.caption = caption
-        self.postTime = postTime; self.platformID = platformID; self.link = link
+        self.postTime = postTime; self.platformID = platformID; self.link = link; self.audience = audience
     }
 }
 

@@ -35,11 +35,15 @@ final class MediaAnalyzer: @unchecked Sendable {
     }
 
     func analyze(bytes: Data, sha256: String, path: String, sourceID: Int64, reference: MediaReference) throws -> Outcome {
-        if let reuse, let known = try reuse.item(sha256: sha256), known.record.facesAnalysed || !analyzeFaces {
+        // A reused item is copied when it holds all this scan needs: faces (unless --no-faces) and,
+        // for a readable photo, its fingerprint (inventories made before fingerprints lack it).
+        if let reuse, let known = try reuse.item(sha256: sha256), known.record.facesAnalysed || !analyzeFaces,
+           known.record.fingerprint != nil || known.record.kind != .photo || known.record.unreadableReason != nil {
             let faces = known.record.facesAnalysed ? known.faces.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) } : nil
             return .analysed(Result(item: ItemWrite(sha256: sha256, kind: known.record.kind, byteSize: Int64(bytes.count),
                                                     sourceID: sourceID, path: path, reference: reference, embedded: known.record.embedded,
-                                                    unreadableReason: known.record.unreadableReason, faces: analyzeFaces ? faces : nil),
+                                                    unreadableReason: known.record.unreadableReason, faces: analyzeFaces ? faces : nil,
+                                                    fingerprint: known.record.fingerprint),
                                     reused: true))
         }
         switch try workers.run(WorkRequest(operation: .analyze, path: path), bytes: bytes) {
@@ -50,7 +54,8 @@ final class MediaAnalyzer: @unchecked Sendable {
             return .analysed(Result(item: ItemWrite(sha256: sha256, kind: a.kind, byteSize: Int64(bytes.count), sourceID: sourceID,
                                                     path: path, reference: reference, embedded: a.embedded,
                                                     unreadableReason: a.unreadableReason,
-                                                    faces: a.faces?.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) }),
+                                                    faces: a.faces?.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) },
+                                                    fingerprint: a.fingerprint),
                                     reused: false, stageSeconds: a.stageSeconds))
         }
     }

@@ -64,7 +64,8 @@ public enum ScanText {
         if t.total > 0 {
             func s(_ v: Double) -> String { String(format: "%.1f s", v) }
             lines.append("Worker time: metadata \(s(t.metadata)), decoding \(s(t.decode)), face detection \(s(t.detection)), "
-                         + "landmarks and descriptors \(s(t.descriptors)), face thumbnails \(s(t.thumbnails))")
+                         + "landmarks and descriptors \(s(t.descriptors)), face thumbnails \(s(t.thumbnails)), "
+                         + "fingerprints \(s(t.fingerprint))")
         }
         if o.skipped.isEmpty {
             lines.append("Skipped: none")

@@ -144,14 +144,15 @@ public final class InventoryDatabase: @unchecked Sendable {
             try db.run("""
                 INSERT INTO item(sha256, kind, byte_size, unreadable_reason, width, height, capture_local,
                     capture_offset_seconds, exif_lat, exif_lon, exif_alt, make, model, body_serial, lens_serial,
-                    camera_owner, artist, software, image_unique_id, has_thumbnail, thumbnail_differs, embedded_json)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    camera_owner, artist, software, image_unique_id, has_thumbnail, thumbnail_differs, embedded_json,
+                    perceptual_fingerprint)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """, [
                     w.sha256, w.kind.rawValue, w.byteSize, w.unreadableReason, e?.width, e?.height, capture,
                     e?.captureTime?.utcOffsetSeconds, e?.gps?.latitude, e?.gps?.longitude, e?.gps?.altitude,
                     e?.make, e?.model, e?.bodySerialNumber, e?.lensSerialNumber, e?.cameraOwnerName, e?.artist,
                     e?.software, e?.imageUniqueID, (e?.hasThumbnail ?? false) ? 1 : 0,
-                    e?.thumbnailDiffers.map { $0 ? 1 : 0 }, embeddedJSON,
+                    e?.thumbnailDiffers.map { $0 ? 1 : 0 }, embeddedJSON, w.fingerprint?.data,
                 ])
             itemID = db.lastInsertedRowID
             if let e {
@@ -179,9 +180,11 @@ public final class InventoryDatabase: @unchecked Sendable {
         try db.run("DELETE FROM appearance WHERE item_file_id = ?", [fileID])
         for a in w.reference.appearances {
             try db.run("""
-                INSERT INTO appearance(item_file_id, kind, album, caption, post_time, platform_id, link)
-                VALUES (?,?,?,?,?,?,?)
-                """, [fileID, a.kind.rawValue, a.album, a.caption, a.postTime?.timeIntervalSince1970, a.platformID, a.link])
+                INSERT INTO appearance(item_file_id, kind, album, caption, post_time, platform_id, link,
+                    audience, audience_evidence)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """, [fileID, a.kind.rawValue, a.album, a.caption, a.postTime?.timeIntervalSince1970, a.platformID, a.link,
+                      a.audience?.level.rawValue, a.audience?.evidence])
         }
         let m = w.reference.metadata
         try db.run("""
@@ -289,9 +292,11 @@ public final class InventoryDatabase: @unchecked Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM appearance ORDER BY id") {
                 let kind = Appearance.Kind(rawValue: row["kind"]) ?? .other
                 let postTime: Double? = row["post_time"]
+                let level = (row["audience"] as String?).flatMap(Audience.Level.init(rawValue:))
                 appearances[row["item_file_id"], default: []].append(Appearance(
                     kind: kind, album: row["album"], caption: row["caption"],
-                    postTime: postTime.map(Date.init(timeIntervalSince1970:)), platformID: row["platform_id"], link: row["link"]))
+                    postTime: postTime.map(Date.init(timeIntervalSince1970:)), platformID: row["platform_id"], link: row["link"],
+                    audience: level.map { Audience($0, evidence: row["audience_evidence"] ?? "") }))
             }
             var metadata: [Int64: PlatformMetadata] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM platform_metadata") {
@@ -357,7 +362,8 @@ public final class InventoryDatabase: @unchecked Sendable {
         let embedded = try json.map { try JSONDecoder().decode(EmbeddedMetadata.self, from: Data($0.utf8)) }
         return ItemRecord(id: row["id"], sha256: row["sha256"], kind: MediaKind(rawValue: row["kind"]) ?? .photo,
                           byteSize: row["byte_size"], unreadableReason: row["unreadable_reason"], embedded: embedded,
-                          facesAnalysed: (row["faces_analysed"] as Int64) != 0)
+                          facesAnalysed: (row["faces_analysed"] as Int64) != 0,
+                          fingerprint: (row["perceptual_fingerprint"] as Data?).flatMap(PerceptualFingerprint.init(data:)))
     }
 
     private static func faceRecord(_ row: Row) throws -> FaceRecord {

@@ -50,6 +50,8 @@ public struct ItemRecord: Sendable {
     public var unreadableReason: String?
     public var embedded: EmbeddedMetadata?
     public var facesAnalysed: Bool
+    /// nil for videos, unreadable files and items scanned before fingerprints existed.
+    public var fingerprint: PerceptualFingerprint? = nil
 }
 
 /// Everything in one inventory, read in one transaction: the input of summary,
@@ -90,12 +92,15 @@ public struct ItemWrite: Sendable {
     public var unreadableReason: String?
     /// nil when faces were not analysed (scan --no-faces, videos, unreadable images).
     public var faces: [FaceWrite]?
+    /// The photo's perceptual fingerprint (nil for videos, unreadable and featureless pictures).
+    public var fingerprint: PerceptualFingerprint?
 
     public init(sha256: String, kind: MediaKind, byteSize: Int64, sourceID: Int64, path: String,
-                reference: MediaReference, embedded: EmbeddedMetadata?, unreadableReason: String?, faces: [FaceWrite]?) {
+                reference: MediaReference, embedded: EmbeddedMetadata?, unreadableReason: String?, faces: [FaceWrite]?,
+                fingerprint: PerceptualFingerprint? = nil) {
         self.sha256 = sha256; self.kind = kind; self.byteSize = byteSize; self.sourceID = sourceID
         self.path = path; self.reference = reference; self.embedded = embedded
-        self.unreadableReason = unreadableReason; self.faces = faces
+        self.unreadableReason = unreadableReason; self.faces = faces; self.fingerprint = fingerprint
     }
 }
 

@@ -156,6 +156,16 @@ enum Migrations {
                 ALTER TABLE face ADD COLUMN below_detector_range INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v4-fingerprint-audience") { db in
+            // Linkage across platforms: each photo's perceptual fingerprint (PerceptualFingerprint.data:
+            // hashes and a 32x32 luma grid), and who could see each appearance with the export's
+            // evidence (NULL: the export does not say). Items written before have no fingerprint.
+            try db.execute(sql: """
+                ALTER TABLE item ADD COLUMN perceptual_fingerprint BLOB;
+                ALTER TABLE appearance ADD COLUMN audience TEXT;           -- public | shared | private
+                ALTER TABLE appearance ADD COLUMN audience_evidence TEXT;
+                """)
+        }
         return migrator
     }
 }

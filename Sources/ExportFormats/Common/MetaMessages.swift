@@ -5,7 +5,7 @@ import ExposureModel
 /// `messages/inbox/<thread>/message_N.json` = `{"title", "participants": [{name}], "messages":
 /// [{"sender_name", "timestamp_ms", "content", "photos"|"videos"|"gifs": [{"uri", "creation_timestamp"}]}]}`.
 /// Photos sent by anyone in the thread are in the export; each becomes an `.other` appearance
-/// whose album is "Messages: <thread title>".
+/// whose album is "Messages: <thread title>", seen by the thread's participants (audience shared).
 enum MetaMessages {
     /// True for `…/messages/<folder>/<thread>/message_<n>.json`.
     static func isThreadFile(_ path: String) -> Bool {
@@ -25,7 +25,8 @@ enum MetaMessages {
             for key in ["photos", "videos", "gifs"] {
                 for media in message[key]?.array ?? [] {
                     let time = Timestamps.epoch(media["creation_timestamp"]) ?? sent
-                    found.append((media, Appearance(kind: .other, album: album, postTime: time)))
+                    found.append((media, Appearance(kind: .other, album: album, postTime: time,
+                                                    audience: Audience(.shared, evidence: "\(album): sent in a private conversation"))))
                 }
             }
         }

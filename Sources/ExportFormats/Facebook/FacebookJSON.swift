@@ -53,9 +53,10 @@ struct FacebookReader {
         }
         let name = album["name"]?.text
         let isProfileAlbum = name.map { FacebookExport.profilePictureAlbumNames.contains($0.lowercased()) } ?? false
+        let albumAudience = Self.audience(album, path)
         let appearance: (MetaMedia) -> Appearance = {
             Appearance(kind: isProfileAlbum ? .profilePicture : .album, album: name, caption: $0.description,
-                       postTime: $0.creationTime, link: $0.link)
+                       postTime: $0.creationTime, link: $0.link, audience: albumAudience)
         }
         var albumPaths: Set<String> = []
         for media in album["photos"]?.array ?? [] {
@@ -107,14 +108,29 @@ struct FacebookReader {
             }
             // A profile-update post is a profile picture unless its narration says it is the cover photo.
             let isCover = kind == .profilePicture && (title?.lowercased().contains("cover") ?? false)
+            let postAudience = Self.audience(postObject, path)
             for media in mediaObjects {
                 addMedia(media, path, appearance: {
                     Appearance(kind: isCover ? .other : kind, album: isCover ? "Cover photos" : nil,
-                               caption: text ?? $0.description, postTime: postTime ?? $0.creationTime, link: $0.link)
+                               caption: text ?? $0.description, postTime: postTime ?? $0.creationTime, link: $0.link,
+                               audience: postAudience)
                 }, extra: PlatformMetadata(location: placeLocation, placeName: placeName, people: people),
                 isProfilePicture: kind == .profilePicture && !isCover)
             }
         }
+    }
+
+    /// A post's or album's audience where the export writes one: `audience` or `privacy`, a
+    /// string ("Public", "Friends", "Only me", ...) or an object with a `value`/`name`/`text`.
+    static func audience(_ object: [String: JSONValue], _ path: String) -> Audience? {
+        for key in ["audience", "privacy"] {
+            guard let field = object[key] else { continue }
+            let value = field.text ?? field["value"]?.text ?? field["name"]?.text ?? field["text"]?.text
+            if let value, let level = Audiences.metaLevel(value) {
+                return Audience(level, evidence: "\(path): \(key) \"\(value)\"")
+            }
+        }
+        return nil
     }
 
     /// `tags`: `[{"name": …}]` or plain strings.

@@ -13,6 +13,9 @@ struct GoogleSidecar {
     let creationTime: Date?
     let url: String?
     let metadata: PlatformMetadata
+    /// `googlePhotosOrigin.fromSharedAlbum` / `fromPartnerSharing`: the photo sits in a shared album or
+    /// a partner's library (audience shared).
+    let sharing: Audience?
 
     init(path: String, json: JSONValue) {
         self.path = path
@@ -28,6 +31,14 @@ struct GoogleSidecar {
             if let name = person["name"]?.text, !m.people.contains(name) { m.people.append(name) }
         }
         metadata = m
+        let origin = json["googlePhotosOrigin"]
+        if origin?["fromSharedAlbum"] != nil {
+            sharing = Audience(.shared, evidence: "\(path): googlePhotosOrigin.fromSharedAlbum")
+        } else if origin?["fromPartnerSharing"] != nil {
+            sharing = Audience(.shared, evidence: "\(path): googlePhotosOrigin.fromPartnerSharing")
+        } else {
+            sharing = nil
+        }
     }
 
     static func location(_ value: JSONValue?) -> GeoPoint? {

@@ -82,6 +82,7 @@ public enum GoogleTakeoutExport: ExportFormat {
         for directory in Set(mediaByDirectory.keys).union(jsonByDirectory.keys).sorted() {
             var sidecars: [GoogleSidecar] = []
             var albumTitle: String?
+            var albumAudience: Audience?
             var hasAlbumFile = false
             for jsonPath in (jsonByDirectory[directory] ?? []).sorted() {
                 let name = PathText.basename(jsonPath)
@@ -107,6 +108,10 @@ public enum GoogleTakeoutExport: ExportFormat {
                             || object["date"] != nil || albumMetadataNames.contains(name.lowercased())) ? json : nil) {
                     hasAlbumFile = true
                     albumTitle = album["title"]?.text
+                    // A shared album's metadata carries its link access ("protected" seen); a private one none.
+                    if let access = album["access"]?.text, !access.trimmingCharacters(in: .whitespaces).isEmpty {
+                        albumAudience = Audience(.shared, evidence: "\(jsonPath): album access \"\(access)\"")
+                    }
                 }
             }
 
@@ -126,7 +131,8 @@ public enum GoogleTakeoutExport: ExportFormat {
             for path in media {
                 let sidecar = matcher.sidecar(for: PathText.basename(path))
                 let appearance = Appearance(kind: appearanceKind, album: albumName, caption: sidecar?.description,
-                                            postTime: sidecar?.creationTime, link: sidecar?.url)
+                                            postTime: sidecar?.creationTime, link: sidecar?.url,
+                                            audience: albumAudience ?? sidecar?.sharing)
                 collector.add(path: path, present: true, appearance: appearance,
                               metadata: sidecar?.metadata ?? PlatformMetadata())
             }
@@ -138,7 +144,8 @@ public enum GoogleTakeoutExport: ExportFormat {
                 missingCount += 1
                 collector.add(path: missingPath, present: false,
                               appearance: Appearance(kind: appearanceKind, album: albumName, caption: sidecar.description,
-                                                     postTime: sidecar.creationTime, link: sidecar.url),
+                                                     postTime: sidecar.creationTime, link: sidecar.url,
+                                                     audience: albumAudience ?? sidecar.sharing),
                               metadata: sidecar.metadata)
             }
             if missingCount > 0 {

@@ -70,6 +70,24 @@ public enum InstagramExport: ExportFormat {
         return false
     }
 
+    /// Archived and recently deleted posts are hidden from everyone but the holder; a direct
+    /// message's media went to the chat. Posts, reels and stories follow the account's
+    /// "Private Account" setting (followers only, else anyone); profile pictures are shown to
+    /// anyone either way. Without the setting in the export, posts stay unknown.
+    static func audience(of appearance: Appearance, account: (isPrivate: Bool, evidence: String)?) -> Audience? {
+        switch (appearance.kind, appearance.album) {
+        case (_, "Archived posts"), (_, "Recently deleted"):
+            return Audience(.private, evidence: "\(appearance.album!): hidden from everyone but the account holder")
+        case (.profilePicture, _):
+            return Audience(.public, evidence: "Instagram shows profile pictures to anyone, private accounts included")
+        case (.post, _), (.story, _):
+            guard let account else { return nil }
+            return Audience(account.isPrivate ? .shared : .public, evidence: account.evidence)
+        default:
+            return nil
+        }
+    }
+
     public static func read(_ tree: ExportFileTree) throws -> ParsedExport {
         let paths = tree.paths
         var reader = InstagramReader(index: PathIndex(paths), loader: JSONLoader(tree: tree, repairMojibake: true))
@@ -78,7 +96,9 @@ public enum InstagramExport: ExportFormat {
             reader.readFile(path, role: role)
         }
         reader.collector.addUnreferencedMedia(of: paths)
-        return ParsedExport(platform: platform, ownerName: reader.ownerName, media: reader.collector.media,
+        var media = reader.collector.media
+        Audiences.fill(&media) { audience(of: $0, account: reader.accountPrivacy) }
+        return ParsedExport(platform: platform, ownerName: reader.ownerName, media: media,
                             warnings: reader.collector.warnings + reader.references.warnings(),
                             ownerUsername: reader.ownerUsername)
     }

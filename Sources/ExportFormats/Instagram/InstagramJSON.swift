@@ -8,6 +8,8 @@ struct InstagramReader {
     let loader: JSONLoader
     var ownerName: String?
     var ownerUsername: String?
+    /// The account's "Private Account" setting from personal_information.json, with its evidence.
+    var accountPrivacy: (isPrivate: Bool, evidence: String)?
 
     init(index: PathIndex, loader: JSONLoader) {
         self.references = MetaReferences(index: index)
@@ -97,6 +99,12 @@ struct InstagramReader {
         let strings = user["string_map_data"]
         if let name = strings?["Name"]?["value"]?.text { ownerName = name }
         if let username = strings?["Username"]?["value"]?.text { ownerUsername = username }
+        if let flag = (strings?["Private Account"] ?? strings?["Private account"])?["value"]?.text {
+            let value = flag.trimmingCharacters(in: .whitespaces).lowercased()
+            if ["true", "false", "yes", "no", "on", "off"].contains(value) {
+                accountPrivacy = (["true", "yes", "on"].contains(value), "\(path): Private Account \"\(flag)\"")
+            }
+        }
         if let photo = user["media_map_data"]?["Profile Photo"] {
             addMedia(photo, path, appearance: { Appearance(kind: .profilePicture, caption: $0.title, postTime: $0.creationTime) },
                      isProfilePicture: true)

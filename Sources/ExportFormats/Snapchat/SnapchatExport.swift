@@ -80,7 +80,7 @@ public enum SnapchatExport: ExportFormat {
                                     location: parseLocation(entry["Location"]?.text),
                                     mediaID: mediaID(entry["Download Link"]?.text) ?? mediaID(entry["Media Download Url"]?.text))
                 let metadata = PlatformMetadata(takenTime: memory.date, location: memory.location, sourceFile: jsonPath)
-                let appearance = Appearance(kind: .memory, platformID: memory.mediaID)
+                let appearance = Appearance(kind: .memory, platformID: memory.mediaID, audience: memoryAudience(jsonPath))
                 if let i = matchBundled(memory, in: bundled) {
                     collector.add(path: bundled.remove(at: i), present: true, appearance: appearance, metadata: metadata)
                 } else {
@@ -97,10 +97,16 @@ public enum SnapchatExport: ExportFormat {
         // Bundled memories without an entry (2023 exports omit the JSON) are memories all the same.
         for path in paths where MediaFiles.isMedia(path) && PathText.segments(path).dropLast().contains("memories")
             && !collector.contains(path) {
-            collector.add(path: path, present: true, appearance: Appearance(kind: .memory))
+            collector.add(path: path, present: true, appearance: Appearance(kind: .memory, audience: memoryAudience(path)))
         }
         collector.addUnreferencedMedia(of: paths)
         return ParsedExport(platform: platform, media: collector.media, warnings: collector.warnings)
+    }
+
+    /// Memories are what the account holder saved for themselves; a snap or story sent from
+    /// one is another appearance, not in this file.
+    static func memoryAudience(_ path: String) -> Audience {
+        Audience(.private, evidence: "\(path): Snapchat Memories are kept for the account holder only")
     }
 
     private static func matchBundled(_ memory: Memory, in files: [String]) -> Int? {

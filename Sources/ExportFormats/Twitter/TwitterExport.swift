@@ -9,6 +9,11 @@ import ExposureModel
 ///     data/account.js                window.YTD.account.part0 = [ {"account": {username, accountDisplayName, …}} ]
 ///     data/profile.js                {"profile": {avatarMediaUrl, headerMediaUrl, …}}
 ///     data/profile_media/…           current avatar and header images
+///     data/protected-history.js      [ {"protectedHistory": {"protectedAt": ISO 8601, "action": "Protect"|"Unprotect"}} ]
+///
+/// Audience: tweets are public unless the account is protected (then followers only); the last
+/// protectedHistory action decides, and an archive without the file says the account never was.
+/// Avatars and headers are shown to anyone either way.
 ///
 /// Tweet media files are linked to tweets by the tweet id before the first '-' of their name.
 public enum TwitterExport: ExportFormat {
@@ -68,6 +73,8 @@ public enum TwitterExport: ExportFormat {
         var ownerName: String?
         var ownerUsername: String?
         var headerName: String?
+        var protection: (isProtected: Bool, evidence: String)?
+        var hasProtectionHistory = false
 
         // Tweet media files by tweet id.
         var mediaByTweet: [String: [String]] = [:]
@@ -90,6 +97,16 @@ public enum TwitterExport: ExportFormat {
                 let account = first["account"] ?? first
                 ownerName = account["accountDisplayName"]?.text ?? ownerName
                 ownerUsername = account["username"]?.text ?? ownerUsername
+            } else if name == "protected-history.js", let json = loadJS(path, tree: tree, into: &collector) {
+                hasProtectionHistory = true
+                let events = json.elements.compactMap { entry -> (at: String, action: String)? in
+                    let event = entry["protectedHistory"] ?? entry
+                    guard let action = event["action"]?.text else { return nil }
+                    return (event["protectedAt"]?.text ?? "", action)
+                }
+                if let last = events.max(by: { $0.at < $1.at }) {
+                    protection = (last.action.lowercased() == "protect", "\(path): last action \"\(last.action)\" at \(last.at)")
+                }
             } else if name == "profile.js", let json = loadJS(path, tree: tree, into: &collector) {
                 let profile = json.elements.first.flatMap { $0["profile"] ?? $0 }
                 if let header = profile?["headerMediaUrl"]?.text { headerName = PathText.basename(header) }
@@ -120,7 +137,20 @@ public enum TwitterExport: ExportFormat {
                           isProfilePicture: !isHeader)
         }
         collector.addUnreferencedMedia(of: paths)
-        return ParsedExport(platform: platform, ownerName: ownerName, media: collector.media,
+        var media = collector.media
+        let tweetAudience = protection.map { Audience($0.isProtected ? .shared : .public, evidence: $0.evidence) }
+            ?? (hasProtectionHistory ? nil
+                : Audience(.public, evidence: "data/: no protected-history.js, so the account was never protected; tweets are public"))
+        Audiences.fill(&media) { appearance in
+            switch appearance.kind {
+            case .tweet: return tweetAudience
+            case .profilePicture: return Audience(.public, evidence: "X shows avatars to anyone, protected accounts included")
+            case .other where appearance.album == "Header":
+                return Audience(.public, evidence: "X shows header images to anyone, protected accounts included")
+            default: return nil
+            }
+        }
+        return ParsedExport(platform: platform, ownerName: ownerName, media: media,
                             warnings: collector.warnings, ownerUsername: ownerUsername)
     }
 }

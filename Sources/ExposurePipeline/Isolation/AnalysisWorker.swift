@@ -165,7 +165,16 @@ extension FileAnalysis {
                 unreadable = "\(error)"
             }
         }
+        // Its own reduced decode, in every scan (with or without faces): the same picture gives the
+        // same fingerprint either way, and --no-faces scans link re-posts too.
+        var fingerprint: PerceptualFingerprint? = nil
+        if kind == .photo, unreadable == nil, inspection.canDecodePixels,
+           let width = inspection.metadata.width, let height = inspection.metadata.height {
+            fingerprint = StageSeconds.time(&stages.fingerprint) {
+                try? PerceptualHash.fingerprint(ofEncoded: bytes, width: width, height: height)
+            }
+        }
         return FileAnalysis(kind: kind, embedded: inspection.metadata, unreadableReason: unreadable, faces: faces,
-                            stageSeconds: stages)
+                            fingerprint: fingerprint, stageSeconds: stages)
     }
 }

@@ -142,8 +142,9 @@ extension FileAnalysis {
                 w.optional(f.thumbnail) { $0.data($1) }
             }
         }
+        w.optional(fingerprint) { $0.data($1.data) }
         for v in [stageSeconds.metadata, stageSeconds.decode, stageSeconds.detection, stageSeconds.descriptors,
-                  stageSeconds.thumbnails] { w.double(v) }
+                  stageSeconds.thumbnails, stageSeconds.fingerprint] { w.double(v) }
     }
 
     init(from r: inout WireReader) throws {
@@ -154,9 +155,13 @@ extension FileAnalysis {
                   faces: try r.optional { r in
                       try r.array { r in Face(face: try DetectedFace(from: &r), thumbnail: try r.optional { try $0.data() }) }
                   })
+        if let bytes = try r.optional({ try $0.data() }) {
+            guard let print = PerceptualFingerprint(data: bytes) else { throw WireReader.Malformed() }
+            fingerprint = print
+        }
         stageSeconds.metadata = try r.double(); stageSeconds.decode = try r.double()
         stageSeconds.detection = try r.double(); stageSeconds.descriptors = try r.double()
-        stageSeconds.thumbnails = try r.double()
+        stageSeconds.thumbnails = try r.double(); stageSeconds.fingerprint = try r.double()
     }
 }
 

@@ -43,6 +43,8 @@ struct FileAnalysis: Sendable, Equatable {
     var unreadableReason: String?
     /// nil when faces were not analysed (`--no-faces`, videos, unreadable images).
     var faces: [Face]?
+    /// The photo's perceptual fingerprint, for linkage (nil for videos, unreadable and featureless pictures).
+    var fingerprint: PerceptualFingerprint?
     /// Where the worker's time on this file went.
     var stageSeconds = StageSeconds()
 }
@@ -61,15 +63,17 @@ public struct StageSeconds: Sendable, Equatable {
     public var descriptors: Double = 0
     /// The faces' small JPEG crops for the report.
     public var thumbnails: Double = 0
+    /// The perceptual fingerprint for linkage (its own reduced decode and 19 hashes).
+    public var fingerprint: Double = 0
 
     public init() {}
 
     static func += (a: inout StageSeconds, b: StageSeconds) {
         a.metadata += b.metadata; a.decode += b.decode; a.detection += b.detection
-        a.descriptors += b.descriptors; a.thumbnails += b.thumbnails
+        a.descriptors += b.descriptors; a.thumbnails += b.thumbnails; a.fingerprint += b.fingerprint
     }
 
-    public var total: Double { metadata + decode + detection + descriptors + thumbnails }
+    public var total: Double { metadata + decode + detection + descriptors + thumbnails + fingerprint }
 
     /// Runs `body`, adding its wall-clock seconds to `stage`.
     static func time<R>(_ stage: inout Double, _ body: () throws -> R) rethrows -> R {
