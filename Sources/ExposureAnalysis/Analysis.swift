@@ -114,6 +114,10 @@ public struct AnalysisResult: Codable, Sendable {
     public var faces: FaceMetrics
     public var places: PlacesResult
     public var devices: DevicesResult
+    /// What ties the accounts together.
+    public var linkage: LinkageResult
+    /// Who could see the items.
+    public var audience: AudienceMetrics
     /// Metric values by vocabulary path (rules/README.md); nil = not computable.
     public var metrics: [String: Double?]
     /// Items involved per metric path (a finding's `items`).
@@ -147,9 +151,11 @@ public enum Analysis {
         let faceMetrics = measureFaces(input, clusters: clusters, labelled: labelled, owner: owner, items: items)
         let places = PlaceClustering.places(items: input.items, options: options.places, geocoder: geocoder)
         let devices = DeviceIdentifiers.collect(input.items)
+        let linkage = Linkage.links(input, identities: identities, identityOfFace: clusters.identityOfFace, owner: owner)
+        let audience = Linkage.audience(input, ownerFaces: owner.map { clusters.members[$0] } ?? [], faceLabelled: labelled)
         var result = AnalysisResult(identities: identities, identityOfFace: clusters.identityOfFace, faceLabelled: labelled,
                                     owner: owner, ownerReason: reason, faces: faceMetrics, places: places, devices: devices,
-                                    metrics: [:], itemCounts: [:])
+                                    linkage: linkage, audience: audience, metrics: [:], itemCounts: [:])
         (result.metrics, result.itemCounts) = MetricTable.build(result, input: input, items: items)
         return result
     }

@@ -65,6 +65,12 @@ public struct ItemInput: Codable, Hashable, Sendable {
     public var deviceID: String?
     /// The embedded EXIF thumbnail shows something other than the main image.
     public var thumbnailDiffers: Bool?
+    /// Indices into `AnalysisInput.accounts` of the accounts whose exports hold the item.
+    public var accounts: [Int] = []
+    /// Who could see it (`Audience.widest` of its appearances); nil: the exports do not say.
+    public var audience: Audience.Level? = nil
+    /// Its perceptual fingerprint (photos), for finding it re-posted as other files.
+    public var fingerprint: PerceptualFingerprint? = nil
 
     public init(id: Int64, isProfilePicture: Bool = false, captureTime: LocalDateTime? = nil, takenTime: Date? = nil,
                 platformPeople: [String] = [], personInImage: [String] = [], faceRegions: [FaceRegion] = [],
@@ -110,10 +116,19 @@ public struct ItemInput: Codable, Hashable, Sendable {
     }
 }
 
+/// One account: the exports of one platform and owner (a source, or several sources of the same
+/// account). Links across accounts are what `Linkage` looks for.
+public struct AccountInput: Codable, Hashable, Sendable {
+    /// How the report names it: "Facebook (export.zip)".
+    public var label: String
+    public init(label: String) { self.label = label }
+}
+
 /// Everything the analysis needs for one scan.
 public struct AnalysisInput: Codable, Sendable {
     public var faces: [FaceInput]
     public var items: [ItemInput]
+    public var accounts: [AccountInput] = []
     /// The account owner's display name from the export, when known.
     public var ownerName: String?
     /// A descriptor of the user's own face (`exposure scan --me IMAGE`): overrides owner inference.

@@ -16,6 +16,10 @@ public enum MetricTable {
         "devices.camera_models", "devices.serial_numbers", "devices.owner_names", "devices.instagram_device_ids",
         "items.stale_thumbnails",
         "people.xmp_region_names", "people.tagged_names",
+        "audience.public_items", "audience.shared_items", "audience.private_items", "audience.unknown_items",
+        "audience.public_owner_photos", "audience.public_labelled_faces", "audience.public_items_with_gps",
+        "linkage.linked_accounts", "linkage.reposted_photos", "linkage.camera_serials", "linkage.owner_names",
+        "linkage.identities",
     ]
 
     static func build(_ r: AnalysisResult, input: AnalysisInput, items: [Int64: ItemInput]) -> ([String: Double?], [String: Int]) {
@@ -72,6 +76,26 @@ public enum MetricTable {
         let tagged = Set(input.items.flatMap { $0.allPersonNames.map(PersonName.key) }.filter { !$0.isEmpty })
         put("people.tagged_names", Double(tagged.count),
             items: input.items.filter { $0.allPersonNames.contains { !PersonName.key($0).isEmpty } }.count)
+        let a = r.audience
+        let publicItems = Set(input.items.filter { $0.audience == .public }.map(\.id))
+        let ownerPublic = distinctItems(ownerFaces.filter { publicItems.contains(input.faces[$0].itemID) })
+        put("audience.public_items", Double(a.publicItems), items: a.publicItems)
+        put("audience.shared_items", Double(a.sharedItems), items: a.sharedItems)
+        put("audience.private_items", Double(a.privateItems), items: a.privateItems)
+        put("audience.unknown_items", Double(a.unknownItems), items: a.unknownItems)
+        put("audience.public_owner_photos", Double(a.publicOwnerPhotos), items: ownerPublic)
+        put("audience.public_labelled_faces", Double(a.publicLabelledFaces),
+            items: distinctItems(input.faces.indices.filter { !small($0) && r.faceLabelled[$0] && publicItems.contains(input.faces[$0].itemID) }))
+        put("audience.public_items_with_gps", Double(a.publicItemsWithGPS), items: a.publicItemsWithGPS)
+        let l = r.linkage
+        func linkItems(_ kind: AccountLink.Kind?) -> Int {
+            Set(l.links.filter { kind == nil || $0.kind == kind }.flatMap(\.items)).count
+        }
+        put("linkage.linked_accounts", Double(l.metrics.linkedAccounts), items: linkItems(nil))
+        put("linkage.reposted_photos", Double(l.metrics.repostedPhotos), items: linkItems(.repostedPhoto))
+        put("linkage.camera_serials", Double(l.metrics.cameraSerials), items: linkItems(.cameraSerial))
+        put("linkage.owner_names", Double(l.metrics.ownerNames), items: linkItems(.ownerName))
+        put("linkage.identities", Double(l.metrics.identities), items: linkItems(.face))
         return (m, n)
     }
 }

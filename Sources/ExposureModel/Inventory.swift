@@ -35,6 +35,15 @@ public struct Audience: Codable, Hashable, Sendable {
     public var evidence: String
 
     public init(_ level: Level, evidence: String) { self.level = level; self.evidence = evidence }
+
+    /// An item's audience over all its appearances (every album, post and export it is in): public
+    /// when any is public; unknown (nil) when none is and any is unknown, or there are none;
+    /// else shared when any is shared; else private.
+    public static func widest(_ audiences: [Audience?]) -> Level? {
+        if audiences.contains(where: { $0?.level == .public }) { return .public }
+        if audiences.isEmpty || audiences.contains(where: { $0 == nil }) { return nil }
+        return audiences.contains { $0?.level == .shared } ? .shared : .private
+    }
 }
 
 /// Where an item appears in an export: an album, a post, a story, a tweet, a memory.

@@ -8,3 +8,17 @@ public enum Platform: String, Codable, CaseIterable, Sendable {
     case snapchat
     case folder
 }
+
+extension Platform {
+    /// The platform's name as people say it.
+    public var displayName: String {
+        switch self {
+        case .facebook: return "Facebook"
+        case .instagram: return "Instagram"
+        case .googleTakeout: return "Google Photos"
+        case .twitter: return "X"
+        case .snapchat: return "Snapchat"
+        case .folder: return "Folder"
+        }
+    }
+}

@@ -1,8 +1,9 @@
-/// `exposure summary --json`: the contract ("schema": "exposure.summary/2").
+/// `exposure summary --json`: the contract ("schema": "exposure.summary/3").
 /// Key names are the JSON names; every count is an integer.
-/// Version 2 added `faces.small` (faces below dlib's detector's 40 px range, counted apart).
+/// Version 2 added `faces.small` (faces below dlib's detector's 40 px range, counted apart);
+/// version 3 `audience` (who could see the items) and `linkage` (what ties the accounts together).
 public struct Summary: Codable, Equatable, Sendable {
-    public var schema: String = "exposure.summary/2"
+    public var schema: String = "exposure.summary/3"
     public var owner: Owner
     public var sources: [Source]
     public var items: Items
@@ -11,6 +12,8 @@ public struct Summary: Codable, Equatable, Sendable {
     public var devices: Devices
     public var people: People
     public var faces: Faces
+    public var audience = AudienceMetrics()
+    public var linkage = LinkageMetrics()
     public var findings: [Finding]
 
     public struct Owner: Codable, Equatable, Sendable {
@@ -173,6 +176,58 @@ public struct Summary: Codable, Equatable, Sendable {
         m["faces.others.faces"] = Double(faces.others.faces); m["faces.others.labelled"] = Double(faces.others.labelled)
         m["faces.small.detected"] = Double(faces.small.detected); m["faces.small.owner"] = Double(faces.small.owner)
         m["faces.small.others"] = Double(faces.small.others)
+        for (key, value) in audience.metrics { m["audience." + key] = Double(value) }
+        for (key, value) in linkage.metrics { m["linkage." + key] = Double(value) }
         return m
+    }
+}
+
+/// The summary's `audience` object, computed by the analysis (one type for both). An item's
+/// audience is the widest of its appearances' (`Audience.widest`); "unknown" when the exports do
+/// not say. The `public_*` counts are of public items (faces in dlib's range).
+public struct AudienceMetrics: Codable, Equatable, Hashable, Sendable {
+    public var publicItems = 0, sharedItems = 0, privateItems = 0, unknownItems = 0
+    /// Public items with the owner's face.
+    public var publicOwnerPhotos = 0
+    /// Faces labelled with their person's name on public items.
+    public var publicLabelledFaces = 0
+    /// Public items with coordinates (EXIF or platform).
+    public var publicItemsWithGPS = 0
+    enum CodingKeys: String, CodingKey {
+        case publicItems = "public_items", sharedItems = "shared_items", privateItems = "private_items"
+        case unknownItems = "unknown_items", publicOwnerPhotos = "public_owner_photos"
+        case publicLabelledFaces = "public_labelled_faces", publicItemsWithGPS = "public_items_with_gps"
+    }
+    public init() {}
+    /// Key (JSON name) -> value, for `Summary.metrics`.
+    public var metrics: [String: Int] {
+        ["public_items": publicItems, "shared_items": sharedItems, "private_items": privateItems, "unknown_items": unknownItems,
+         "public_owner_photos": publicOwnerPhotos, "public_labelled_faces": publicLabelledFaces,
+         "public_items_with_gps": publicItemsWithGPS]
+    }
+}
+
+/// The summary's `linkage` object, computed by the analysis: what ties different accounts (sources
+/// of different platforms or owners) to each other.
+public struct LinkageMetrics: Codable, Equatable, Hashable, Sendable {
+    /// Accounts tied to at least one other by any link below.
+    public var linkedAccounts = 0
+    /// The same photo (byte-identical or re-posted: recompressed, resized, cropped, filtered) in
+    /// more than one account: one per photo.
+    public var repostedPhotos = 0
+    /// Camera body or lens serial numbers in more than one account.
+    public var cameraSerials = 0
+    /// Camera owner names (CameraOwnerName, Artist) in more than one account.
+    public var ownerNames = 0
+    /// People (face identities) seen in more than one account.
+    public var identities = 0
+    enum CodingKeys: String, CodingKey {
+        case linkedAccounts = "linked_accounts", repostedPhotos = "reposted_photos", cameraSerials = "camera_serials"
+        case ownerNames = "owner_names", identities
+    }
+    public init() {}
+    public var metrics: [String: Int] {
+        ["linked_accounts": linkedAccounts, "reposted_photos": repostedPhotos, "camera_serials": cameraSerials,
+         "owner_names": ownerNames, "identities": identities]
     }
 }

@@ -16,12 +16,16 @@ enum AnalysisStep {
         let platformTags = Dictionary(grouping: s.tags.filter { $0.origin == "platform" }, by: \.itemID)
         let ordered = s.items.sorted { $0.sha256 < $1.sha256 }
         let rank = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.id, $0) })
+        let (accounts, accountOfSource) = self.accounts(s.sources)
         let items = ordered.map { item -> ItemInput in
             let files = filesByItem[item.id, default: []]
             var input = ItemInput(id: item.id, embedded: item.embedded, platform: mergedPlatformMetadata(files),
                                   isProfilePicture: files.contains(where: \.isProfilePicture))
             // Platform tags are stored per item; read them back from the tag table.
             input.platformPeople = platformTags[item.id, default: []].map(\.name).sorted()
+            input.accounts = Set(files.compactMap { accountOfSource[$0.sourceID] }).sorted()
+            input.audience = Audience.widest(files.flatMap { $0.appearances.map(\.audience) })
+            input.fingerprint = item.fingerprint
             return input
         }
         let orderedFaces = s.faces.sorted { (rank[$0.itemID] ?? 0, $0.faceIndex) < (rank[$1.itemID] ?? 0, $1.faceIndex) }
@@ -30,7 +34,25 @@ enum AnalysisStep {
                       belowDetectorRange: $0.face.belowDetectorRange)
         }
         let owner = s.sources.compactMap(\.ownerName).first
-        return (AnalysisInput(faces: faces, items: items, ownerName: owner, me: me), orderedFaces.map(\.id))
+        var input = AnalysisInput(faces: faces, items: items, ownerName: owner, me: me)
+        input.accounts = accounts
+        return (input, orderedFaces.map(\.id))
+    }
+
+    /// Accounts: sources of one platform and one owner name are one account (parts or repeated
+    /// exports of it); a source without an owner name is an account of its own.
+    static func accounts(_ sources: [SourceRecord]) -> ([AccountInput], [Int64: Int]) {
+        var accounts: [AccountInput] = [], indexOfKey: [String: Int] = [:], accountOfSource: [Int64: Int] = [:]
+        for source in sources {
+            let owner = source.ownerName?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let key = owner.isEmpty ? "source \(source.id)" : "\(source.platform)\u{0}\(owner)"
+            if let known = indexOfKey[key] { accountOfSource[source.id] = known; continue }
+            let platform = Platform(rawValue: source.platform)?.displayName ?? source.platform
+            indexOfKey[key] = accounts.count
+            accountOfSource[source.id] = accounts.count
+            accounts.append(AccountInput(label: "\(platform) (\(source.name))"))
+        }
+        return (accounts, accountOfSource)
     }
 
     /// One item can sit in several places (albums, sources): what the platforms say about
@@ -84,6 +106,8 @@ enum AnalysisStep {
             AnalysisKeys.itemCounts: try json(result.itemCounts),
             AnalysisKeys.distinctPlaces: String(result.places.places.count),
             AnalysisKeys.staleThumbnails: try json(d.staleThumbnails),
+            AnalysisKeys.audience: try json(result.audience),
+            AnalysisKeys.linkage: try json(result.linkage),
         ]
         if let reason = result.ownerReason { values[AnalysisKeys.ownerReason] = reason.rawValue }
         try database.replaceAnalysis(AnalysisWrite(identities: identities, labelledFaceIDs: labelled, places: places,
@@ -100,4 +124,6 @@ enum AnalysisKeys {
     static let ownerReason = "owner_reason"
     static let distinctPlaces = "distinct_places"
     static let staleThumbnails = "stale_thumbnails"
+    static let audience = "audience"
+    static let linkage = "linkage"
 }

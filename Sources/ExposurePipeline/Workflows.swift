@@ -49,6 +49,12 @@ public enum Workflows {
             summary.faces.small.owner = m.small.owner
             summary.faces.small.others = m.small.others
         }
+        if let stored = s.analysis[AnalysisKeys.audience] {
+            summary.audience = try decoder.decode(AudienceMetrics.self, from: Data(stored.utf8))
+        }
+        if let stored = s.analysis[AnalysisKeys.linkage] {
+            summary.linkage = try decoder.decode(LinkageResult.self, from: Data(stored.utf8)).metrics
+        }
         summary.location.distinctPlaces = s.places.count
         var metrics: [String: Double?] = [:]
         var itemCounts: [String: Int] = [:]

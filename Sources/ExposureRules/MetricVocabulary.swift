@@ -35,6 +35,20 @@ public enum MetricVocabulary {
         ("items.stale_thumbnails", "items whose embedded EXIF thumbnail differs from the picture [same]"),
         ("people.xmp_region_names", "distinct names in XMP (MWG) face regions [items with named regions]"),
         ("people.tagged_names", "distinct person names from any tag source [items with names]"),
+        ("audience.public_items",
+         "items anyone could see: public in at least one appearance, by the export's own fields [same]"),
+        ("audience.shared_items", "items seen by a chosen group only (friends, followers of a private account, a shared album) [same]"),
+        ("audience.private_items", "items only the account holder could see (archived, memories) [same]"),
+        ("audience.unknown_items", "items whose exports do not say who could see them (never guessed) [same]"),
+        ("audience.public_owner_photos", "public items with the owner's face [same]"),
+        ("audience.public_labelled_faces", "faces labelled with their person's name on public items [items with them]"),
+        ("audience.public_items_with_gps", "public items with EXIF or platform coordinates [same]"),
+        ("linkage.linked_accounts", "accounts (a platform and owner) tied to another by any link below [items behind the links]"),
+        ("linkage.reposted_photos",
+         "photos in more than one account, byte-identical or re-posted (recompressed, resized, cropped, filtered) [items]"),
+        ("linkage.camera_serials", "camera body or lens serial numbers in photos of more than one account [items with them]"),
+        ("linkage.owner_names", "camera owner names (CameraOwnerName, Artist) in more than one account [items with them]"),
+        ("linkage.identities", "people whose face is in more than one account [items with their faces]"),
     ]
 
     public static let paths: Set<String> = Set(metrics.map(\.path))

@@ -1,0 +1,112 @@
+// What ties the user's accounts together, as a face-search engine or a data broker joining
+// several exports would see it: the same photo in two accounts (byte-identical, or re-posted:
+// NearDuplicates), one camera's serial number or owner name in photos of two accounts, one
+// person's face in two accounts. And what was public, from the audience of every item.
+import ExposureModel
+import Foundation
+
+/// One thing that appears in more than one account.
+public struct AccountLink: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case repostedPhoto = "reposted_photo", cameraSerial = "camera_serial", ownerName = "owner_name", face
+    }
+    public var kind: Kind
+    /// The serial number or name; for a face the identity's name (or "" when unnamed) and whether
+    /// it is the owner's; for a photo "".
+    public var value: String
+    public var isOwner: Bool
+    /// The accounts' labels (`AccountInput.label`), sorted.
+    public var accounts: [String]
+    /// The items behind the link, ascending.
+    public var items: [Int64]
+}
+
+public struct LinkageResult: Codable, Sendable {
+    public var links: [AccountLink]
+    public var metrics: LinkageMetrics
+}
+
+public enum Linkage {
+    /// Links across accounts. `identityOfFace` and `owner` come from the clustering; faces below
+    /// dlib's range take no part (their descriptors are less reliable).
+    public static func links(_ input: AnalysisInput, identities: [Identity], identityOfFace: [Int], owner: Int?) -> LinkageResult {
+        let items = input.items
+        let accountsOfItem = Dictionary(items.map { ($0.id, Set($0.accounts)) }, uniquingKeysWith: { a, _ in a })
+        var links: [AccountLink] = []
+        func link(_ kind: AccountLink.Kind, _ value: String, isOwner: Bool = false, items ids: some Sequence<Int64>) {
+            let ids = Set(ids)
+            let accounts = ids.reduce(into: Set<Int>()) { $0.formUnion(accountsOfItem[$1] ?? []) }
+            guard accounts.count >= 2 else { return }
+            links.append(AccountLink(kind: kind, value: value, isOwner: isOwner,
+                                     accounts: accounts.map { input.accounts[$0].label }.sorted(), items: ids.sorted()))
+        }
+
+        // The same photo: one item held by several accounts, or items whose fingerprints agree.
+        // A pair whose photos both have faces but share no person is refused.
+        let facesOfItem = Dictionary(grouping: input.faces.indices.filter { !input.faces[$0].belowDetectorRange },
+                                     by: { input.faces[$0].itemID })
+        let samePerson = { (a: Int64, b: Int64) -> Bool in
+            guard let fa = facesOfItem[a], let fb = facesOfItem[b] else { return true }
+            let limit = Float(sameFaceDistance * sameFaceDistance)
+            return fa.contains { i in fb.contains { j in
+                NeighbourGraph.exactSquaredDistance(input.faces[i].descriptor, input.faces[j].descriptor) < Double(limit)
+            } }
+        }
+        let pairs = NearDuplicates.pairs(items.map(\.fingerprint)) { p, q in !samePerson(items[p].id, items[q].id) }
+        var parent = Array(items.indices)
+        func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
+        for pair in pairs { parent[root(pair.second)] = root(pair.first) }
+        let groups = Dictionary(grouping: items.indices, by: root).values.map { $0.map { items[$0].id } }
+        for group in groups.sorted(by: { $0.min()! < $1.min()! }) { link(.repostedPhoto, "", items: group) }
+
+        // Camera serial numbers and owner names.
+        var bySerial: [String: [Int64]] = [:], byOwnerName: [String: (shown: String, items: [Int64])] = [:]
+        for item in items {
+            for serial in [item.bodySerialNumber, item.lensSerialNumber].compactMap(DeviceIdentifiers.clean) {
+                bySerial[serial, default: []].append(item.id)
+            }
+            for name in [item.cameraOwnerName, item.artist].compactMap(DeviceIdentifiers.clean) {
+                byOwnerName[PersonName.key(name), default: (name, [])].items.append(item.id)
+            }
+        }
+        for serial in bySerial.keys.sorted() { link(.cameraSerial, serial, items: bySerial[serial]!) }
+        for key in byOwnerName.keys.sorted() { link(.ownerName, byOwnerName[key]!.shown, items: byOwnerName[key]!.items) }
+
+        // People: an identity's faces (in dlib's range) in items of several accounts.
+        for identity in identities {
+            let inRange = identity.faces.filter { !input.faces[$0].belowDetectorRange }
+            link(.face, identity.name ?? "", isOwner: identity.id == owner, items: inRange.map { input.faces[$0].itemID })
+        }
+
+        var m = LinkageMetrics()
+        m.repostedPhotos = links.filter { $0.kind == .repostedPhoto }.count
+        m.cameraSerials = links.filter { $0.kind == .cameraSerial }.count
+        m.ownerNames = links.filter { $0.kind == .ownerName }.count
+        m.identities = links.filter { $0.kind == .face }.count
+        m.linkedAccounts = Set(links.flatMap(\.accounts)).count
+        return LinkageResult(links: links, metrics: m)
+    }
+
+    /// The audience counts. Faces and labels are those of dlib's range, as in `faces.*`.
+    public static func audience(_ input: AnalysisInput, ownerFaces: [Int], faceLabelled: [Bool]) -> AudienceMetrics {
+        var m = AudienceMetrics()
+        var publicItems = Set<Int64>()
+        for item in input.items {
+            switch item.audience {
+            case .public?:
+                m.publicItems += 1; publicItems.insert(item.id)
+                let located = (item.exifLocation?.isMeaningful ?? false) || (item.platformLocation?.isMeaningful ?? false)
+                if located { m.publicItemsWithGPS += 1 }
+            case .shared?: m.sharedItems += 1
+            case .private?: m.privateItems += 1
+            case nil: m.unknownItems += 1
+            }
+        }
+        let inRange = { (f: Int) in !input.faces[f].belowDetectorRange }
+        m.publicOwnerPhotos = Set(ownerFaces.filter(inRange).map { input.faces[$0].itemID }).intersection(publicItems).count
+        m.publicLabelledFaces = input.faces.indices.filter {
+            inRange($0) && faceLabelled[$0] && publicItems.contains(input.faces[$0].itemID)
+        }.count
+        return m
+    }
+}
