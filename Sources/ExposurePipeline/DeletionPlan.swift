@@ -9,6 +9,8 @@ import Foundation
 /// touches, then by date (oldest first) for a stable order.
 public enum PlanGoal: String, CaseIterable, Codable, Sendable {
     case labelledFaces = "labelled-faces", ownerFaces = "owner-faces", location, all
+    /// What anyone could see: public items, each worth 1 plus what `all` counts in it.
+    case `public`
 }
 
 public struct DeletionPlan: Codable, Sendable {
@@ -47,6 +49,8 @@ public enum DeletionPlanner {
         var smallOwner = 0, smallOthers = 0
         var located = false
         var ownerYear: Int?
+        /// Public in at least one appearance (`Audience.widest`).
+        var isPublic = false
     }
 
     struct Unit {
@@ -69,6 +73,9 @@ public enum DeletionPlanner {
             case .ownerFaces: return Double(f.ownerFaces)
             case .location: return f.located ? 1 : 0
             case .all: return Double(3 * f.ownerLabelled + 2 * f.ownerFaces + f.otherLabelled + f.otherFaces) + (f.located ? 1 : 0)
+            case .public:
+                guard f.isPublic else { return 0 }
+                return 1 + Double(3 * f.ownerLabelled + 2 * f.ownerFaces + f.otherLabelled + f.otherFaces) + (f.located ? 1 : 0)
             }
         }
         var steps: [DeletionPlan.Step] = []
@@ -106,7 +113,8 @@ public enum DeletionPlanner {
         func metrics(_ items: [Int64]) -> [String: Int] {
             var m = ["faces.owner.faces": 0, "faces.owner.labelled": 0, "faces.others.faces": 0,
                      "faces.others.labelled": 0, "faces.small.owner": 0, "faces.small.others": 0,
-                     "location.items_with_any_location": 0, "items.total": items.count]
+                     "location.items_with_any_location": 0, "items.total": items.count,
+                     "audience.public_items": 0, "audience.public_owner_photos": 0]
             var years = Set<Int>()
             for i in items {
                 guard let f = facts[i] else { continue }
@@ -114,6 +122,10 @@ public enum DeletionPlanner {
                 m["faces.others.faces"]! += f.otherFaces; m["faces.others.labelled"]! += f.otherLabelled
                 m["faces.small.owner"]! += f.smallOwner; m["faces.small.others"]! += f.smallOthers
                 if f.located { m["location.items_with_any_location"]! += 1 }
+                if f.isPublic {
+                    m["audience.public_items"]! += 1
+                    if f.ownerFaces > 0 { m["audience.public_owner_photos"]! += 1 }
+                }
                 if let y = f.ownerYear { years.insert(y) }
             }
             m["faces.owner.years"] = years.count
@@ -143,6 +155,7 @@ public enum DeletionPlanner {
             let files = filesByItem[item.id, default: []]
             f.located = (item.embedded?.gps?.isMeaningful ?? false)
                 || files.contains { $0.platformMetadata?.location?.isMeaningful ?? false }
+            f.isPublic = Audience.widest(files.flatMap { $0.appearances.map(\.audience) }) == .public
             facts[item.id] = f
         }
         let years: [Int64: Int] = Dictionary(uniqueKeysWithValues: s.items.compactMap { item in

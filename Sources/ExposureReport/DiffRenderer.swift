@@ -1,8 +1,9 @@
 import Foundation
 
 extension ReportRenderer {
-    /// Metrics shown first in the diff, with plain names; other keys follow alphabetically under their dotted name.
-    static let metricNames: [(String, String)] = [
+    /// Every summary metric with its plain name, in the diff's order (a test checks that every key of
+    /// `Summary.metrics` has one; a key missing here would still show, under its dotted name, last).
+    public static let metricNames: [(String, String)] = [
         ("faces.owner.faces", "Photos of your face"),
         ("faces.owner.labelled", "Labelled with your name"),
         ("faces.owner.years", "Years with your face"),
@@ -15,8 +16,24 @@ extension ReportRenderer {
         ("faces.small.detected", "Faces smaller than 40 px (counted apart)"),
         ("faces.small.owner", "Your faces smaller than 40 px"),
         ("faces.small.others", "Other people’s faces smaller than 40 px"),
+        ("faces.detected", "Faces found"),
+        ("faces.items_with_faces", "Items with faces"),
+        ("faces.identities", "People (identities)"),
+        ("audience.public_items", "Public items"),
+        ("audience.public_owner_photos", "Public photos of your face"),
+        ("audience.public_labelled_faces", "Labelled faces on public items"),
+        ("audience.public_items_with_gps", "Public items with a location"),
+        ("audience.shared_items", "Items shared with friends or followers"),
+        ("audience.private_items", "Private items"),
+        ("audience.unknown_items", "Items whose audience the export does not say"),
+        ("linkage.linked_accounts", "Accounts tied to another"),
+        ("linkage.reposted_photos", "Photos in more than one account"),
+        ("linkage.camera_serials", "Camera serials in more than one account"),
+        ("linkage.owner_names", "Owner names in more than one account"),
+        ("linkage.identities", "People seen in more than one account"),
         ("location.items_with_any_location", "Items with a location"),
         ("location.items_with_exif_gps", "Items with camera GPS"),
+        ("location.items_with_platform_location", "Items with a platform location"),
         ("location.distinct_places", "Places"),
         ("location.upload_ips", "Upload IP addresses"),
         ("devices.serial_numbers", "Camera serial numbers"),
@@ -28,6 +45,10 @@ extension ReportRenderer {
         ("items.total", "Items"),
         ("items.photos", "Photos"),
         ("items.videos", "Videos"),
+        ("items.unreadable", "Unreadable items"),
+        ("items.missing", "Items the export lists but does not hold"),
+        ("items.profile_pictures", "Profile pictures"),
+        ("time.items_with_capture_time", "Items with a capture time"),
     ]
 
     /// The diff's first sentence, e.g. "Deleting 40 items removed 12 labelled photos of you; 49 remain, across 10 years".

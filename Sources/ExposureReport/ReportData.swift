@@ -31,6 +31,8 @@ public struct ReportData: Codable, Sendable, Equatable {
     public var models: [ModelProvenance]
     /// Thresholds and rules quoted in the methodology section.
     public var method: Method
+    /// What ties the accounts together (links across accounts), most items first.
+    public var links: [Link] = []
 
     public init(summary: Summary, owner: Owner = Owner(), otherIdentities: [Identity] = [], places: [Place] = [],
                 devices: Devices = Devices(), peopleGraph: PeopleGraph = PeopleGraph(), findings: [Finding] = [],

@@ -11,13 +11,15 @@ public enum ReportRenderer {
         body += header(data, includeThumbnails: includeThumbnails)
         body += "<main>\n"
         body += toc([("summary", "Summary"), ("faces", "Your face"), ("others", "Other people"),
-                     ("places", "Places"), ("devices", "Devices"), ("tags", "Tags"),
+                     ("places", "Places"), ("devices", "Devices"), ("public", "Public"), ("links", "Links"), ("tags", "Tags"),
                      ("findings", "Findings"), ("act", "What you can do"), ("method", "How it was measured")])
         body += summarySection(data)
         body += facesSection(data, includeThumbnails: includeThumbnails)
         body += othersSection(data, includeThumbnails: includeThumbnails)
         body += placesSection(data)
         body += devicesSection(data)
+        body += publicSection(data)
+        body += linksSection(data)
         body += tagsSection(data)
         body += findingsSection(data)
         body += actSection(data)

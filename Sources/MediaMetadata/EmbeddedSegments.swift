@@ -191,6 +191,17 @@ struct TIFFView {
         return nil
     }
 
+    /// An ASCII (type 2) value of `tag` in the IFD at `ifd`, trimmed at its first NUL; nil when
+    /// absent, of another type, empty or pointing outside the data.
+    func ascii(_ tag: Int, inIFDAt ifd: Int) -> String? {
+        guard let e = entry(tag, inIFDAt: ifd), u16(e + 2) == 2, let count = u32(e + 4), count > 0, count < 1 << 16 else { return nil }
+        let start = count <= 4 ? e + 8 : (u32(e + 8) ?? -1)
+        guard start >= 0, start + count <= bytes.count else { return nil }
+        let text = String(decoding: bytes[start..<(start + count)].prefix { $0 != 0 }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
     /// EXIF Orientation (IFD0 tag 0x0112, SHORT), when 1...8.
     var orientation: Int? {
         guard let e = entry(0x0112, inIFDAt: ifd0), u16(e + 2) == 3, let v = u16(e + 8), (1...8).contains(v) else { return nil }

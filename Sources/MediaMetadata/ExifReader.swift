@@ -110,9 +110,14 @@ public enum ExifReader {
         result.software = text(EXIF_IFD_0, 0x0131)
         result.artist = text(EXIF_IFD_0, 0x013B)
         result.imageUniqueID = text(EXIF_IFD_EXIF, 0xA420)
-        result.cameraOwnerName = text(EXIF_IFD_EXIF, 0xA430)
-        result.bodySerialNumber = text(EXIF_IFD_EXIF, 0xA431)
-        result.lensSerialNumber = text(EXIF_IFD_EXIF, 0xA435)
+        // Serial and owner tags belong in the EXIF IFD, but some software writes them in IFD0
+        // (ExifTool reads them there; Pillow's broken_exif_dpi.jpg has SerialNumber so). libexif
+        // drops tags it does not expect in IFD0, so those are read from the TIFF structure itself;
+        // DNG's CameraSerialNumber (0xC62F) lives in IFD0 by definition.
+        result.cameraOwnerName = text(EXIF_IFD_EXIF, 0xA430) ?? view.ascii(0xA430, inIFDAt: view.ifd0)
+        result.bodySerialNumber = text(EXIF_IFD_EXIF, 0xA431) ?? view.ascii(0xA431, inIFDAt: view.ifd0)
+            ?? view.ascii(0xC62F, inIFDAt: view.ifd0)
+        result.lensSerialNumber = text(EXIF_IFD_EXIF, 0xA435) ?? view.ascii(0xA435, inIFDAt: view.ifd0)
         let original = text(EXIF_IFD_EXIF, 0x9003) ?? text(EXIF_IFD_EXIF, 0x9004)
         result.captureTime = original.flatMap { parseDateTime($0, offset: text(EXIF_IFD_EXIF, 0x9011)) }
 
