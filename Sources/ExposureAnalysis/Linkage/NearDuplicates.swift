@@ -40,7 +40,7 @@ public enum NearDuplicates {
         var wholes: [Int: [Double]?] = [:]   // each picture's normalized whole grid, sampled once
         func whole(_ p: Int) -> [Double]? {
             if let known = wholes[p] { return known }
-            let w = prints[p].flatMap { normalized(sample($0.grid, .whole)) }
+            let w = prints[p].flatMap { features(sample($0.grid, .whole)) }
             wholes[p] = .some(w)
             return w
         }
@@ -92,12 +92,12 @@ public enum NearDuplicates {
         return min(b.hashes.map { bits(wa, $0) }.min()!, a.hashes.map { bits(wb, $0) }.min()!)
     }
 
-    /// How alike two pictures look at their best alignment: the highest correlation of the 16x16
-    /// resampled grids, one picture whole, the other over each window within 4% (in place and
+    /// How alike two pictures look at their best alignment: the highest correlation (`features`:
+    /// luma and edges) of the 16x16 resampled grids, one picture whole, the other over each window within 4% (in place and
     /// size) of one of its hashed windows, both ways round. -1 when a grid is flat.
     public static func correlation(_ a: PerceptualFingerprint, _ b: PerceptualFingerprint) -> Double {
-        max(bestAlignment(of: a, whole: normalized(sample(a.grid, .whole)), within: b),
-            bestAlignment(of: b, whole: normalized(sample(b.grid, .whole)), within: a))
+        max(bestAlignment(of: a, whole: features(sample(a.grid, .whole)), within: b),
+            bestAlignment(of: b, whole: features(sample(b.grid, .whole)), within: a))
     }
 
     /// The best correlation of `picture` whole with `other` over the windows whose hash is
@@ -107,7 +107,7 @@ public enum NearDuplicates {
     static func bestAlignment(of picture: PerceptualFingerprint, whole: [Double]?, within other: PerceptualFingerprint) -> Double {
         guard let whole, let ownHash = picture.hashes.first else { return -1 }
         func score(_ window: PerceptualFingerprint.Window) -> Double {
-            guard let candidate = normalized(sample(other.grid, window)) else { return -1 }
+            guard let candidate = features(sample(other.grid, window)) else { return -1 }
             var sum = 0.0
             for i in whole.indices { sum += whole[i] * candidate[i] }
             return sum / Double(whole.count)
@@ -150,6 +150,23 @@ public enum NearDuplicates {
             }
         }
         return out
+    }
+
+    /// What is correlated: the 16x16 luma and its differences between neighbours (horizontal, then
+    /// vertical), each normalized, so the score is the mean of the two correlations. The luma
+    /// alone lets two different photos of similar layout (a sky above, a wall below) score high;
+    /// their edges do not line up.
+    static func features(_ v: [Double]) -> [Double]? {
+        let n = compared
+        var differences: [Double] = []
+        differences.reserveCapacity(2 * n * (n - 1))
+        for y in 0..<n { for x in 0..<(n - 1) { differences.append(v[y * n + x + 1] - v[y * n + x]) } }
+        for y in 0..<(n - 1) { for x in 0..<n { differences.append(v[(y + 1) * n + x] - v[y * n + x]) } }
+        guard let luma = normalized(v), let edges = normalized(differences) else { return nil }
+        // Weighted so that each half counts equally in the mean of products.
+        let wl = (Double(luma.count + edges.count) / Double(2 * luma.count)).squareRoot()
+        let we = (Double(luma.count + edges.count) / Double(2 * edges.count)).squareRoot()
+        return luma.map { $0 * wl } + edges.map { $0 * we }
     }
 
     /// Zero mean, unit variance; nil when flat.
