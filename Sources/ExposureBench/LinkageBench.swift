@@ -16,18 +16,21 @@ import MediaMetadata
 enum LinkageBench {
     static func run(_ args: [String]) throws {
         var photos = 1000, variants = 1
+        var dump: URL? = nil
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--photos": photos = Int(args[i + 1]) ?? photos; i += 2
             case "--variants": variants = Int(args[i + 1]) ?? variants; i += 2
             case "--compare": NearDuplicates.compared = Int(args[i + 1]) ?? 16; i += 2
+            case "--dump": dump = URL(fileURLWithPath: args[i + 1]); i += 2  // writes the falsely linked pairs as JPEGs
             default: print("usage: exposure-bench linkage [--photos N] [--variants K]"); exit(2)
             }
         }
         var rng = SplitMix64(seed: 0x11A4_0E5)
         var originals: [PerceptualFingerprint?] = [], reposts: [PerceptualFingerprint?] = [], repostOf: [Int] = [], descriptions: [String] = []
         var inspectSeconds: [Double] = [], hashSeconds: [Double] = []
+        var pictures: [Data] = []
         let started = Date()
         for p in 0..<photos {
             let shapes = [(4, 3), (3, 2), (1, 1), (3, 4), (16, 9)]
@@ -36,6 +39,7 @@ enum LinkageBench {
             let (w, h) = shape.0 >= shape.1 ? (long, long * shape.1 / shape.0) : (long * shape.0 / shape.1, long)
             let scene = SyntheticScenes.scene(width: w, height: h, seed: rng.next())
             let jpeg = try ImageEncoder.jpeg(scene, quality: 90)
+            if dump != nil { pictures.append(jpeg) }
             let t0 = Date()
             _ = MediaInspector.inspect(jpeg, filename: "p.jpg")
             let t1 = Date()
@@ -46,6 +50,7 @@ enum LinkageBench {
                 let repost = SyntheticScenes.Repost.random(&rng)
                 let changed = repost.apply(scene)
                 let bytes = try ImageEncoder.jpeg(changed, quality: repost.jpegQuality)
+                if dump != nil { pictures.append(bytes) }
                 reposts.append(try PerceptualHash.fingerprint(ofEncoded: bytes, width: changed.width, height: changed.height))
                 repostOf.append(p); descriptions.append(repost.description)
             }
@@ -80,6 +85,19 @@ enum LinkageBench {
         let worstFalse = falseCorrelation.map(\.r).max() ?? -1
         print(String(format: "grid correlation of different photos within 16 bits: max %.3f (%d pairs)", worstFalse, falseCorrelation.count))
         let r = NearDuplicates.correlationThreshold
+        // The acceptance's own count: links among the distinct originals alone.
+        let amongOriginals = NearDuplicates.pairs(originals).count
+        if let dump {
+            // Pictures are in generation order (photo, its re-posts, next photo, ...).
+            func slot(_ k: Int) -> Int { k < photos ? k * (1 + variants) : repostOf[k - photos] * (1 + variants) + 1 + (k - photos) % variants }
+            try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
+            for (n, pair) in NearDuplicates.pairs(all).filter({ photo($0.first) != photo($0.second) }).enumerated() {
+                try pictures[slot(pair.first)].write(to: dump.appendingPathComponent("false\(n)-a.jpg"))
+                try pictures[slot(pair.second)].write(to: dump.appendingPathComponent("false\(n)-b.jpg"))
+                print("false link \(n): pictures \(pair.first) and \(pair.second), \(NearDuplicates.hashDistance(all[pair.first], all[pair.second])!) bits, r \(NearDuplicates.correlation(all[pair.first]!, all[pair.second]!))")
+            }
+        }
+        print("false links among the \(photos) distinct photos alone (NearDuplicates.pairs): \(amongOriginals)")
         print("hash threshold | candidates: re-posts, false | confirmed (correlation >= \(r)): recall, false links, precision")
         for t in stride(from: 4, through: 16, by: 2) {
             let candidates = positives.filter { $0 <= t }.count

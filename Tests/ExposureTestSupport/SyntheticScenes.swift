@@ -4,9 +4,12 @@ import Foundation
 /// Distinct generated photos and the changes a re-post makes to one (for the perceptual-linkage
 /// tests and `exposure-bench linkage`). Seeded and deterministic.
 ///
-/// A scene is a two-colour gradient at a random angle, 4-10 flat shapes (ellipses, rectangles,
-/// bands) of random colour, place and size, and value-noise texture at a random scale: different
-/// seeds give different layouts, as different photos have.
+/// A scene is a two-colour gradient at a random angle, 6-16 flat shapes (ellipses, rectangles,
+/// bands across the picture at a random angle) of random colour, place and size (5-40% of the
+/// picture), and value-noise texture at two scales: different seeds give different layouts and
+/// detail at every scale, as different photos have. (An earlier version drew 4-10 shapes of up to
+/// 60% with full-height bands: two of its pictures could be a few vertical stripes each, which
+/// then looked alike at thumbnail size; no photo looks like that.)
 public enum SyntheticScenes {
     public static func scene(width: Int, height: Int, seed: UInt64) -> RGBImage {
         var rng = SplitMix64(seed: seed)
@@ -24,12 +27,25 @@ public enum SyntheticScenes {
             }
         }
         // Shapes.
-        for _ in 0..<(4 + Int(rng.next() % 7)) {
+        let side = Double(min(width, height))
+        for _ in 0..<(6 + Int(rng.next() % 11)) {
             let kind = rng.next() % 3, c = colour()
             let cx = unit() * Double(width), cy = unit() * Double(height)
-            let sw = (0.1 + 0.5 * unit()) * Double(width) / 2, sh = (0.1 + 0.5 * unit()) * Double(height) / 2
+            let sw = (0.05 + 0.35 * unit()) * Double(width) / 2, sh = (0.05 + 0.35 * unit()) * Double(height) / 2
+            if kind == 2 {
+                // A band across the picture: points within half its thickness of a line through (cx, cy).
+                let theta = unit() * Double.pi, nx = -sin(theta), ny = cos(theta)
+                let half = (0.02 + 0.08 * unit()) * side
+                for y in 0..<height {
+                    for x in 0..<width where abs((Double(x) - cx) * nx + (Double(y) - cy) * ny) <= half {
+                        let i = y * width + x
+                        r[i] = c.0; g[i] = c.1; b[i] = c.2
+                    }
+                }
+                continue
+            }
             let x0 = max(0, Int(cx - sw)), x1 = min(width, Int(cx + sw) + 1)
-            let y0 = kind == 2 ? 0 : max(0, Int(cy - sh)), y1 = kind == 2 ? height : min(height, Int(cy + sh) + 1)
+            let y0 = max(0, Int(cy - sh)), y1 = min(height, Int(cy + sh) + 1)
             guard x1 > x0, y1 > y0 else { continue }
             for y in y0..<y1 {
                 for x in x0..<x1 {
@@ -42,24 +58,36 @@ public enum SyntheticScenes {
                 }
             }
         }
-        // Texture: value noise on a lattice of random cell size.
-        let cell = 4 + Int(rng.next() % 29), amplitude = unit() * 40
-        let cols = width / cell + 2, rowsCount = height / cell + 2
-        let lattice = (0..<(cols * rowsCount)).map { _ in unit() - 0.5 }
+        // Texture: value noise at a coarse and a fine random cell size.
+        let coarse = Lattice(width: width, height: height, cell: max(8, Int(side * (0.05 + 0.15 * unit()))), rng: &rng)
+        let fine = Lattice(width: width, height: height, cell: 3 + Int(rng.next() % 10), rng: &rng)
+        let coarseAmplitude = 20 + unit() * 40, fineAmplitude = 5 + unit() * 25
         var out = RGBImage(width: width, height: height)
         for y in 0..<height {
             for x in 0..<width {
-                let gx = x / cell, gy = y / cell
-                let fx = Double(x % cell) / Double(cell), fy = Double(y % cell) / Double(cell)
-                let n = (lattice[gy * cols + gx] * (1 - fx) + lattice[gy * cols + gx + 1] * fx) * (1 - fy)
-                    + (lattice[(gy + 1) * cols + gx] * (1 - fx) + lattice[(gy + 1) * cols + gx + 1] * fx) * fy
+                let n = coarseAmplitude * coarse.at(x, y) + fineAmplitude * fine.at(x, y)
                 let i = y * width + x, o = 3 * i
-                out.pixels[o] = clamp(r[i] + amplitude * n)
-                out.pixels[o + 1] = clamp(g[i] + amplitude * n)
-                out.pixels[o + 2] = clamp(b[i] + amplitude * n)
+                out.pixels[o] = clamp(r[i] + n)
+                out.pixels[o + 1] = clamp(g[i] + n)
+                out.pixels[o + 2] = clamp(b[i] + n)
             }
         }
         return out
+    }
+
+    /// Value noise: random values (-0.5...0.5) on a lattice every `cell` pixels, bilinearly interpolated.
+    struct Lattice {
+        let cell: Int, cols: Int, values: [Double]
+        init(width: Int, height: Int, cell: Int, rng: inout SplitMix64) {
+            self.cell = cell; cols = width / cell + 2
+            values = (0..<(cols * (height / cell + 2))).map { _ in Double(rng.next() % 1_000_000) / 1_000_000 - 0.5 }
+        }
+        func at(_ x: Int, _ y: Int) -> Double {
+            let gx = x / cell, gy = y / cell
+            let fx = Double(x % cell) / Double(cell), fy = Double(y % cell) / Double(cell)
+            return (values[gy * cols + gx] * (1 - fx) + values[gy * cols + gx + 1] * fx) * (1 - fy)
+                + (values[(gy + 1) * cols + gx] * (1 - fx) + values[(gy + 1) * cols + gx + 1] * fx) * fy
+        }
     }
 
     /// What a re-post does to a photo, before the platform's JPEG re-encoding (`jpegQuality`).

@@ -23,7 +23,7 @@ public enum NearDuplicates {
     /// side, a colour filter, JPEG quality 50-95).
     public static let hashThreshold = 10
     /// Correlation of the aligned 16x16 luma grids a candidate needs to be the same photo.
-    public static let correlationThreshold = 0.93
+    public static let correlationThreshold = 0.85
 
     public struct Pair: Hashable, Comparable, Sendable {
         public var first: Int, second: Int
@@ -102,8 +102,8 @@ public enum NearDuplicates {
 
     /// The best correlation of `picture` whole with `other` over the windows whose hash is
     /// within `hashThreshold` of the picture's whole hash (where the picture may sit in the
-    /// other): each such window as hashed, then the best one nudged by up to 4% in place and
-    /// size, unless it already decides (at or above `correlationThreshold`, or far below it).
+    /// other): each such window as hashed, then the best one refined, unless it already decides
+    /// (at or above `correlationThreshold`, or more than 0.15 below it).
     static func bestAlignment(of picture: PerceptualFingerprint, whole: [Double]?, within other: PerceptualFingerprint) -> Double {
         guard let whole, let ownHash = picture.hashes.first else { return -1 }
         func score(_ window: PerceptualFingerprint.Window) -> Double {
@@ -118,14 +118,24 @@ public enum NearDuplicates {
             let r = score(PerceptualFingerprint.windows[slot])
             if r > best { best = r; bestWindow = PerceptualFingerprint.windows[slot] }
         }
-        guard best < correlationThreshold, best > correlationThreshold - 0.2 else { return best }
-        let w = bestWindow
-        for ds in [-0.04, 0.0, 0.04] {
-            let width = min(1, w.width + ds), height = min(1, w.height + ds)
-            for dx in [-0.02, 0.0, 0.02] {
-                for dy in [-0.02, 0.0, 0.02] {
-                    let x = max(0, min(1 - width, w.x + dx - ds / 2)), y = max(0, min(1 - height, w.y + dy - ds / 2))
-                    best = max(best, score(PerceptualFingerprint.Window(x: x, y: y, width: width, height: height)))
+        guard best < correlationThreshold, best > correlationThreshold - 0.15 else { return best }
+        // Refine: a crop keeps its own fraction of the width and of the height, and sits anywhere,
+        // so move each edge of the window (place, width, height) while the score improves, in
+        // steps of 2% and then 1% of the side.
+        var w = bestWindow
+        for step in [0.02, 0.01] {
+            var improved = true, rounds = 0
+            while improved && rounds < 12 {
+                improved = false; rounds += 1
+                let moves: [(Double, Double, Double, Double)] = [
+                    (step, 0, 0, 0), (-step, 0, 0, 0), (0, step, 0, 0), (0, -step, 0, 0),
+                    (0, 0, step, 0), (0, 0, -step, 0), (0, 0, 0, step), (0, 0, 0, -step)]
+                for (dx, dy, dw, dh) in moves {
+                    let width = max(0.5, min(1, w.width + dw)), height = max(0.5, min(1, w.height + dh))
+                    let x = max(0, min(1 - width, w.x + dx - dw / 2)), y = max(0, min(1 - height, w.y + dy - dh / 2))
+                    let moved = PerceptualFingerprint.Window(x: x, y: y, width: width, height: height)
+                    let r = score(moved)
+                    if r > best + 1e-9 { best = r; w = moved; improved = true }
                 }
             }
         }
