@@ -22,7 +22,7 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 // The default exposure rules (rules/*.yaml) are compiled into the binary, so `exposure`
 // works from any folder. Adding a rule file: list it here and in rules/DefaultRules.swift
 // (a test checks both against the folder).
-let ruleFiles = ["01-faces.yaml", "02-location.yaml", "03-devices.yaml"]
+let ruleFiles = ["01-faces.yaml", "02-location.yaml", "03-devices.yaml", "04-linkage.yaml"]
 
 let package = Package(
     name: "Exposure",
@@ -98,7 +98,9 @@ let package = Package(
         .executableTarget(name: "FuzzONNXModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
 
         // MARK: - Tests
-        .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport"),
+        // -O: SyntheticScenes generates thousands of test photos (the linkage tests).
+        .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport",
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "ArchiveInputTests", dependencies: ["ArchiveInput", "ExposureTestSupport"]),
         .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExposureTestSupport"]),
         .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
@@ -106,9 +108,9 @@ let package = Package(
         .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "ExposureTestSupport"],
                     exclude: ["Fixtures"]),  // dlib- and mtcnn-goldens.json are read from the source tree by path
         .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
-        .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureModel", "MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
-        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureTestSupport"]),
+        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "MediaMetadata", "ExposureTestSupport"]),
     ]
 )

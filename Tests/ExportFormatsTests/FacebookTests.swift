@@ -76,7 +76,8 @@ final class FacebookTests: XCTestCase {
             XCTAssertEqual(sticker.metadata, PlatformMetadata())
 
             let messenger = try item(parsed, p("messenger.jpg"))
-            XCTAssertEqual(messenger.appearances, [Appearance(kind: .other, album: "Messages: Renée", postTime: epoch(1600000000))])
+            XCTAssertEqual(messenger.appearances, [Appearance(kind: .other, album: "Messages: Renée", postTime: epoch(1600000000),
+                                                               audience: Audience(.shared, evidence: "Messages: Renée: sent in a private conversation"))])
         }
     }
 

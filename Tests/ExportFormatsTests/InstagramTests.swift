@@ -49,7 +49,9 @@ final class InstagramTests: XCTestCase {
 
             let profile = try item(parsed, "media/other/1168_3389_3002_n_17845874774284126.jpg")
             XCTAssertTrue(profile.isProfilePicture)
-            XCTAssertEqual(profile.appearances, [Appearance(kind: .profilePicture, postTime: epoch(1596126357))])
+            XCTAssertEqual(profile.appearances, [Appearance(kind: .profilePicture, postTime: epoch(1596126357),
+                                                            audience: InstagramExport.audience(of: Appearance(kind: .profilePicture), account: nil))])
+            XCTAssertEqual(profile.appearances.first?.audience?.level, .public, "profile pictures are shown to anyone")
 
             let unlisted = try item(parsed, "media/other/unlisted.jpg")
             XCTAssertEqual(unlisted.appearances, [])
@@ -97,7 +99,8 @@ final class InstagramTests: XCTestCase {
         XCTAssertTrue(InstagramExport.recognizes(tree(files)))
         let parsed = try InstagramExport.read(tree(files))
         XCTAssertEqual(try item(parsed, "your_instagram_activity/messages/inbox/anna_123/photos/p.jpg").appearances,
-                       [Appearance(kind: .other, album: "Messages: Anna 😂", postTime: epoch(1650000001))])
+                       [Appearance(kind: .other, album: "Messages: Anna 😂", postTime: epoch(1650000001),
+                                   audience: Audience(.shared, evidence: "Messages: Anna 😂: sent in a private conversation"))])
         XCTAssertEqual(parsed.warnings, [])
     }
 

@@ -19,7 +19,8 @@ final class SnapchatTests: XCTestCase {
         let amsterdam = parsed.media[0]
         XCTAssertEqual(amsterdam.metadata.takenTime, epoch(1563128525))
         assertLocation(amsterdam.metadata.location, 52.37022, 4.89517)
-        XCTAssertEqual(amsterdam.appearances, [Appearance(kind: .memory, platformID: "ABC-123")])
+        XCTAssertEqual(amsterdam.appearances, [Appearance(kind: .memory, platformID: "ABC-123", audience: Audience(
+            .private, evidence: "json/memories_history.json: Snapchat Memories are kept for the account holder only"))])
         XCTAssertNil(parsed.media[1].metadata.location, "0, 0 is no location")
         XCTAssertNil(parsed.media[2].metadata.location)
         XCTAssertEqual(parsed.warnings, ["json/memories_history.json: 3 memories are not in the export (download links only)"])
@@ -36,7 +37,8 @@ final class SnapchatTests: XCTestCase {
         let byDate = try item(parsed, "memories/2020-02-01_9f8e7d-main.mp4")
         XCTAssertEqual(byDate.metadata.takenTime, epoch(1580544000))
         XCTAssertFalse(try item(parsed, "memories/2021-05-05_12-00-00_DEF-456.jpg").isPresent)
-        XCTAssertEqual(try item(parsed, "memories/2019-07-14_ABC-123-overlay.png").appearances, [Appearance(kind: .memory)])
+        XCTAssertEqual(try item(parsed, "memories/2019-07-14_ABC-123-overlay.png").appearances, [Appearance(kind: .memory, audience: Audience(
+            .private, evidence: "memories/2019-07-14_ABC-123-overlay.png: Snapchat Memories are kept for the account holder only"))])
         XCTAssertEqual(try item(parsed, "chat_media/2021-01-01_b~chat.jpg").appearances, [])
     }
 

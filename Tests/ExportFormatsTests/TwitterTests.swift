@@ -29,7 +29,8 @@ final class TwitterTests: XCTestCase {
             let fog = try item(parsed, "\(media)/1580000000000000001-FeXaMpLe123.jpg")
             XCTAssertEqual(fog.appearances, [Appearance(kind: .tweet, caption: "Fog over the bay https://t.co/AbCdEf",
                                                         postTime: epoch(1665566100), platformID: "1580000000000000001",
-                                                        link: "https://\(host)/i/web/status/1580000000000000001")], era.rawValue)
+                                                        link: "https://\(host)/i/web/status/1580000000000000001",
+                                                        audience: Audience(.public, evidence: "data/: no protected-history.js, so the account was never protected; tweets are public"))], era.rawValue)
             XCTAssertNil(fog.metadata.location)
 
             let geo = try item(parsed, "\(media)/1580000000000000002-GeoOne.jpg")
@@ -106,6 +107,7 @@ final class TwitterDeletedTweetsTests: XCTestCase {
         let parsed = try TwitterExport.read(tree(files))
         XCTAssertEqual(parsed.media.map(\.path), ["data/deleted_tweets_media/42-Oops.jpg"])
         XCTAssertEqual(parsed.media.first?.appearances, [Appearance(kind: .tweet, caption: "oops", postTime: epoch(1672628645),
-                                                                    platformID: "42", link: "https://twitter.com/i/web/status/42")])
+                                                                    platformID: "42", link: "https://twitter.com/i/web/status/42",
+                                                                    audience: Audience(.public, evidence: "data/: no protected-history.js, so the account was never protected; tweets are public"))])
     }
 }

@@ -137,11 +137,12 @@ final class InventoryDatabaseTests: XCTestCase {
         do {
             let old = try InventoryDatabase(path: path, upTo: "v2-settings")
             let source = try old.source(name: "s", platform: .folder, ownerName: nil)
-            let item = try old.write(ItemWrite(sha256: "ee", kind: .photo, byteSize: 1, sourceID: source, path: "o.jpg",
-                                               reference: MediaReference(path: "o.jpg"), embedded: nil,
-                                               unreadableReason: nil, faces: nil))
-            // The face row as the v2 schema held it: no below_detector_range column.
+            // The rows as the v2 schema held them: no below_detector_range, no fingerprint, no audience.
+            let item: Int64 = 1
             try old.execute("""
+                INSERT INTO item(id, sha256, kind, byte_size) VALUES (\(item), 'ee', 'photo', 1);
+                INSERT INTO item_file(item_id, source_id, path) VALUES (\(item), \(source), 'o.jpg');
+                INSERT INTO appearance(item_file_id, kind, album) VALUES (1, 'album', 'Old');
                 INSERT INTO face(item_id, face_index, box_left, box_top, box_right, box_bottom, confidence, landmarks, descriptor)
                 VALUES (\(item), 0, 10, 20, 110, 120, 1.25, '[[1,2],[3,4]]', zeroblob(512));
                 UPDATE item SET faces_analysed = 1 WHERE id = \(item);
@@ -154,6 +155,9 @@ final class InventoryDatabaseTests: XCTestCase {
         XCTAssertEqual(s.faces[0].face.belowDetectorRange, false)
         XCTAssertEqual(s.faces[0].face.box, DetectedFace.Box(left: 10, top: 20, right: 110, bottom: 120))
         XCTAssertEqual(s.faces[0].face.descriptor, [Float](repeating: 0, count: 128))
+        // v4: items from before have no fingerprint, appearances no audience (unknown).
+        XCTAssertNil(s.items[0].fingerprint)
+        XCTAssertEqual(s.files[0].appearances, [Appearance(kind: .album, album: "Old")])
         XCTAssertEqual(try db.integrityCheck(), "ok")
     }
 

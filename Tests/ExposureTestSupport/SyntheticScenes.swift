@@ -98,6 +98,11 @@ public enum SyntheticScenes {
         public var keptWidth: Double, keptHeight: Double, offsetX: Double, offsetY: Double
         public var filter: Filter
         public var jpegQuality: Int
+        public init(scale: Double, keptWidth: Double, keptHeight: Double, offsetX: Double, offsetY: Double,
+                    filter: Filter, jpegQuality: Int) {
+            self.scale = scale; self.keptWidth = keptWidth; self.keptHeight = keptHeight
+            self.offsetX = offsetX; self.offsetY = offsetY; self.filter = filter; self.jpegQuality = jpegQuality
+        }
         public var description: String {
             String(format: "scale %.2f, crop %.2fx%.2f at (%.2f, %.2f), %@, JPEG q%d",
                    scale, keptWidth, keptHeight, offsetX, offsetY, filter.rawValue, jpegQuality)
