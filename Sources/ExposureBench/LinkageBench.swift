@@ -1,5 +1,6 @@
 import ExposureAnalysis
 import ExposureModel
+import ExposurePipeline
 import ExposureTestSupport
 import Foundation
 import MediaMetadata
@@ -14,6 +15,39 @@ import MediaMetadata
 /// (multi-index, the product's) against comparing every pair (the reference), and the per-photo
 /// cost of hashing next to the rest of the metadata inspection.
 enum LinkageBench {
+    /// `exposure-bench make-scenes N DIR [WIDTH HEIGHT]`: N distinct generated photos (JPEG
+    /// quality 88, a camera serial on every tenth) for scripts/bench-linkage.
+    static func makeScenes(_ args: [String]) throws {
+        guard args.count >= 2, let count = Int(args[0]) else { print("usage: exposure-bench make-scenes N DIR [WIDTH HEIGHT]"); exit(2) }
+        let dir = URL(fileURLWithPath: args[1])
+        let width = args.count > 2 ? Int(args[2]) ?? 800 : 800, height = args.count > 3 ? Int(args[3]) ?? 600 : 600
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var rng = SplitMix64(seed: 0x5CE7E5)
+        for i in 0..<count {
+            let scene = SyntheticScenes.scene(width: width, height: height, seed: rng.next())
+            let exif = i % 10 == 0 ? try ExifWriter.app1Payload(ExifWriter.Spec(make: "Canon", model: "EOS R",
+                                                                                 bodySerialNumber: "SN\(i % 3)")) : nil
+            try ImageEncoder.jpeg(scene, quality: 88, exif: exif).write(to: dir.appendingPathComponent(String(format: "IMG_%05d.jpg", i)))
+        }
+        print("wrote \(count) photos of \(width)x\(height) to \(dir.path)")
+    }
+
+    /// `exposure-bench linkage-time DB`: seconds of the linkage step (the near-duplicate search and the
+    /// identifier links) on an inventory, median of 5.
+    static func time(_ args: [String]) throws {
+        guard let path = args.first else { print("usage: exposure-bench linkage-time DB"); exit(2) }
+        let input = try Workflows.analysisInput(database: path)
+        var seconds: [Double] = []
+        var result: LinkageResult? = nil
+        for _ in 0..<5 {
+            let t0 = Date()
+            result = Linkage.links(input, identities: [], identityOfFace: [], owner: nil)
+            seconds.append(Date().timeIntervalSince(t0))
+        }
+        print(String(format: "linkage of %d items (%d with fingerprints): median %.3f s; %d links",
+                     input.items.count, input.items.filter { $0.fingerprint != nil }.count, median(seconds), result?.links.count ?? 0))
+    }
+
     static func run(_ args: [String]) throws {
         var photos = 1000, variants = 1
         var dump: URL? = nil

@@ -11,6 +11,8 @@
 //   exposure-bench proposal-probe    do low-threshold detections at a reduced scale point at small faces? (no)
 //   exposure-bench search-split DIR  the fast search's time per stage on one thread, as a scan worker runs it
 //   exposure-bench linkage      re-posted photo recall/precision by threshold, linkage search cost
+//   exposure-bench make-scenes N DIR   distinct generated photos (scripts/bench-linkage)
+//   exposure-bench linkage-time DB     the linkage step's time on an inventory (scripts/bench-linkage)
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
@@ -24,6 +26,8 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "proposal-probe": ProposalProbe.run,
     "search-split": SearchSplit.run,
     "linkage": LinkageBench.run,
+    "make-scenes": LinkageBench.makeScenes,
+    "linkage-time": LinkageBench.time,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -19,6 +19,12 @@ public enum Workflows {
         try AnalysisStep.run(database: database, me: meDescriptor)
     }
 
+    /// The analysis's input for an inventory, as the scan's analysis step builds it (for
+    /// benchmarks that time one stage of the analysis on a real inventory).
+    public static func analysisInput(database path: String) throws -> AnalysisInput {
+        AnalysisStep.input(try InventoryDatabase(path: path).snapshot(), me: nil).0
+    }
+
     // MARK: - Summary
 
     /// The full summary of an inventory: its contents, the stored analysis and the findings

@@ -60,15 +60,8 @@ public enum NearDuplicates {
         var found = Set<Pair>()
         for (p, own) in hashes.enumerated() {
             guard let whole = own.first else { continue }
-            for chunk in 0..<4 {
-                let value = Int(truncatingIfNeeded: (whole >> UInt64(16 * chunk)) & 0xFFFF)
-                for mask in masks {
-                    for entry in index.bucket(chunk: chunk, value: value ^ mask) {
-                        let q = Int(entry.picture)
-                        guard q != p, bits(whole, hashes[q][Int(entry.slot)]) <= hashThreshold else { continue }
-                        found.insert(Pair(min(p, q), max(p, q)))
-                    }
-                }
+            index.forEachEntry(near: whole, masks: masks) { q, hash in
+                if q != p, bits(whole, hash) <= hashThreshold { found.insert(Pair(min(p, q), max(p, q))) }
             }
         }
         return found.sorted()
@@ -192,9 +185,10 @@ public enum NearDuplicates {
 }
 
 /// Every hash of every picture, bucketed by each of its four 16-bit chunks (compressed rows:
-/// `starts[chunk][value] ..< starts[chunk][value + 1]` index `entries[chunk]`).
+/// `starts[chunk][value] ..< starts[chunk][value + 1]` index `entries[chunk]`). An entry holds
+/// its hash, so that a probe reads one contiguous run of memory.
 struct ChunkIndex {
-    struct Entry { var picture: Int32; var slot: Int32 }
+    struct Entry { var hash: UInt64; var picture: Int32 }
     private var starts: [[Int32]] = []
     private var entries: [[Entry]] = []
 
@@ -204,11 +198,11 @@ struct ChunkIndex {
             for own in hashes { for h in own { counts[Int((h >> UInt64(16 * chunk)) & 0xFFFF) + 1] += 1 } }
             for v in 1..<counts.count { counts[v] += counts[v - 1] }
             var fill = counts
-            var list = [Entry](repeating: Entry(picture: 0, slot: 0), count: Int(counts[65_536]))
+            var list = [Entry](repeating: Entry(hash: 0, picture: 0), count: Int(counts[65_536]))
             for (p, own) in hashes.enumerated() {
-                for (slot, h) in own.enumerated() {
+                for h in own {
                     let v = Int((h >> UInt64(16 * chunk)) & 0xFFFF)
-                    list[Int(fill[v])] = Entry(picture: Int32(p), slot: Int32(slot))
+                    list[Int(fill[v])] = Entry(hash: h, picture: Int32(p))
                     fill[v] += 1
                 }
             }
@@ -216,8 +210,22 @@ struct ChunkIndex {
         }
     }
 
-    func bucket(chunk: Int, value: Int) -> ArraySlice<Entry> {
-        entries[chunk][Int(starts[chunk][value])..<Int(starts[chunk][value + 1])]
+    /// Calls `body(picture, hash)` for every entry whose chunk, in some chunk position, is within
+    /// the masks of `hash`'s chunk there (an entry can come several times).
+    func forEachEntry(near hash: UInt64, masks: [Int], _ body: (Int, UInt64) -> Void) {
+        for chunk in 0..<4 {
+            let value = Int(truncatingIfNeeded: (hash >> UInt64(16 * chunk)) & 0xFFFF)
+            starts[chunk].withUnsafeBufferPointer { start in
+                entries[chunk].withUnsafeBufferPointer { list in
+                    for mask in masks {
+                        let v = value ^ mask
+                        var i = Int(start[v])
+                        let end = Int(start[v + 1])
+                        while i < end { body(Int(list[i].picture), list[i].hash); i += 1 }
+                    }
+                }
+            }
+        }
     }
 
     /// Every 16-bit mask with at most `bits` bits set.
