@@ -23,18 +23,84 @@ public enum PerceptualHash {
     /// The picture's fingerprint: hashes of the whole picture and of every
     /// `PerceptualFingerprint.windows`, and its 32x32 luma grid. Nil for an empty picture or a
     /// featureless one (luma spread under 2 levels: nothing to recognise it by).
+    ///
+    /// Every grid cell is the mean luma of the whole pixels it covers, as `ImageOps.grayThumbnail`
+    /// computes it (`fingerprintReference`), read from a summed-area table: 19 grids cost
+    /// 19 x 1,024 lookups instead of 19 passes over the picture.
     public static func fingerprint(of image: RGBImage) -> PerceptualFingerprint? {
+        guard image.width > 0, image.height > 0 else { return nil }
+        let table = LumaTable(image)
+        let w = Double(image.width), h = Double(image.height)
+        let whole = table.grid(size: grid, crop: (0, 0, w, h))
+        guard spread(whole) >= 2 else { return nil }
+        let hashes = PerceptualFingerprint.windows.map { window -> UInt64 in
+            window == .whole ? hash(ofGray: whole)
+                : hash(ofGray: table.grid(size: grid, crop: (window.x * w, window.y * h, window.width * w, window.height * h)))
+        }
+        return PerceptualFingerprint(hashes: hashes, grid: whole.map { UInt8(max(0, min(255, $0.rounded()))) })
+    }
+
+    /// The same fingerprint with every grid from `ImageOps.grayThumbnail` (a pass over the
+    /// picture each): the reference `fingerprint(of:)` is tested against.
+    static func fingerprintReference(of image: RGBImage) -> PerceptualFingerprint? {
         guard image.width > 0, image.height > 0 else { return nil }
         let w = Double(image.width), h = Double(image.height)
         let whole = ImageOps.grayThumbnail(image, size: grid)
-        let mean = whole.reduce(0, +) / Double(whole.count)
-        let spread = (whole.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(whole.count)).squareRoot()
-        guard spread >= 2 else { return nil }
+        guard spread(whole) >= 2 else { return nil }
         let hashes = PerceptualFingerprint.windows.map { window -> UInt64 in
             window == .whole ? hash(ofGray: whole)
                 : hash(ofGray: ImageOps.grayThumbnail(image, size: grid, crop: (window.x * w, window.y * h, window.width * w, window.height * h)))
         }
         return PerceptualFingerprint(hashes: hashes, grid: whole.map { UInt8(max(0, min(255, $0.rounded()))) })
+    }
+
+    static func spread(_ v: [Double]) -> Double {
+        let mean = v.reduce(0, +) / Double(v.count)
+        return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count)).squareRoot()
+    }
+
+    /// Rec. 601 luma summed over every rectangle from the origin: `sums[(y) * (W + 1) + x]` is the
+    /// sum over rows < y and columns < x.
+    struct LumaTable {
+        let width: Int, height: Int
+        var sums: [Double]
+        init(_ image: RGBImage) {
+            width = image.width; height = image.height
+            let stride = width + 1
+            sums = [Double](repeating: 0, count: stride * (height + 1))
+            image.pixels.withUnsafeBufferPointer { px in
+                sums.withUnsafeMutableBufferPointer { s in
+                    for y in 0..<height {
+                        var row = 0.0
+                        for x in 0..<width {
+                            let i = 3 * (y * width + x)
+                            row += 0.299 * Double(px[i]) + 0.587 * Double(px[i + 1]) + 0.114 * Double(px[i + 2])
+                            s[(y + 1) * stride + x + 1] = s[y * stride + x + 1] + row
+                        }
+                    }
+                }
+            }
+        }
+
+        /// `ImageOps.grayThumbnail`'s cells (the same whole-pixel bounds), each from four lookups.
+        func grid(size: Int, crop region: (x: Double, y: Double, width: Double, height: Double)) -> [Double] {
+            var out = [Double](repeating: 0, count: size * size)
+            let stride = width + 1
+            for ty in 0..<size {
+                let y0 = Int(region.y + region.height * Double(ty) / Double(size))
+                let y1 = max(y0 + 1, Int(region.y + region.height * Double(ty + 1) / Double(size)))
+                let top = max(0, y0), bottom = min(height, y1)
+                for tx in 0..<size {
+                    let x0 = Int(region.x + region.width * Double(tx) / Double(size))
+                    let x1 = max(x0 + 1, Int(region.x + region.width * Double(tx + 1) / Double(size)))
+                    let left = max(0, x0), right = min(width, x1)
+                    guard bottom > top, right > left else { continue }
+                    let sum = sums[bottom * stride + right] - sums[top * stride + right] - sums[bottom * stride + left] + sums[top * stride + left]
+                    out[ty * size + tx] = sum / Double((bottom - top) * (right - left))
+                }
+            }
+            return out
+        }
     }
 
     /// The fingerprint of an encoded picture, decoded upright at the smallest DCT scale (1/8 at

@@ -59,4 +59,22 @@ final class DiffAndPlanTests: XCTestCase {
         XCTAssertEqual(plan.milestones.last?.removed["faces.owner.faces"], 2)
         XCTAssertEqual(plan.milestones.last?.removed["faces.owner.years"], 2, "2012 and 2015")
     }
+
+    /// `--goal public`: only public items count; post p1 (item b: the owner's labelled face, Bob's,
+    /// a platform location) is public, the profile picture's audience unknown.
+    func testPlanForThePublicGoalTakesPublicItemsOnly() throws {
+        var s = try InventoryFixture.build().snapshot()
+        let b = s.items.first { $0.sha256 == "b" }!.id
+        for i in s.files.indices where s.files[i].itemID == b {
+            s.files[i].appearances = s.files[i].appearances.map { var a = $0; a.audience = Audience(.public, evidence: "test"); return a }
+        }
+        let plan = DeletionPlanner.plan(s, goal: .public, limit: 10)
+        XCTAssertEqual(plan.steps.map(\.platformID), ["p1"])
+        XCTAssertEqual(plan.steps.first?.gain, 1 + 3 + 2 + 1 + 1 + 1, "public, owner labelled, owner face, Bob labelled, Bob's face, located")
+        XCTAssertEqual(plan.milestones.first?.removed["audience.public_items"], 1)
+        XCTAssertEqual(plan.milestones.first?.removed["audience.public_owner_photos"], 1)
+        XCTAssertEqual(plan.milestones.first?.remaining["audience.public_items"], 0)
+        XCTAssertEqual(DeletionPlanner.plan(try InventoryFixture.build().snapshot(), goal: .public, limit: 10).steps, [],
+                       "nothing known to be public: nothing to plan")
+    }
 }

@@ -29,6 +29,27 @@ final class PerceptualHashTests: XCTestCase {
         XCTAssertGreaterThan((h ^ other).nonzeroBitCount, 10)
     }
 
+    /// The summed-area table gives the grids a pass over the picture gives (hashes equal; grid
+    /// values within rounding).
+    func testFingerprintFromTheTableMatchesTheReference() throws {
+        for (w, h, seed) in [(640, 480, 1), (203, 157, 2), (150, 400, 3)] {
+            var state = UInt64(seed)
+            var image = RGBImage(width: w, height: h)
+            for y in 0..<h { for x in 0..<w {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let noise = Int(state >> 59)
+                let i = 3 * (y * w + x)
+                let a: Int = (x * 7 + y * 3) % 200
+                image.pixels[i] = UInt8(a + noise); image.pixels[i + 1] = UInt8((x / 9 + y / 13) % 2 == 0 ? 40 : 210)
+                image.pixels[i + 2] = UInt8((x * y) % 251)
+            } }
+            let fast = try XCTUnwrap(PerceptualHash.fingerprint(of: image))
+            let reference = try XCTUnwrap(PerceptualHash.fingerprintReference(of: image))
+            XCTAssertEqual(fast.hashes, reference.hashes, "\(w)x\(h)")
+            XCTAssertEqual(fast.grid, reference.grid, "\(w)x\(h)")
+        }
+    }
+
     /// Decoded at a reduced scale or in full, the same photo gives nearly the same hashes.
     func testEncodedAndDecodedFingerprintsAgree() throws {
         var image = RGBImage(width: 640, height: 480)
