@@ -257,6 +257,13 @@ public final class ExportArchive: ExportFileTree {
         self.issues = issues
     }
 
+    /// Several opened exports' parts as one export (JoinedExport.swift builds the arguments).
+    init(displayName: String, parts: [Part], locations: [String: Location], cache: [String: Data],
+         folderNames: [String: [[UInt8]]], issues: [ArchiveIssue], limits: ArchiveLimits) {
+        self.displayName = displayName; self.parts = parts; self.locations = locations; self.cache = cache
+        self.folderNames = folderNames; self.paths = locations.keys.sorted(); self.issues = issues; self.limits = limits
+    }
+
     /// File names of the parts (or the folder), without directories, in part order.
     public var partNames: [String] { parts.map(\.name) }
 

@@ -156,6 +156,14 @@ enum Migrations {
                 ALTER TABLE face ADD COLUMN below_detector_range INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v4-snapchat-overlay") { db in
+            // Snapchat memories come with a transparent caption/drawing layer (`-overlay.png`) beside
+            // the `-main` file: part of the item (caption content), never an item. Rows written before
+            // this migration read as unknown (NULL).
+            try db.execute(sql: """
+                ALTER TABLE platform_metadata ADD COLUMN has_overlay INTEGER;
+                """)
+        }
         return migrator
     }
 }
