@@ -23,8 +23,9 @@ import ExposureModel
 // first input. A group that looks incomplete gets a note naming the parts it expects (a Takeout
 // number missing, a Snapchat part without memories or memories without their JSON, Meta files
 // named by the JSON but held by no given zip of a Meta-named download).
-// Cost: each input's metadata files are parsed once more here (they are cached in memory); a
-// single input whose name follows no scheme is not looked at.
+// Cost: with several inputs, each one's metadata files are parsed once more here (they are cached
+// in memory); a single input whose name follows no scheme is not looked at, and a lone Takeout
+// part only by its names.
 public enum ExportParts {
     /// One input: its file names (one, or Takeout's -NNN parts already opened together) and its tree.
     public struct Input {
@@ -116,9 +117,13 @@ public enum ExportParts {
         var onlyMemories = false
         var memoryFiles = 0
         var name: String
+        /// Each path minus its first folder (a tree wrapped in one more folder).
+        var suffixes: Set<String> = []
     }
 
-    static func facts(_ input: Input) -> Facts {
+    /// `references`: read the part's metadata for the files it names and lacks (not needed for a
+    /// lone Takeout part, whose notes come from its names).
+    static func facts(_ input: Input, references: Bool = true) -> Facts {
         let tree = input.tree
         let paths = tree.paths
         let format = ExportFormatRegistry.detect(tree)
@@ -126,13 +131,19 @@ public enum ExportParts {
         let metadataExtensions: Set<String> = ["json", "js", "html", "htm"]
         let hasMetadata = paths.contains { metadataExtensions.contains(PathText.fileExtension(of: $0).lowercased()) }
         var missing: [String] = []
-        if platform != nil, hasMetadata, let parsed = try? format.read(tree) {
+        if references, platform != nil, hasMetadata, let parsed = try? format.read(tree) {
             missing = parsed.media.filter { !$0.isPresent && !PathText.isRemote($0.path) }.map(\.path)
         }
         let tops = Set(paths.map { PathText.segments($0).first ?? "" })
         let root = tops.count == 1 && paths.allSatisfy({ $0.contains("/") }) ? tops.first : nil
+        var suffixes: Set<String> = []
+        for path in paths {
+            let segments = PathText.segments(path)
+            if segments.count > 1 { suffixes.insert(segments.dropFirst().joined(separator: "/")) }
+        }
         var facts = Facts(platform: platform, scheme: input.names.first.flatMap(schemeName), paths: Set(paths),
                           hasMetadata: hasMetadata, missing: missing, root: root, name: input.names.first ?? "")
+        facts.suffixes = suffixes
         if platform == .snapchat {
             facts.missingMemoryDays = Set(missing.filter { PathText.segments($0).first == "memories" }
                 .map { String(PathText.basename($0).prefix(10)) })
@@ -151,12 +162,7 @@ public enum ExportParts {
     /// Files `a`'s JSON names that `b` holds.
     static func referenced(from a: Facts, in b: Facts) -> Int {
         guard !a.missing.isEmpty else { return 0 }
-        var suffixes: Set<String> = []
-        for path in b.paths {
-            let segments = PathText.segments(path)
-            if segments.count > 1 { suffixes.insert(segments.dropFirst().joined(separator: "/")) }
-        }
-        return a.missing.filter { b.paths.contains($0) || suffixes.contains($0) }.count
+        return a.missing.filter { b.paths.contains($0) || b.suffixes.contains($0) }.count
     }
 
     static func joined(_ a: Facts, _ b: Facts) -> Bool {
@@ -178,7 +184,9 @@ public enum ExportParts {
         if inputs.count == 1, inputs[0].names.count == 1, schemeName(inputs[0].names[0]) == nil {
             return Plan(groups: [[0]], notes: [[]])
         }
-        let facts = inputs.map(Self.facts)
+        let lone = inputs.count == 1 ? inputs[0].names.compactMap(schemeName) : []
+        let needReferences = inputs.count > 1 || lone.contains { $0.scheme != .takeout }
+        let facts = inputs.map { Self.facts($0, references: needReferences) }
         var parent = Array(inputs.indices)
         func find(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
         for i in inputs.indices {
