@@ -38,6 +38,9 @@
 //     directory refuses spanned sets and reports overlapping entries (zip bombs));
 //   - several zip/tgz parts of one export (Google Takeout `takeout-<stamp>-001.zip`, `-002.zip`…):
 //     one merged file tree, because a photo and its JSON sidecar may sit in different parts;
+//     other platforms' parts (Snapchat `mydata~<id>-K`, Meta's several zips) are recognised from their
+//     content above this module (ExportFormats' Parts/ExportParts.swift) and joined with
+//     `ExportArchive(joining:)` (JoinedExport.swift);
 //   - tar, optionally gzip/bzip2/xz/zstd-compressed (stream-only: each pass decompresses once);
 //   - an extracted folder (symlinks never followed, files opened with O_NOFOLLOW component by component).
 //   The container is recognised by its first bytes, never by its file name.
