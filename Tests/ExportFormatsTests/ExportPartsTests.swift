@@ -82,6 +82,18 @@ final class ExportPartsTests: XCTestCase {
         }
     }
 
+    func testInstagramAndHTMLPartsJoinByReference() {
+        let bytes: (String) -> Data = { FixtureBytes.jpeg($0) }
+        for (label, files) in [("instagram json", MetaAccountFixture.instagramJSON(bytes)), ("instagram html", MetaAccountFixture.instagramHTML(bytes)),
+                               ("facebook html", MetaAccountFixture.facebookHTML(bytes))] {
+            var pages: [String: Data] = [:], media: [String: Data] = [:]
+            for (path, data) in files { if MediaFiles.isMedia(path) { media[path] = data } else { pages[path] = data } }
+            let a = Input(names: ["instagram-zoe.m-20240501-1.zip"], tree: tree(pages)), b = Input(names: ["part2.zip"], tree: tree(media))
+            XCTAssertEqual(ExportParts.plan([b, a]).groups, [[1, 0]], label)
+            XCTAssertEqual(ExportParts.plan([a, b]).groups, [[0, 1]], label)
+        }
+    }
+
     func testMetaPartGivenAloneSaysItExpectsTheOthers() {
         let (json, media) = metaParts()
         XCTAssertEqual(ExportParts.plan([Input(names: ["facebook-zoe-2024-05-01-AbC.zip"], tree: tree(json))]).notes, [[

@@ -74,6 +74,6 @@ final class SnapchatOverlayTests: XCTestCase {
         let parsed = try SnapchatExport.read(tree(files))
         XCTAssertEqual(parsed.media.map(\.path), ["chat_media/2019-02-13_media~zip-38FD.mp4", "memories/2023-06-01_AAAA0001-main.mp4"])
         XCTAssertEqual(parsed.media.map(\.metadata.hasOverlay), [true, nil])
-        XCTAssertEqual(parsed.warnings, ["1 caption overlay without its main file; not counted as items"])
+        XCTAssertEqual(parsed.warnings, ["memories/2023-06-02_BBBB0001-overlay.png: caption overlay without its main file; not counted as an item"])
     }
 }

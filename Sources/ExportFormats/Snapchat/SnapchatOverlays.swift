@@ -65,15 +65,15 @@ enum SnapchatOverlays {
 
     /// Marks each overlay's main item (already collected) as `hasOverlay`; warns about overlays without one.
     static func attach(_ overlays: [String: String?], to collector: inout MediaCollector) {
-        var orphans = 0
-        for (_, main) in overlays.sorted(by: { $0.key < $1.key }) {
-            guard let main, collector.contains(main) else { orphans += 1; continue }
+        var orphans: [String] = []
+        for (overlay, main) in overlays.sorted(by: { $0.key < $1.key }) {
+            guard let main, collector.contains(main) else { orphans.append(overlay); continue }
             var metadata = PlatformMetadata()
             metadata.hasOverlay = true
             collector.add(path: main, present: true, appearance: nil, metadata: metadata)
         }
-        if orphans > 0 {
-            collector.warn("\(orphans) caption overlay\(orphans == 1 ? "" : "s") without \(orphans == 1 ? "its" : "their") main file; not counted as items")
+        if let first = orphans.first {
+            collector.warn("\(first): caption overlay without its main file\(orphans.count > 1 ? " (and \(orphans.count - 1) more)" : ""); not counted as an item")
         }
     }
 }
