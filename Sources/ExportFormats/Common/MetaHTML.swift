@@ -17,7 +17,8 @@ struct MetaHTMLEntry {
     /// Rows of this box (not of the media boxes nested in it).
     var rows: [(label: String, value: String)] = []
     /// Media of the box, each with the rows/text/date of the innermost box around it.
-    var media: [(uri: String, rows: [(label: String, value: String)], text: String?, heading: String?, date: Date?)] = []
+    /// `nested`: the media sits in a box of its own inside this one (a post's attachment).
+    var media: [(uri: String, rows: [(label: String, value: String)], text: String?, heading: String?, date: Date?, nested: Bool)] = []
 
     func value(_ labels: String...) -> String? {
         let wanted = Set(labels.map { $0.lowercased() })
@@ -100,7 +101,7 @@ enum MetaHTML {
             seen.insert(uri)
             let b = owner(node)
             let p = b == box ? top : part(b)
-            entry.media.append((uri, p.rows, p.text, p.heading, p.date))
+            entry.media.append((uri, p.rows, p.text, p.heading, p.date, b != box))
         }
         return entry
     }

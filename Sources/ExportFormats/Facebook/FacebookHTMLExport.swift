@@ -71,8 +71,7 @@ public enum FacebookHTMLExport: HTMLExportFormat {
                     guard let (file, present) = references.resolve(media.uri, from: path) else { continue }
                     let own = MetaHTML.metadata(media.rows, sourceFile: path)
                     // A post's own rows (tags, place) apply to every photo of it, after the photo's own.
-                    let metadata = media.rows.count == entry.rows.count && media.text == entry.text && media.date == entry.date
-                        ? own : MediaCollector.merge(own, extra)
+                    let metadata = media.nested ? MediaCollector.merge(own, extra) : own
                     let isPost = role == .posts || role == .stories || role == .profileUpdates
                     let appearance = Appearance(kind: kind, album: album,
                                                 caption: isPost ? (entry.text ?? media.text) : media.text,

@@ -68,11 +68,10 @@ public enum InstagramHTMLExport: HTMLExportFormat {
                 for media in entry.media {
                     guard let (file, present) = references.resolve(media.uri, from: path) else { continue }
                     let own = MetaHTML.metadata(media.rows, sourceFile: path)
-                    let nested = !(media.rows.count == entry.rows.count && media.text == entry.text && media.date == entry.date)
                     let appearance = Appearance(kind: kind, album: album, caption: media.heading ?? media.text ?? entry.heading ?? entry.text,
                                                 postTime: media.date ?? entry.date)
                     collector.add(path: file, present: present, appearance: appearance,
-                                  metadata: nested ? MediaCollector.merge(own, extra) : own, isProfilePicture: isProfilePicture)
+                                  metadata: media.nested ? MediaCollector.merge(own, extra) : own, isProfilePicture: isProfilePicture)
                 }
             }
         }
