@@ -92,6 +92,25 @@ final class HTMLExportTests: XCTestCase {
         XCTAssertTrue(try item(html, "media/other/1168_3389_3002_n_1.jpg").isProfilePicture)
     }
 
+    func testMessengerThreadPagesAndBoxlessPages() throws {
+        var files = MetaAccountFixture.facebookHTML(bytes)
+        files["your_facebook_activity/messages/inbox/anna_1/photos/sent.jpg"] = bytes("sent")
+        files["your_facebook_activity/messages/inbox/anna_1/message_1.html"] = Data("""
+        <html><head><title>Anna Schmidt</title></head><body><div class="_a6-g"><div class="_2pin"><div>look</div></div>
+        <a href="your_facebook_activity/messages/inbox/anna_1/photos/sent.jpg"><img src="your_facebook_activity/messages/inbox/anna_1/photos/sent.jpg"></a>
+        <div class="_a6-o">Sep 13, 2020 12:26:40 pm</div></div></body></html>
+        """.utf8)
+        // A page without Meta's boxes is one entry.
+        files["your_facebook_activity/posts/album/2.html"] = Data("<html><head><title>Old album</title></head><body><p><img src='../../your_facebook_activity/posts/media/old/o.jpg'></p></body></html>".utf8)
+        files["your_facebook_activity/posts/media/old/o.jpg"] = bytes("old")
+        let parsed = try FacebookHTMLExport.read(tree(files))
+        XCTAssertEqual(try item(parsed, "your_facebook_activity/messages/inbox/anna_1/photos/sent.jpg").appearances, [
+            Appearance(kind: .other, album: "Messages: Anna Schmidt", caption: "look", postTime: epoch(1600000000)),
+        ])
+        XCTAssertEqual(try item(parsed, "your_facebook_activity/posts/media/old/o.jpg").appearances, [Appearance(kind: .album, album: "Old album")])
+        XCTAssertEqual(parsed.media.count, 9)
+    }
+
     // MARK: Reject
 
     func testCorruptPagesAreSkippedWithAWarningNamingThem() throws {
