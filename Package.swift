@@ -4,7 +4,8 @@
 // Modules by concern; dependencies point one way (ExposureModel at the bottom,
 // the `exposure` command at the top). Each outside library is used by exactly
 // one module: GRDB by ExposureStore, Yams by ExposureRules, ArgumentParser by
-// the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by MediaMetadata.
+// the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by MediaMetadata, libxml2 (its HTML
+// parser) by HTMLDocument, which ExportFormats' HTML readers use.
 import PackageDescription
 
 // MARK: - Kernel code generation
@@ -44,6 +45,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CLibraries/CMalloc"),
         .systemLibrary(name: "CCrypto", path: "Sources/CLibraries/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibraries/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
         .target(name: "CImageCodecs", path: "Sources/CLibraries/CImageCodecs",
                 cSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"), .linkedLibrary("heif")]),
@@ -53,7 +56,9 @@ let package = Package(
 
         // MARK: - Input: archives, platform exports, media files
         .target(name: "ArchiveInput", dependencies: ["ExposureModel", "CArchive", "CCrypto"]),
-        .target(name: "ExportFormats", dependencies: ["ExposureModel"]),
+        // HTML exports (Facebook, Instagram): libxml2's HTML parser behind a small DOM, no network, no stderr.
+        .target(name: "HTMLDocument", dependencies: ["CLibXML2"]),
+        .target(name: "ExportFormats", dependencies: ["ExposureModel", "HTMLDocument"]),
         // -O even in debug builds: this is the scan's per-file hot path (segment walks, XMP, thumbnail compare).
         .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
@@ -93,6 +98,7 @@ let package = Package(
         .target(name: "FuzzSupport"),
         .executableTarget(name: "FuzzArchive", dependencies: ["ArchiveInput", "FuzzSupport"]),
         .executableTarget(name: "FuzzExportFormats", dependencies: ["ExportFormats", "ExposureModel", "FuzzSupport"]),
+        .executableTarget(name: "FuzzHTMLExport", dependencies: ["ExportFormats", "ExposureModel", "HTMLDocument", "FuzzSupport"]),
         .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata", "FuzzSupport"]),
         .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
         .executableTarget(name: "FuzzONNXModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
@@ -102,7 +108,7 @@ let package = Package(
         .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport",
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(name: "ArchiveInputTests", dependencies: ["ArchiveInput", "ExposureTestSupport"]),
-        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "ExposureTestSupport"]),
+        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "HTMLDocument", "ExposureTestSupport"]),
         .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureTestSupport"], swiftSettings: kernelFlags),
         .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "ExposureTestSupport"],

@@ -38,6 +38,9 @@
 //     directory refuses spanned sets and reports overlapping entries (zip bombs));
 //   - several zip/tgz parts of one export (Google Takeout `takeout-<stamp>-001.zip`, `-002.zip`…):
 //     one merged file tree, because a photo and its JSON sidecar may sit in different parts;
+//     other platforms' parts (Snapchat `mydata~<id>-K`, Meta's several zips) are recognised from their
+//     content above this module (ExportFormats' Parts/ExportParts.swift) and joined with
+//     `ExportArchive(joining:)` (JoinedExport.swift);
 //   - tar, optionally gzip/bzip2/xz/zstd-compressed (stream-only: each pass decompresses once);
 //   - an extracted folder (symlinks never followed, files opened with O_NOFOLLOW component by component).
 //   The container is recognised by its first bytes, never by its file name.
@@ -255,6 +258,13 @@ public final class ExportArchive: ExportFileTree {
         self.folderNames = index.folderNames
         self.paths = index.locations.keys.sorted()
         self.issues = issues
+    }
+
+    /// Several opened exports' parts as one export (JoinedExport.swift builds the arguments).
+    init(displayName: String, parts: [Part], locations: [String: Location], cache: [String: Data],
+         folderNames: [String: [[UInt8]]], issues: [ArchiveIssue], limits: ArchiveLimits) {
+        self.displayName = displayName; self.parts = parts; self.locations = locations; self.cache = cache
+        self.folderNames = folderNames; self.paths = locations.keys.sorted(); self.issues = issues; self.limits = limits
     }
 
     /// File names of the parts (or the folder), without directories, in part order.

@@ -31,7 +31,9 @@ public protocol ExportFormat {
 /// and the plain-folder reader (which accepts anything) comes last.
 public enum ExportFormatRegistry {
     public static let all: [any ExportFormat.Type] = [
+        FacebookHTMLExport.self,   // before the JSON readers: it claims only trees without their JSON
         FacebookExport.self,
+        InstagramHTMLExport.self,
         InstagramExport.self,
         GoogleTakeoutExport.self,
         TwitterExport.self,
@@ -48,8 +50,20 @@ public enum ExportFormatRegistry {
     /// Detects the platform and reads the export.
     public static func read(_ tree: ExportFileTree) throws -> ParsedExport { try detect(tree).read(tree) }
 
-    /// The reader registered for `platform`.
+    /// The reader registered for `platform` (its JSON reader where it also has an HTML one).
     public static func format(for platform: Platform) -> (any ExportFormat.Type) {
-        all.first { $0.platform == platform } ?? FolderExport.self
+        all.first { $0.platform == platform && !($0 is any HTMLExportFormat.Type) } ?? FolderExport.self
     }
+
+    /// The HTML-format reader registered for `platform`, if it has one.
+    public static func htmlFormat(for platform: Platform) -> (any ExportFormat.Type)? {
+        all.first { $0.platform == platform && $0 is any HTMLExportFormat.Type }
+    }
+}
+
+/// A reader of a platform's HTML-format download (Facebook, Instagram): the same interface,
+/// marked so that `format(for:)` keeps naming the JSON reader.
+public protocol HTMLExportFormat: ExportFormat {}
+
+extension ExportFormatRegistry {
 }

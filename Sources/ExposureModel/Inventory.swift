@@ -94,6 +94,9 @@ public struct PlatformMetadata: Codable, Hashable, Sendable {
     public var people: [String]
     /// Which JSON file this came from, relative to the export root.
     public var sourceFile: String?
+    /// Snapchat: the memory came with a transparent caption/drawing layer (`-overlay.png`) beside it.
+    /// The overlay is part of this item (caption content), never an item of its own. nil: no overlay known.
+    public var hasOverlay: Bool? = nil
 
     public init(takenTime: Date? = nil, location: GeoPoint? = nil, placeName: String? = nil,
                 cameraMake: String? = nil, cameraModel: String? = nil, uploadIP: String? = nil,

@@ -118,7 +118,11 @@ public final class Scanner {
                 progress.note("\(name): \(error)")
             }
         }
-        for archive in archives {
+        for (archive, notes) in PartJoining.join(archives) {
+            for note in notes {
+                outcome.skipped.append((archive.displayName, nil, note))
+                progress.note("\(archive.displayName): \(note)")
+            }
             for issue in archive.issues {
                 outcome.skipped.append((archive.displayName, issue.entry, issue.reason))
                 progress.note(issue.description)

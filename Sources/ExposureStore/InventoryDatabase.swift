@@ -193,6 +193,9 @@ public final class InventoryDatabase: @unchecked Sendable {
             VALUES (?,?,?,?,?,?,?,?,?,?,?)
             """, [fileID, m.takenTime?.timeIntervalSince1970, m.location?.latitude, m.location?.longitude,
                   m.location?.altitude, m.placeName, m.cameraMake, m.cameraModel, m.uploadIP, m.deviceID, m.sourceFile])
+        if let hasOverlay = m.hasOverlay {
+            try db.run("UPDATE platform_metadata SET has_overlay = ? WHERE item_file_id = ?", [hasOverlay ? 1 : 0, fileID])
+        }
         for name in m.people {
             try Self.insertTag(db, itemID: itemID, name: name, origin: "platform", region: nil)
         }
@@ -307,6 +310,7 @@ public final class InventoryDatabase: @unchecked Sendable {
                     location: (lat != nil && lon != nil) ? GeoPoint(latitude: lat!, longitude: lon!, altitude: row["alt"]) : nil,
                     placeName: row["place_name"], cameraMake: row["camera_make"], cameraModel: row["camera_model"],
                     uploadIP: row["upload_ip"], deviceID: row["device_id"], people: [], sourceFile: row["source_file"])
+                if let overlay: Int64 = row["has_overlay"] { metadata[row["item_file_id"]]?.hasOverlay = overlay != 0 }
             }
             let files = try Row.fetchAll(db, sql: "SELECT * FROM item_file ORDER BY id").map { row -> ItemFileRecord in
                 let id: Int64 = row["id"]

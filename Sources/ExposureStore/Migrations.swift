@@ -166,6 +166,14 @@ enum Migrations {
                 ALTER TABLE appearance ADD COLUMN audience_evidence TEXT;
                 """)
         }
+        migrator.registerMigration("v5-snapchat-overlay") { db in
+            // Snapchat memories come with a transparent caption/drawing layer (`-overlay.png`) beside
+            // the `-main` file: part of the item (caption content), never an item. Rows written before
+            // this migration read as unknown (NULL).
+            try db.execute(sql: """
+                ALTER TABLE platform_metadata ADD COLUMN has_overlay INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -5,8 +5,13 @@ import ExposureModel
 
 final class RegistryTests: XCTestCase {
     func testRegistryOrderIsExplicitWithFolderLast() {
+        // Each HTML-format reader sits before its platform's JSON reader (issue #16).
         XCTAssertEqual(ExportFormatRegistry.all.map { $0.platform },
-                       [.facebook, .instagram, .googleTakeout, .twitter, .snapchat, .folder])
+                       [.facebook, .facebook, .instagram, .instagram, .googleTakeout, .twitter, .snapchat, .folder])
+        XCTAssertEqual(ExportFormatRegistry.all.map { $0 is any HTMLExportFormat.Type },
+                       [true, false, true, false, false, false, false, false])
+        XCTAssertTrue(ExportFormatRegistry.format(for: .facebook) == FacebookExport.self)
+        XCTAssertTrue(ExportFormatRegistry.htmlFormat(for: .instagram) == InstagramHTMLExport.self)
         XCTAssertTrue(ExportFormatRegistry.format(for: .twitter) == TwitterExport.self)
     }
 
@@ -18,7 +23,8 @@ final class RegistryTests: XCTestCase {
 
     /// Each platform reader recognizes its own fixtures and claims no other platform's.
     func testNoReaderClaimsAnotherPlatformsExport() {
-        for format in ExportFormatRegistry.all where format.platform != .folder {
+        // (The HTML readers claim only HTML downloads; HTMLExportTests checks them on both kinds.)
+        for format in ExportFormatRegistry.all where format.platform != .folder && !(format is any HTMLExportFormat.Type) {
             for (platform, era, files) in allPlatformFixtures() {
                 XCTAssertEqual(format.recognizes(tree(files)), platform == format.platform,
                                "\(format.platform) on \(platform) \(era)")

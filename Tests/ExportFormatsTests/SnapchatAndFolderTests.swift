@@ -30,15 +30,16 @@ final class SnapchatTests: XCTestCase {
         let files = SnapchatFixtures.files(.bundled2025)
         let parsed = try SnapchatExport.read(tree(files))
         assertEveryMediaFileListedOnce(files, parsed)
-        XCTAssertEqual(parsed.media.count, 6)
+        XCTAssertEqual(parsed.media.count, 5, "the overlay is part of its main memory, not an item (issue #16)")
         let byMid = try item(parsed, "memories/2019-07-14_ABC-123-main.jpg")
         assertLocation(byMid.metadata.location, 52.37022, 4.89517)
         XCTAssertEqual(byMid.metadata.takenTime, epoch(1563128525))
         let byDate = try item(parsed, "memories/2020-02-01_9f8e7d-main.mp4")
         XCTAssertEqual(byDate.metadata.takenTime, epoch(1580544000))
         XCTAssertFalse(try item(parsed, "memories/2021-05-05_12-00-00_DEF-456.jpg").isPresent)
-        XCTAssertEqual(try item(parsed, "memories/2019-07-14_ABC-123-overlay.png").appearances, [Appearance(kind: .memory, audience: Audience(
-            .private, evidence: "memories/2019-07-14_ABC-123-overlay.png: Snapchat Memories are kept for the account holder only"))])
+        XCTAssertFalse(parsed.media.contains { $0.path == "memories/2019-07-14_ABC-123-overlay.png" })
+        XCTAssertEqual(byMid.metadata.hasOverlay, true)
+        XCTAssertNil(byDate.metadata.hasOverlay)
         XCTAssertEqual(try item(parsed, "chat_media/2021-01-01_b~chat.jpg").appearances, [])
     }
 
@@ -46,7 +47,8 @@ final class SnapchatTests: XCTestCase {
         let files = SnapchatFixtures.files(.bundledWithoutJSON2023)
         let parsed = try SnapchatExport.read(tree(files))
         assertEveryMediaFileListedOnce(files, parsed)
-        XCTAssertEqual(parsed.media.filter { $0.appearances.first?.kind == .memory }.count, 3)
+        // Two memories (the overlay belongs to the first; issue #16 fixed counting it as a third).
+        XCTAssertEqual(parsed.media.filter { $0.appearances.first?.kind == .memory }.count, 2)
         XCTAssertEqual(parsed.warnings, [])
     }
 

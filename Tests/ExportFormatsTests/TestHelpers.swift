@@ -19,7 +19,8 @@ func assertEveryMediaFileListedOnce(_ files: [String: Data], _ parsed: ParsedExp
                                      file: StaticString = #filePath, line: UInt = #line) {
     let paths = parsed.media.map(\.path)
     XCTAssertEqual(Set(paths).count, paths.count, "duplicate paths in \(paths)", file: file, line: line)
-    for path in files.keys where MediaFiles.isMedia(path) {
+    // Snapchat caption overlays belong to their main item and are never listed (SnapchatOverlays).
+    for path in files.keys where MediaFiles.isMedia(path) && !SnapchatOverlays.isOverlay(path) {
         XCTAssertEqual(paths.filter { $0 == path }.count, 1, "\(path) not listed once", file: file, line: line)
     }
     for reference in parsed.media where reference.isPresent {

@@ -48,6 +48,7 @@ struct MediaCollector {
         m.deviceID = a.deviceID ?? b.deviceID
         for name in b.people where !m.people.contains(name) { m.people.append(name) }
         m.sourceFile = a.sourceFile ?? b.sourceFile
+        m.hasOverlay = a.hasOverlay ?? b.hasOverlay
         return m
     }
 }

@@ -29,7 +29,8 @@ public enum SnapchatExport: ExportFormat {
                 hasSnapchatFolders = true
             }
         }
-        return hasMemoriesFolder && hasSnapchatFolders
+        // A part holding memories only (`mydata~<id>-2.zip`): Snapchat's `<date>_<id>-main.<ext>` names.
+        return hasMemoriesFolder && (hasSnapchatFolders || SnapchatOverlays.hasMemoryNames(tree.paths))
     }
 
     struct Memory {
@@ -60,9 +61,10 @@ public enum SnapchatExport: ExportFormat {
         var collector = MediaCollector()
         let loader = JSONLoader(tree: tree, repairMojibake: false)
 
+        let overlays = SnapchatOverlays.find(in: paths)   // caption layers: part of their main item, never items
         var bundled = paths.filter {
             MediaFiles.isMedia($0) && PathText.segments($0).dropLast().contains("memories")
-                && !PathText.basename($0).lowercased().contains("-overlay")
+                && !PathText.basename($0).lowercased().contains("-overlay") && overlays[$0] == nil
         }
         for jsonPath in paths where PathText.basename(jsonPath) == "memories_history.json" {
             guard let json = loader.load(jsonPath, into: &collector) else { continue }
@@ -96,10 +98,12 @@ public enum SnapchatExport: ExportFormat {
         }
         // Bundled memories without an entry (2023 exports omit the JSON) are memories all the same.
         for path in paths where MediaFiles.isMedia(path) && PathText.segments(path).dropLast().contains("memories")
-            && !collector.contains(path) {
+            && !collector.contains(path) && overlays[path] == nil {
             collector.add(path: path, present: true, appearance: Appearance(kind: .memory, audience: memoryAudience(path)))
         }
-        collector.addUnreferencedMedia(of: paths)
+        SnapchatChats.link(paths: paths, loader: loader, into: &collector)
+        collector.addUnreferencedMedia(of: paths.filter { overlays[$0] == nil })
+        SnapchatOverlays.attach(overlays, to: &collector)
         return ParsedExport(platform: platform, media: collector.media, warnings: collector.warnings)
     }
 
