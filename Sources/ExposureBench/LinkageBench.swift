@@ -15,21 +15,32 @@ import MediaMetadata
 /// (multi-index, the product's) against comparing every pair (the reference), and the per-photo
 /// cost of hashing next to the rest of the metadata inspection.
 enum LinkageBench {
-    /// `exposure-bench make-scenes N DIR [WIDTH HEIGHT]`: N distinct generated photos (JPEG
-    /// quality 88, a camera serial on every tenth) for scripts/bench-linkage.
+    /// `exposure-bench make-scenes N DIR [WIDTH HEIGHT]`: N distinct generated photos (JPEG quality
+    /// 88, a camera serial on every tenth) for scripts/bench-linkage, as two exports: the first half
+    /// in DIR/part-1, the second in DIR/part-2, which also holds a re-post (resized, cropped,
+    /// filtered, re-encoded) of every 25th photo of part 1.
     static func makeScenes(_ args: [String]) throws {
         guard args.count >= 2, let count = Int(args[0]) else { print("usage: exposure-bench make-scenes N DIR [WIDTH HEIGHT]"); exit(2) }
         let dir = URL(fileURLWithPath: args[1])
         let width = args.count > 2 ? Int(args[2]) ?? 800 : 800, height = args.count > 3 ? Int(args[3]) ?? 600 : 600
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let parts = [dir.appendingPathComponent("part-1"), dir.appendingPathComponent("part-2")]
+        for part in parts { try FileManager.default.createDirectory(at: part, withIntermediateDirectories: true) }
         var rng = SplitMix64(seed: 0x5CE7E5)
+        var reposts = 0
         for i in 0..<count {
             let scene = SyntheticScenes.scene(width: width, height: height, seed: rng.next())
             let exif = i % 10 == 0 ? try ExifWriter.app1Payload(ExifWriter.Spec(make: "Canon", model: "EOS R",
                                                                                  bodySerialNumber: "SN\(i % 3)")) : nil
-            try ImageEncoder.jpeg(scene, quality: 88, exif: exif).write(to: dir.appendingPathComponent(String(format: "IMG_%05d.jpg", i)))
+            let part = parts[i < count / 2 ? 0 : 1]
+            try ImageEncoder.jpeg(scene, quality: 88, exif: exif).write(to: part.appendingPathComponent(String(format: "IMG_%05d.jpg", i)))
+            if i < count / 2 && i % 25 == 0 {
+                let repost = SyntheticScenes.Repost.random(&rng)
+                try ImageEncoder.jpeg(repost.apply(scene), quality: repost.jpegQuality)
+                    .write(to: parts[1].appendingPathComponent(String(format: "repost_%05d.jpg", i)))
+                reposts += 1
+            }
         }
-        print("wrote \(count) photos of \(width)x\(height) to \(dir.path)")
+        print("wrote \(count) photos of \(width)x\(height) and \(reposts) re-posts to \(dir.path)/part-1 and part-2")
     }
 
     /// `exposure-bench linkage-time DB`: seconds of the linkage step (the near-duplicate search and the

@@ -105,7 +105,8 @@ final class HTMLExportTests: XCTestCase {
         files["your_facebook_activity/posts/media/old/o.jpg"] = bytes("old")
         let parsed = try FacebookHTMLExport.read(tree(files))
         XCTAssertEqual(try item(parsed, "your_facebook_activity/messages/inbox/anna_1/photos/sent.jpg").appearances, [
-            Appearance(kind: .other, album: "Messages: Anna Schmidt", caption: "look", postTime: epoch(1600000000)),
+            Appearance(kind: .other, album: "Messages: Anna Schmidt", caption: "look", postTime: epoch(1600000000),
+                       audience: Audience(.shared, evidence: "Messages: Anna Schmidt: sent in a private conversation")),
         ])
         XCTAssertEqual(try item(parsed, "your_facebook_activity/posts/media/old/o.jpg").appearances, [Appearance(kind: .album, album: "Old album")])
         XCTAssertEqual(parsed.media.count, 9)

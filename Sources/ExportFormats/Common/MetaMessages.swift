@@ -15,6 +15,11 @@ enum MetaMessages {
         return true
     }
 
+    /// A conversation's media were seen by its participants.
+    static func audience(_ album: String) -> Audience {
+        Audience(.shared, evidence: "\(album): sent in a private conversation")
+    }
+
     /// The media objects of one thread file and the appearance each gets.
     static func media(in json: JSONValue) -> [(media: JSONValue, appearance: Appearance)]? {
         guard let messages = json["messages"]?.array else { return nil }
@@ -25,8 +30,7 @@ enum MetaMessages {
             for key in ["photos", "videos", "gifs"] {
                 for media in message[key]?.array ?? [] {
                     let time = Timestamps.epoch(media["creation_timestamp"]) ?? sent
-                    found.append((media, Appearance(kind: .other, album: album, postTime: time,
-                                                    audience: Audience(.shared, evidence: "\(album): sent in a private conversation"))))
+                    found.append((media, Appearance(kind: .other, album: album, postTime: time, audience: audience(album))))
                 }
             }
         }

@@ -73,9 +73,11 @@ public enum FacebookHTMLExport: HTMLExportFormat {
                     // A post's own rows (tags, place) apply to every photo of it, after the photo's own.
                     let metadata = media.nested ? MediaCollector.merge(own, extra) : own
                     let isPost = role == .posts || role == .stories || role == .profileUpdates
+                    // The HTML pages carry no audience field; a conversation's media went to its participants.
                     let appearance = Appearance(kind: kind, album: album,
                                                 caption: isPost ? (entry.text ?? media.text) : media.text,
-                                                postTime: isPost ? (entry.date ?? media.date) : media.date)
+                                                postTime: isPost ? (entry.date ?? media.date) : media.date,
+                                                audience: role == .messages ? MetaMessages.audience(album!) : nil)
                     collector.add(path: file, present: present, appearance: appearance, metadata: metadata,
                                   isProfilePicture: kind == .profilePicture)
                 }

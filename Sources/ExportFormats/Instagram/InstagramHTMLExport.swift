@@ -44,6 +44,7 @@ public enum InstagramHTMLExport: HTMLExportFormat {
         var collector = MediaCollector()
         var references = MetaReferences(index: PathIndex(paths))
         var ownerName: String?, ownerUsername: String?
+        var accountPrivacy: (isPrivate: Bool, evidence: String)?
         for path in paths.sorted() {
             guard let role = role(of: path) else { continue }
             guard let document = MetaHTML.load(path, tree: tree, into: &collector) else { continue }
@@ -55,6 +56,9 @@ public enum InstagramHTMLExport: HTMLExportFormat {
             case .personalInformation:
                 ownerName = ownerName ?? entries.lazy.compactMap { $0.value("Name") }.first
                 ownerUsername = ownerUsername ?? entries.lazy.compactMap { $0.value("Username") }.first
+                if let flag = entries.lazy.compactMap({ $0.value("Private Account") ?? $0.value("Private account") }).first {
+                    accountPrivacy = InstagramReader.privacy(flag, evidence: path)
+                }
                 kind = .profilePicture; isProfilePicture = true
             case .posts(let a, let k, _): album = a; kind = k
             case .stories: kind = .story
@@ -69,14 +73,17 @@ public enum InstagramHTMLExport: HTMLExportFormat {
                     guard let (file, present) = references.resolve(media.uri, from: path) else { continue }
                     let own = MetaHTML.metadata(media.rows, sourceFile: path)
                     let appearance = Appearance(kind: kind, album: album, caption: media.heading ?? media.text ?? entry.heading ?? entry.text,
-                                                postTime: media.date ?? entry.date)
+                                                postTime: media.date ?? entry.date,
+                                                audience: role == .messages ? MetaMessages.audience(album!) : nil)
                     collector.add(path: file, present: present, appearance: appearance,
                                   metadata: media.nested ? MediaCollector.merge(own, extra) : own, isProfilePicture: isProfilePicture)
                 }
             }
         }
         collector.addUnreferencedMedia(of: paths)
-        return ParsedExport(platform: platform, ownerName: ownerName, media: collector.media,
+        var media = collector.media
+        Audiences.fill(&media) { InstagramExport.audience(of: $0, account: accountPrivacy) }
+        return ParsedExport(platform: platform, ownerName: ownerName, media: media,
                             warnings: collector.warnings + references.warnings(), ownerUsername: ownerUsername)
     }
 }

@@ -59,6 +59,13 @@ struct InstagramReader {
         }
     }
 
+    /// The "Private Account" setting's value ("True"/"False", ...) with its evidence; nil when not understood.
+    static func privacy(_ flag: String, evidence path: String) -> (isPrivate: Bool, evidence: String)? {
+        let value = flag.trimmingCharacters(in: .whitespaces).lowercased()
+        guard ["true", "false", "yes", "no", "on", "off"].contains(value) else { return nil }
+        return (["true", "yes", "on"].contains(value), "\(path): Private Account \"\(flag)\"")
+    }
+
     /// Posts: `[{media: [{uri, creation_timestamp, title, media_metadata}], title?, creation_timestamp?}]`.
     /// Caption: the media's own title (single-media posts), else the post's (carousels).
     private mutating func readPosts(_ posts: [JSONValue], _ path: String, album: String?, kind: Appearance.Kind) {
@@ -100,10 +107,7 @@ struct InstagramReader {
         if let name = strings?["Name"]?["value"]?.text { ownerName = name }
         if let username = strings?["Username"]?["value"]?.text { ownerUsername = username }
         if let flag = (strings?["Private Account"] ?? strings?["Private account"])?["value"]?.text {
-            let value = flag.trimmingCharacters(in: .whitespaces).lowercased()
-            if ["true", "false", "yes", "no", "on", "off"].contains(value) {
-                accountPrivacy = (["true", "yes", "on"].contains(value), "\(path): Private Account \"\(flag)\"")
-            }
+            accountPrivacy = Self.privacy(flag, evidence: path)
         }
         if let photo = user["media_map_data"]?["Profile Photo"] {
             addMedia(photo, path, appearance: { Appearance(kind: .profilePicture, caption: $0.title, postTime: $0.creationTime) },

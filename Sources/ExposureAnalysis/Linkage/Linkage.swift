@@ -52,10 +52,20 @@ public enum Linkage {
                 NeighbourGraph.exactSquaredDistance(input.faces[i].descriptor, input.faces[j].descriptor) < Double(limit)
             } }
         }
-        let pairs = NearDuplicates.pairs(items.map(\.fingerprint)) { p, q in !samePerson(items[p].id, items[q].id) }
+        // Only pairs that join different accounts can tie accounts together (and one account has
+        // nothing to tie): a burst of near-identical photos in one export costs no confirmations.
+        // Within a group already joined, no further pair is confirmed.
         var parent = Array(items.indices)
         func root(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
-        for pair in pairs { parent[root(pair.second)] = root(pair.first) }
+        if input.accounts.count >= 2 {
+            let prints = items.map(\.fingerprint)
+            let crossing = { (p: Int, q: Int) in items[p].accounts != items[q].accounts || items[p].accounts.count > 1 }
+            for pair in NearDuplicates.candidates(prints, keep: crossing) where root(pair.first) != root(pair.second) {
+                guard let a = prints[pair.first], let b = prints[pair.second], NearDuplicates.confirms(a, b),
+                      samePerson(items[pair.first].id, items[pair.second].id) else { continue }
+                parent[root(pair.second)] = root(pair.first)
+            }
+        }
         let groups = Dictionary(grouping: items.indices, by: root).values.map { $0.map { items[$0].id } }
         for group in groups.sorted(by: { $0.min()! < $1.min()! }) { link(.repostedPhoto, "", items: group) }
 

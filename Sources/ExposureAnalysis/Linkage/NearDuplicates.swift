@@ -52,8 +52,10 @@ public enum NearDuplicates {
         }
     }
 
-    /// Candidate pairs by the hashes alone, with the multi-index search.
-    public static func candidates(_ prints: [PerceptualFingerprint?], hashThreshold: Int = hashThreshold) -> [Pair] {
+    /// Candidate pairs by the hashes alone, with the multi-index search; `keep` (when given) decides
+    /// which pairs are worth having at all (the linkage keeps pairs of different accounts only).
+    public static func candidates(_ prints: [PerceptualFingerprint?], hashThreshold: Int = hashThreshold,
+                                  keep: ((Int, Int) -> Bool)? = nil) -> [Pair] {
         let hashes = prints.map { $0?.hashes ?? [] }
         let index = ChunkIndex(hashes)
         let masks = ChunkIndex.masks(upToBits: hashThreshold / 4)
@@ -61,10 +63,16 @@ public enum NearDuplicates {
         for (p, own) in hashes.enumerated() {
             guard let whole = own.first else { continue }
             index.forEachEntry(near: whole, masks: masks) { q, hash in
-                if q != p, bits(whole, hash) <= hashThreshold { found.insert(Pair(min(p, q), max(p, q))) }
+                guard q != p, bits(whole, hash) <= hashThreshold, keep?(p, q) != false else { return }
+                found.insert(Pair(min(p, q), max(p, q)))
             }
         }
         return found.sorted()
+    }
+
+    /// Whether two fingerprints are the same photo by the grids (the confirmation of a candidate).
+    public static func confirms(_ a: PerceptualFingerprint, _ b: PerceptualFingerprint) -> Bool {
+        correlation(a, b) >= correlationThreshold
     }
 
     /// The same candidates by comparing every picture with every other: the reference
