@@ -55,8 +55,10 @@ enum LinkageBench {
             result = Linkage.links(input, identities: [], identityOfFace: [], owner: nil)
             seconds.append(Date().timeIntervalSince(t0))
         }
-        print(String(format: "linkage of %d items (%d with fingerprints): median %.3f s; %d links",
-                     input.items.count, input.items.filter { $0.fingerprint != nil }.count, median(seconds), result?.links.count ?? 0))
+        let m = result?.metrics ?? LinkageMetrics()
+        print(String(format: "linkage of %d items (%d with fingerprints): median %.3f s; %d links: %d re-posted photos, %d camera serials, %d accounts linked",
+                     input.items.count, input.items.filter { $0.fingerprint != nil }.count, median(seconds), result?.links.count ?? 0,
+                     m.repostedPhotos, m.cameraSerials, m.linkedAccounts))
     }
 
     static func run(_ args: [String]) throws {
