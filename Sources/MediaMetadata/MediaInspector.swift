@@ -20,6 +20,10 @@ public struct MediaInspection: Sendable, Equatable {
     public var canDecodePixels: Bool
     /// Non-fatal oddities: an EXIF block libexif could not load, a malformed segment walk, ...
     public var warnings: [String]
+    /// The picture's perceptual fingerprint (`Options.fingerprint`), for finding it re-posted.
+    public var fingerprint: PerceptualFingerprint? = nil
+    /// Seconds spent on it (its share of the reduced decode, the hashes).
+    public var fingerprintSeconds: Double = 0
 
     public init(format: MediaFormat, kind: MediaKind?, metadata: EmbeddedMetadata = EmbeddedMetadata(),
                 unreadableReason: String? = nil, canDecodePixels: Bool = false, warnings: [String] = []) {
@@ -34,8 +38,11 @@ public enum MediaInspector {
         public var maxPixels: Int
         /// Compare an embedded EXIF thumbnail with the main picture (costs a 1/8 decode).
         public var compareThumbnail: Bool
-        public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, compareThumbnail: Bool = true) {
-            self.maxPixels = maxPixels; self.compareThumbnail = compareThumbnail
+        /// Compute the perceptual fingerprint (from the same reduced decode, made for it when the
+        /// thumbnail check did not make one).
+        public var fingerprint: Bool
+        public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, compareThumbnail: Bool = true, fingerprint: Bool = true) {
+            self.maxPixels = maxPixels; self.compareThumbnail = compareThumbnail; self.fingerprint = fingerprint
         }
     }
 
@@ -121,12 +128,13 @@ public enum MediaInspector {
             metadata.width = swaps ? h : w
             metadata.height = swaps ? w : h
         }
+        var reduced: RGBImage? = nil
         if let thumbnail = exif.thumbnail {
             metadata.hasThumbnail = true
             if options.compareThumbnail && inspection.canDecodePixels && (format == .jpeg || format == .png) {
                 switch compareThumbnail(thumbnail, main: data, format: format, mainSize: (width ?? 0, height ?? 0),
                                          maxPixels: options.maxPixels) {
-                case .success(let differs): metadata.thumbnailDiffers = differs
+                case .success(let (differs, main)): metadata.thumbnailDiffers = differs; reduced = main
                 case .failure(let error):
                     // The main picture failing to decode makes the whole file unreadable;
                     // a broken thumbnail is only a warning.
@@ -141,6 +149,40 @@ public enum MediaInspector {
             metadata.personInImage = xmp.personInImage
         }
         inspection.metadata = metadata
+        if options.fingerprint { addFingerprint(data, format: format, size: (width ?? 0, height ?? 0), decoded: reduced,
+                                                options: options, into: &inspection) }
+    }
+
+    /// The fingerprint from the main picture decoded at `reductionScale` (the thumbnail check's
+    /// decode when it made one), turned upright. A picture that fails to decode here has no
+    /// fingerprint and a warning; whether it is readable stays the header checks' verdict.
+    static func addFingerprint(_ data: Data, format: MediaFormat, size: (width: Int, height: Int), decoded: RGBImage?,
+                               options: Options, into inspection: inout MediaInspection) {
+        guard inspection.canDecodePixels, inspection.unreadableReason == nil else { return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { inspection.fingerprintSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        var image: RGBImage
+        if let decoded { image = decoded } else {
+            do {
+                image = try ImageDecoder.decode(data, maxPixels: options.maxPixels,
+                                                scaleDenominator: reductionScale(format: format, size: size), applyOrientation: false)
+            } catch {
+                inspection.warnings.append("fingerprint: \(error)")
+                return
+            }
+        }
+        if ImageDecoder.appliesExifOrientation(format), let orientation = EmbeddedSegments.orientation(in: data, format: format) {
+            image = ImageOps.applyOrientation(image, orientation)
+        }
+        inspection.fingerprint = PerceptualHash.fingerprint(of: image)
+    }
+
+    /// The DCT scale (1/8 at most) that keeps a JPEG's short side at 64 pixels or more, so that the
+    /// 16x16 and 32x32 grids compared later still average several pixels per cell; 1 for other
+    /// formats (decoded in full).
+    static func reductionScale(format: MediaFormat, size: (width: Int, height: Int)) -> Int {
+        let shortSide = min(size.width, size.height)
+        return format == .jpeg ? ([8, 4, 2].first { shortSide / $0 >= 64 } ?? 1) : 1
     }
 
     enum ThumbnailError: Error, CustomStringConvertible {
@@ -154,16 +196,16 @@ public enum MediaInspector {
     /// stored the same way up as the main picture).
     /// The main JPEG is decoded at the smallest DCT scale (1/8 at most) that keeps its short
     /// side at 64 pixels or more, so the 16x16 comparison grid averages several pixels per cell.
+    /// Also returns the reduced main picture, which the fingerprint reuses.
     static func compareThumbnail(_ thumbnail: Data, main: Data, format: MediaFormat, mainSize: (width: Int, height: Int),
-                                 maxPixels: Int) -> Result<Bool, ThumbnailError> {
-        let shortSide = min(mainSize.width, mainSize.height)
-        let scale = format == .jpeg ? ([8, 4, 2].first { shortSide / $0 >= 64 } ?? 1) : 1
+                                 maxPixels: Int) -> Result<(Bool, RGBImage), ThumbnailError> {
+        let scale = reductionScale(format: format, size: mainSize)
         let thumb: RGBImage, full: RGBImage
         do { thumb = try ImageDecoder.decode(thumbnail, maxPixels: 1 << 22, applyOrientation: false) }
         catch { return .failure(.thumbnail(error as? ImageDecodingError ?? .corrupt("\(error)"))) }
         do { full = try ImageDecoder.decode(main, maxPixels: maxPixels, scaleDenominator: scale, applyOrientation: false) }
         catch { return .failure(.main(error as? ImageDecodingError ?? .corrupt("\(error)"))) }
-        return .success(thumbnailDifference(thumb, full) > thumbnailDifferenceThreshold)
+        return .success((thumbnailDifference(thumb, full) > thumbnailDifferenceThreshold, full))
     }
 
     /// Mean absolute difference of 16x16 grayscale versions, after cropping the thumbnail to
@@ -198,6 +240,10 @@ public enum MediaInspector {
             inspection.unreadableReason = "WebP header not understood"
         }
         inspection.metadata = metadata
+        if options.fingerprint {
+            addFingerprint(data, format: .webp, size: (metadata.width ?? 0, metadata.height ?? 0), decoded: nil,
+                           options: options, into: &inspection)
+        }
     }
 
     private static func fill(_ metadata: inout EmbeddedMetadata, from exif: ExifResult, warnings: inout [String]) {

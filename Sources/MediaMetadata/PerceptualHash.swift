@@ -103,13 +103,13 @@ public enum PerceptualHash {
         }
     }
 
-    /// The fingerprint of an encoded picture, decoded upright at the smallest DCT scale (1/8 at
-    /// most) that keeps its short side at 128 pixels or more: the 32x32 grid still averages
-    /// several pixels per cell, and a JPEG's reduced decode skips most of the IDCT.
+    /// The fingerprint of an encoded picture as the scan computes it (`MediaInspector`: decoded
+    /// upright at the smallest DCT scale, 1/8 at most, that keeps its short side at 64 pixels or
+    /// more; a JPEG's reduced decode skips most of the IDCT).
     public static func fingerprint(ofEncoded data: Data, width: Int, height: Int,
                                    maxPixels: Int = ImageDecoder.defaultMaxPixels) throws -> PerceptualFingerprint? {
-        let shortSide = min(width, height)
-        let scale = [8, 4, 2].first { shortSide / $0 >= 128 } ?? 1
+        let format = MediaSniffer.format(of: data)
+        let scale = MediaInspector.reductionScale(format: format, size: (width, height))
         return fingerprint(of: try ImageDecoder.decode(data, maxPixels: maxPixels, scaleDenominator: scale))
     }
 

@@ -165,16 +165,11 @@ extension FileAnalysis {
                 unreadable = "\(error)"
             }
         }
-        // Its own reduced decode, in every scan (with or without faces): the same picture gives the
-        // same fingerprint either way, and --no-faces scans link re-posts too.
-        var fingerprint: PerceptualFingerprint? = nil
-        if kind == .photo, unreadable == nil, inspection.canDecodePixels,
-           let width = inspection.metadata.width, let height = inspection.metadata.height {
-            fingerprint = StageSeconds.time(&stages.fingerprint) {
-                try? PerceptualHash.fingerprint(ofEncoded: bytes, width: width, height: height)
-            }
-        }
+        // The inspection's fingerprint comes from its own reduced decode, in every scan (with or
+        // without faces): the same picture gives the same fingerprint either way.
+        stages.metadata -= inspection.fingerprintSeconds
+        stages.fingerprint = inspection.fingerprintSeconds
         return FileAnalysis(kind: kind, embedded: inspection.metadata, unreadableReason: unreadable, faces: faces,
-                            fingerprint: fingerprint, stageSeconds: stages)
+                            fingerprint: unreadable == nil && kind == .photo ? inspection.fingerprint : nil, stageSeconds: stages)
     }
 }
