@@ -9,5 +9,6 @@ public enum DefaultRules {
         ("01-faces.yaml", String(decoding: PackageResources._1_faces_yaml, as: UTF8.self)),
         ("02-location.yaml", String(decoding: PackageResources._2_location_yaml, as: UTF8.self)),
         ("03-devices.yaml", String(decoding: PackageResources._3_devices_yaml, as: UTF8.self)),
+        ("04-video.yaml", String(decoding: PackageResources._4_video_yaml, as: UTF8.self)),
     ]
 }

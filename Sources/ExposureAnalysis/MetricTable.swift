@@ -16,6 +16,7 @@ public enum MetricTable {
         "devices.camera_models", "devices.serial_numbers", "devices.owner_names", "devices.instagram_device_ids",
         "items.stale_thumbnails",
         "people.xmp_region_names", "people.tagged_names",
+        "video.analysed", "video.with_owner", "video.owner_seconds", "video.owner_views", "video.with_others", "video.others_seconds",
     ]
 
     static func build(_ r: AnalysisResult, input: AnalysisInput, items: [Int64: ItemInput]) -> ([String: Double?], [String: Int]) {
@@ -72,6 +73,16 @@ public enum MetricTable {
         let tagged = Set(input.items.flatMap { $0.allPersonNames.map(PersonName.key) }.filter { !$0.isEmpty })
         put("people.tagged_names", Double(tagged.count),
             items: input.items.filter { $0.allPersonNames.contains { !PersonName.key($0).isEmpty } }.count)
+
+        let v = r.videos
+        let ownerVideos = r.perVideo.filter { $0.ownerSeconds > 0 }.count
+        let otherVideos = r.perVideo.filter { $0.othersSeconds > 0 }.count
+        put("video.analysed", Double(v.analysed), items: v.analysed)
+        put("video.with_owner", Double(v.withOwner), items: v.withOwner)
+        put("video.owner_seconds", v.ownerSeconds, items: ownerVideos)
+        put("video.owner_views", Double(v.ownerViews), items: v.withOwner)
+        put("video.with_others", Double(v.withOthers), items: v.withOthers)
+        put("video.others_seconds", v.othersSeconds, items: otherVideos)
         return (m, n)
     }
 }

@@ -30,7 +30,12 @@ enum AnalysisStep {
                       belowDetectorRange: $0.face.belowDetectorRange)
         }
         let owner = s.sources.compactMap(\.ownerName).first
-        return (AnalysisInput(faces: faces, items: items, ownerName: owner, me: me), orderedFaces.map(\.id))
+        // Videos in content-hash order too.
+        let videos = ordered.compactMap { item in
+            s.videos[item.id].map { VideoInput(itemID: item.id, duration: $0.duration, sampleInterval: $0.sampleInterval,
+                                               analysedSeconds: $0.analysedSeconds, tracks: $0.tracks) }
+        }
+        return (AnalysisInput(faces: faces, items: items, ownerName: owner, me: me, videos: videos), orderedFaces.map(\.id))
     }
 
     /// One item can sit in several places (albums, sources): what the platforms say about
@@ -84,6 +89,8 @@ enum AnalysisStep {
             AnalysisKeys.itemCounts: try json(result.itemCounts),
             AnalysisKeys.distinctPlaces: String(result.places.places.count),
             AnalysisKeys.staleThumbnails: try json(d.staleThumbnails),
+            AnalysisKeys.videos: try json(result.videos),
+            AnalysisKeys.perVideo: try json(result.perVideo),
         ]
         if let reason = result.ownerReason { values[AnalysisKeys.ownerReason] = reason.rawValue }
         try database.replaceAnalysis(AnalysisWrite(identities: identities, labelledFaceIDs: labelled, places: places,
@@ -100,4 +107,6 @@ enum AnalysisKeys {
     static let ownerReason = "owner_reason"
     static let distinctPlaces = "distinct_places"
     static let staleThumbnails = "stale_thumbnails"
+    static let videos = "videos"
+    static let perVideo = "per_video"
 }

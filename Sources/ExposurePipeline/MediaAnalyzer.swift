@@ -37,9 +37,11 @@ final class MediaAnalyzer: @unchecked Sendable {
     func analyze(bytes: Data, sha256: String, path: String, sourceID: Int64, reference: MediaReference) throws -> Outcome {
         if let reuse, let known = try reuse.item(sha256: sha256), known.record.facesAnalysed || !analyzeFaces {
             let faces = known.record.facesAnalysed ? known.faces.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) } : nil
+            let video = analyzeFaces && known.record.kind == .video ? try reuse.video(itemID: known.record.id) : nil
             return .analysed(Result(item: ItemWrite(sha256: sha256, kind: known.record.kind, byteSize: Int64(bytes.count),
                                                     sourceID: sourceID, path: path, reference: reference, embedded: known.record.embedded,
-                                                    unreadableReason: known.record.unreadableReason, faces: analyzeFaces ? faces : nil),
+                                                    unreadableReason: known.record.unreadableReason, faces: analyzeFaces ? faces : nil,
+                                                    video: video),
                                     reused: true))
         }
         switch try workers.run(WorkRequest(operation: .analyze, path: path), bytes: bytes) {
@@ -50,7 +52,8 @@ final class MediaAnalyzer: @unchecked Sendable {
             return .analysed(Result(item: ItemWrite(sha256: sha256, kind: a.kind, byteSize: Int64(bytes.count), sourceID: sourceID,
                                                     path: path, reference: reference, embedded: a.embedded,
                                                     unreadableReason: a.unreadableReason,
-                                                    faces: a.faces?.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) }),
+                                                    faces: a.faces?.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) },
+                                                    video: a.video),
                                     reused: false, stageSeconds: a.stageSeconds))
         }
     }

@@ -49,6 +49,13 @@ public enum Workflows {
             summary.faces.small.owner = m.small.owner
             summary.faces.small.others = m.small.others
         }
+        if let videos = s.analysis[AnalysisKeys.videos] {
+            let v = try decoder.decode(VideoFaceMetrics.self, from: Data(videos.utf8))
+            summary.videos.analysed = v.analysed; summary.videos.secondsAnalysed = v.secondsAnalysed
+            summary.videos.tracks = v.tracks; summary.videos.withOwner = v.withOwner
+            summary.videos.ownerSeconds = v.ownerSeconds; summary.videos.ownerViews = v.ownerViews
+            summary.videos.withOthers = v.withOthers; summary.videos.othersSeconds = v.othersSeconds
+        }
         summary.location.distinctPlaces = s.places.count
         var metrics: [String: Double?] = [:]
         var itemCounts: [String: Int] = [:]

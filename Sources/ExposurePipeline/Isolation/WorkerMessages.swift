@@ -41,8 +41,11 @@ struct FileAnalysis: Sendable, Equatable {
     var kind: MediaKind
     var embedded: EmbeddedMetadata?
     var unreadableReason: String?
-    /// nil when faces were not analysed (`--no-faces`, videos, unreadable images).
+    /// nil when faces were not analysed (`--no-faces`, unreadable images and videos). For a
+    /// video: one face per track, its best (`video.tracks[i].faceIndex`).
     var faces: [Face]?
+    /// A video's sampling, poster frame and face tracks (when its faces were analysed).
+    var video: VideoAnalysis? = nil
     /// Where the worker's time on this file went.
     var stageSeconds = StageSeconds()
 }
@@ -59,17 +62,19 @@ public struct StageSeconds: Sendable, Equatable {
     public var detection: Double = 0
     /// 5-point landmarks, face chips and 128-D descriptors.
     public var descriptors: Double = 0
-    /// The faces' small JPEG crops for the report.
+    /// The faces' small JPEG crops for the report (and videos' poster frames).
     public var thumbnails: Double = 0
+    /// Demuxing, decoding and scaling video frames (the face search on them is in detection/descriptors).
+    public var videoDecode: Double = 0
 
     public init() {}
 
     static func += (a: inout StageSeconds, b: StageSeconds) {
         a.metadata += b.metadata; a.decode += b.decode; a.detection += b.detection
-        a.descriptors += b.descriptors; a.thumbnails += b.thumbnails
+        a.descriptors += b.descriptors; a.thumbnails += b.thumbnails; a.videoDecode += b.videoDecode
     }
 
-    public var total: Double { metadata + decode + detection + descriptors + thumbnails }
+    public var total: Double { metadata + decode + detection + descriptors + thumbnails + videoDecode }
 
     /// Runs `body`, adding its wall-clock seconds to `stage`.
     static func time<R>(_ stage: inout Double, _ body: () throws -> R) rethrows -> R {
