@@ -118,6 +118,6 @@ let package = Package(
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
-        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata"]),
+        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata", "VideoFrames"]),
     ]
 )

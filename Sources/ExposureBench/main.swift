@@ -10,6 +10,7 @@
 //   exposure-bench policy-recall     detection policy recall vs full-resolution upsample 1
 //   exposure-bench proposal-probe    do low-threshold detections at a reduced scale point at small faces? (no)
 //   exposure-bench search-split DIR  the fast search's time per stage on one thread, as a scan worker runs it
+//   exposure-bench video             video seconds analysed per wall second at the default sampling, decode vs faces
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
@@ -22,6 +23,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "policy-recall": E2EBench.policyRecall,
     "proposal-probe": ProposalProbe.run,
     "search-split": SearchSplit.run,
+    "video": VideoBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

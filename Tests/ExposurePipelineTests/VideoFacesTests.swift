@@ -141,6 +141,37 @@ final class VideoFacesTests: XCTestCase {
         XCTAssertTrue(a.unreadableReason?.hasPrefix("video: ") == true, "\(a.unreadableReason ?? "nil")")
     }
 
+    /// A scan of a folder with a good clip, a corrupt one, an audio-only MP4 and a photo: the bad
+    /// videos are listed as skipped with the decoder's reason (and kept as unreadable items with
+    /// their metadata), everything else is scanned, and the good clip's tracks are stored.
+    func testScanSkipsBadVideosWithAReasonAndScansTheRest() throws {
+        let dir = try TestSupport.temporaryDirectory("exposure-video-scan")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let export = dir.appendingPathComponent("export")
+        try FileManager.default.createDirectory(at: export, withIntermediateDirectories: true)
+        let good = try Self.clip(seconds: 4)
+        try good.write(to: export.appendingPathComponent("good.mp4"))
+        var broken = good
+        broken.replaceSubrange(64..<broken.count, with: Data(repeating: 0x7f, count: broken.count - 64))
+        try broken.write(to: export.appendingPathComponent("broken.mp4"))
+        try Self.ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", export.appendingPathComponent("voice.mp4").path])
+        try Data(contentsOf: URL(fileURLWithPath: "\(Self.imageDirectory)/obama2.jpg")).write(to: export.appendingPathComponent("me.jpg"))
+        let db = dir.appendingPathComponent("scan.sqlite").path
+        let outcome = try Scanner(options: ScanOptions(inputs: [export], database: db), progress: ProgressReporter(quiet: true)).run()
+        let skipped = Dictionary(outcome.skipped.compactMap { s in s.entry.map { ($0, s.reason) } }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(Set(skipped.keys), ["broken.mp4", "voice.mp4"], "\(outcome.skipped)")
+        XCTAssertTrue(skipped["broken.mp4"]?.hasPrefix("video frames not analysed: video: ") == true, "\(skipped)")
+        XCTAssertTrue(skipped["voice.mp4"]?.contains("no video stream") == true, "\(skipped)")
+        let summary = try Workflows.summary(database: db, extraRules: nil)
+        XCTAssertEqual(summary.items.total, 4)
+        XCTAssertEqual(summary.items.videos, 3)
+        XCTAssertEqual(summary.items.unreadable, 2)
+        XCTAssertEqual(summary.videos.analysed, 1)
+        XCTAssertEqual(summary.videos.tracks, 2)
+        XCTAssertEqual(summary.videos.withOwner, 1, "Obama: the most faces (photo and track)")
+        XCTAssertEqual(summary.videos.withOthers, 1)
+    }
+
     /// Wire format: the worker's answer for a video round-trips.
     func testVideoAnalysisRoundTripsOverTheWire() throws {
         let a = try Self.analyse(try Self.clip(seconds: 4))

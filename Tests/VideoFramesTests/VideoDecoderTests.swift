@@ -186,3 +186,31 @@ final class VideoDecoderTests: XCTestCase {
         }
     }
 }
+
+/// The in-memory encoder (demo export, benchmark): what it writes decodes back, turned by its tag.
+final class VideoEncoderTests: XCTestCase {
+    func testEncodedClipDecodesBackWithItsRotation() throws {
+        for tag in [0, 90] {
+            let encoder = try VideoEncoder(width: 160, height: 96, framesPerSecond: 10, rotationTag: tag)
+            for i in 0..<25 {
+                var frame = RGBImage(width: 160, height: 96, fill: 30)
+                for y in 0..<20 { for x in 0..<20 { frame.pixels[3 * (y * 160 + x)] = 250 } }  // red top-left corner
+                frame.pixels[3 * (95 * 160 + 159) + 2] = UInt8(i)  // frames differ
+                try encoder.add(frame)
+            }
+            let data = try encoder.finish()
+            var frames: [VideoFrame] = []
+            var sampling = VideoSampling()
+            sampling.keyframeGap = nil
+            let report = try VideoSampler.sample(data, sampling: sampling) { frames.append($0) }
+            XCTAssertEqual(report.info.duration ?? 0, 2.5, accuracy: 0.11, "tag \(tag)")
+            XCTAssertEqual(report.info.rotation, tag)
+            XCTAssertEqual(frames.map { $0.time.rounded() }, [0, 1, 2], "tag \(tag)")
+            let image = try XCTUnwrap(frames.first).image
+            XCTAssertEqual(image.width, tag == 0 ? 160 : 96)
+            // A quarter turn clockwise moves the top-left corner to the top-right.
+            let corner = tag == 0 ? image[5, 5] : image[image.width - 6, 5]
+            XCTAssertGreaterThan(corner.r, 180, "tag \(tag): \(corner)")
+        }
+    }
+}

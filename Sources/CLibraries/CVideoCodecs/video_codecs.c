@@ -4,6 +4,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/display.h>
+#include <libavutil/opt.h>
 #include <libavutil/log.h>
 #include <libswscale/swscale.h>
 #include <math.h>
@@ -407,3 +408,179 @@ exv_status exv_next_frame(exv_video *v, double min_time, double keyframe_gap, do
         }
     }
 }
+
+// MARK: - Encoding into memory
+
+typedef struct {
+    uint8_t *data;
+    size_t size, capacity, position;
+} memory_file;
+
+static int write_bytes(void *opaque, const uint8_t *bytes, int n) {
+    memory_file *m = opaque;
+    if (n < 0) return AVERROR(EINVAL);
+    size_t end = m->position + (size_t)n;
+    if (end > m->capacity) {
+        size_t capacity = m->capacity ? m->capacity : 1 << 16;
+        while (capacity < end) capacity *= 2;
+        uint8_t *grown = realloc(m->data, capacity);
+        if (!grown) return AVERROR(ENOMEM);
+        m->data = grown; m->capacity = capacity;
+    }
+    memcpy(m->data + m->position, bytes, (size_t)n);
+    m->position = end;
+    if (end > m->size) m->size = end;
+    return n;
+}
+
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+static int write_bytes_const(void *opaque, const uint8_t *bytes, int n) { return write_bytes(opaque, bytes, n); }
+#else
+static int write_bytes_const(void *opaque, uint8_t *bytes, int n) { return write_bytes(opaque, bytes, n); }
+#endif
+
+static int64_t seek_memory(void *opaque, int64_t offset, int whence) {
+    memory_file *m = opaque;
+    whence &= ~AVSEEK_FORCE;
+    if (whence == AVSEEK_SIZE) return (int64_t)m->size;
+    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)m->position : whence == SEEK_END ? (int64_t)m->size : -1;
+    if (base < 0 || base + offset < 0) return AVERROR(EINVAL);
+    m->position = (size_t)(base + offset);
+    return (int64_t)m->position;
+}
+
+struct exv_encoder {
+    memory_file file;
+    AVIOContext *io;
+    AVFormatContext *format;
+    AVCodecContext *codec;
+    AVStream *stream;
+    AVFrame *frame;
+    AVPacket *packet;
+    struct SwsContext *scaler;
+    int64_t next_pts;
+    int width, height;
+};
+
+static exv_status drain(exv_encoder *e, char *message) {
+    for (;;) {
+        int r = avcodec_receive_packet(e->codec, e->packet);
+        if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return EXV_OK;
+        if (r < 0) { set_message(message, "encoder failed", r); return EXV_CORRUPT; }
+        av_packet_rescale_ts(e->packet, e->codec->time_base, e->stream->time_base);
+        e->packet->stream_index = e->stream->index;
+        r = av_interleaved_write_frame(e->format, e->packet);
+        av_packet_unref(e->packet);
+        if (r < 0) { set_message(message, "muxer failed", r); return EXV_CORRUPT; }
+    }
+}
+
+exv_status exv_encoder_open(int width, int height, int fps, int rotation_tag, exv_encoder **out,
+                            char message[EXV_MESSAGE_CAPACITY]) {
+    if (message) message[0] = 0;
+    if (!out || width < 2 || height < 2 || width % 2 || height % 2 || fps < 1 || width > EXV_MAX_SIDE || height > EXV_MAX_SIDE) {
+        set_message(message, "bad encoder size", 0);
+        return EXV_BAD_ARGUMENT;
+    }
+    *out = NULL;
+    av_log_set_level(AV_LOG_QUIET);
+    exv_encoder *e = av_mallocz(sizeof *e);
+    if (!e) return EXV_NO_MEMORY;
+    e->width = width; e->height = height;
+    int r = avformat_alloc_output_context2(&e->format, NULL, "mp4", NULL);
+    if (r < 0 || !e->format) { set_message(message, "no MP4 muxer", r); exv_encoder_close(e); return EXV_UNSUPPORTED; }
+    unsigned char *buffer = av_malloc(IO_BUFFER_SIZE);
+    if (buffer) e->io = avio_alloc_context(buffer, IO_BUFFER_SIZE, 1, &e->file, NULL, write_bytes_const, seek_memory);
+    if (!e->io) { av_free(buffer); exv_encoder_close(e); return EXV_NO_MEMORY; }
+    e->format->pb = e->io;
+    e->format->flags |= AVFMT_FLAG_CUSTOM_IO;
+
+    const AVCodec *encoder = avcodec_find_encoder_by_name("libx264");
+    if (!encoder) encoder = avcodec_find_encoder(AV_CODEC_ID_MPEG4);
+    if (!encoder) { set_message(message, "no H.264 or MPEG-4 encoder", 0); exv_encoder_close(e); return EXV_UNSUPPORTED; }
+    e->codec = avcodec_alloc_context3(encoder);
+    e->stream = avformat_new_stream(e->format, NULL);
+    e->frame = av_frame_alloc();
+    e->packet = av_packet_alloc();
+    if (!e->codec || !e->stream || !e->frame || !e->packet) { exv_encoder_close(e); return EXV_NO_MEMORY; }
+    e->codec->width = width; e->codec->height = height;
+    e->codec->time_base = (AVRational){1, fps};
+    e->codec->framerate = (AVRational){fps, 1};
+    e->codec->pix_fmt = AV_PIX_FMT_YUV420P;
+    e->codec->gop_size = 2 * fps;
+    e->codec->thread_count = 1;
+    e->codec->bit_rate = 2000000;
+    if (e->format->oformat->flags & AVFMT_GLOBALHEADER) e->codec->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    if (strcmp(encoder->name, "libx264") == 0) {
+        av_opt_set(e->codec->priv_data, "preset", "veryfast", 0);
+        av_opt_set(e->codec->priv_data, "crf", "23", 0);
+    }
+    r = avcodec_open2(e->codec, encoder, NULL);
+    if (r < 0) { set_message(message, "cannot open the encoder", r); exv_encoder_close(e); return EXV_UNSUPPORTED; }
+    avcodec_parameters_from_context(e->stream->codecpar, e->codec);
+    e->stream->time_base = e->codec->time_base;
+    if (rotation_tag % 360) {
+#if LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(60, 31, 100)
+        AVPacketSideData *side = av_packet_side_data_new(&e->stream->codecpar->coded_side_data,
+                                                         &e->stream->codecpar->nb_coded_side_data,
+                                                         AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t), 0);
+        uint8_t *matrix = side ? side->data : NULL;
+#else
+        uint8_t *matrix = av_stream_new_side_data(e->stream, AV_PKT_DATA_DISPLAYMATRIX, 9 * sizeof(int32_t));
+#endif
+        // av_display_rotation_set takes the clockwise angle (av_display_rotation_get answers counter-clockwise).
+        if (matrix) av_display_rotation_set((int32_t *)matrix, (double)rotation_tag);
+    }
+    r = avformat_write_header(e->format, NULL);
+    if (r < 0) { set_message(message, "cannot write the MP4 header", r); exv_encoder_close(e); return EXV_CORRUPT; }
+    e->frame->format = AV_PIX_FMT_YUV420P;
+    e->frame->width = width; e->frame->height = height;
+    if (av_frame_get_buffer(e->frame, 0) < 0) { exv_encoder_close(e); return EXV_NO_MEMORY; }
+    e->scaler = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, NULL, NULL, NULL);
+    if (!e->scaler) { exv_encoder_close(e); return EXV_NO_MEMORY; }
+    *out = e;
+    return EXV_OK;
+}
+
+exv_status exv_encoder_add(exv_encoder *e, const uint8_t *rgb, char message[EXV_MESSAGE_CAPACITY]) {
+    if (message) message[0] = 0;
+    if (!e || !rgb) return EXV_BAD_ARGUMENT;
+    if (av_frame_make_writable(e->frame) < 0) return EXV_NO_MEMORY;
+    const uint8_t *planes[1] = {rgb};
+    int strides[1] = {3 * e->width};
+    sws_scale(e->scaler, planes, strides, 0, e->height, e->frame->data, e->frame->linesize);
+    e->frame->pts = e->next_pts++;
+    int r = avcodec_send_frame(e->codec, e->frame);
+    if (r < 0) { set_message(message, "encoder refused a frame", r); return EXV_CORRUPT; }
+    return drain(e, message);
+}
+
+exv_status exv_encoder_finish(exv_encoder *e, uint8_t **data, size_t *size, char message[EXV_MESSAGE_CAPACITY]) {
+    if (message) message[0] = 0;
+    if (!e || !data || !size) return EXV_BAD_ARGUMENT;
+    avcodec_send_frame(e->codec, NULL);
+    exv_status s = drain(e, message);
+    if (s != EXV_OK) return s;
+    int r = av_write_trailer(e->format);
+    if (r < 0) { set_message(message, "cannot finish the MP4", r); return EXV_CORRUPT; }
+    avio_flush(e->io);
+    *data = e->file.data;
+    *size = e->file.size;
+    e->file.data = NULL;
+    e->file.size = e->file.capacity = 0;
+    return EXV_OK;
+}
+
+void exv_encoder_close(exv_encoder *e) {
+    if (!e) return;
+    sws_freeContext(e->scaler);
+    av_packet_free(&e->packet);
+    av_frame_free(&e->frame);
+    avcodec_free_context(&e->codec);
+    if (e->format) avformat_free_context(e->format);
+    if (e->io) { av_freep(&e->io->buffer); avio_context_free(&e->io); }
+    free(e->file.data);
+    av_free(e);
+}
+
+void exv_free(void *pointer) { free(pointer); }

@@ -74,3 +74,18 @@ enum VideoFaces {
         return try? ImageEncoder.jpeg(RGBImage(width: w, height: h, pixels: pixels), quality: 75)
     }
 }
+
+/// The worker's face search on one video, outside a worker (ExposureBench's `video`).
+public enum VideoFaceSearch {
+    public struct Outcome: Sendable {
+        public var video: VideoAnalysis
+        public var stages: StageSeconds
+    }
+
+    public static func analyse(_ bytes: Data, engine: FaceEngine, search: FaceSearch = FaceSearch(),
+                               sampling: VideoSampling = VideoSampling()) throws -> Outcome {
+        var stages = StageSeconds()
+        let (_, video) = try VideoFaces.analyse(bytes, engine: engine, search: search, sampling: sampling, stages: &stages)
+        return Outcome(video: video, stages: stages)
+    }
+}

@@ -82,6 +82,22 @@ int64_t exv_decoded_frames(const exv_video *video);
 
 void exv_close(exv_video *video);
 
+// MARK: - Encoding (demo export and benchmarks: a video made in memory, never on disk)
+
+typedef struct exv_encoder exv_encoder;
+
+// An MP4 of `width` x `height` RGB frames at `fps`, H.264 (libx264, one thread: the same bytes
+// on every run) or MPEG-4 part 2 where libx264 is missing. `rotation_tag`: clockwise degrees a
+// player should turn the frames (0, 90, 180, 270), written as the display matrix.
+exv_status exv_encoder_open(int width, int height, int fps, int rotation_tag, exv_encoder **out,
+                            char message[EXV_MESSAGE_CAPACITY]);
+// Adds one frame of packed RGB (3 * width * height bytes).
+exv_status exv_encoder_add(exv_encoder *encoder, const uint8_t *rgb, char message[EXV_MESSAGE_CAPACITY]);
+// Finishes the file; `*data` (release with exv_free) holds `*size` bytes of MP4.
+exv_status exv_encoder_finish(exv_encoder *encoder, uint8_t **data, size_t *size, char message[EXV_MESSAGE_CAPACITY]);
+void exv_encoder_close(exv_encoder *encoder);
+void exv_free(void *pointer);
+
 #ifdef __cplusplus
 }
 #endif
