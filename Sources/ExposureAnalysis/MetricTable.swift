@@ -16,7 +16,7 @@ public enum MetricTable {
         "devices.camera_models", "devices.serial_numbers", "devices.owner_names", "devices.instagram_device_ids",
         "items.stale_thumbnails",
         "people.xmp_region_names", "people.tagged_names",
-        "video.analysed", "video.with_owner", "video.owner_seconds", "video.owner_views", "video.with_others", "video.others_seconds",
+        "videos.analysed", "videos.with_owner", "videos.owner_seconds", "videos.owner_views", "videos.with_others", "videos.others_seconds",
     ]
 
     static func build(_ r: AnalysisResult, input: AnalysisInput, items: [Int64: ItemInput]) -> ([String: Double?], [String: Int]) {
@@ -77,12 +77,12 @@ public enum MetricTable {
         let v = r.videos
         let ownerVideos = r.perVideo.filter { $0.ownerSeconds > 0 }.count
         let otherVideos = r.perVideo.filter { $0.othersSeconds > 0 }.count
-        put("video.analysed", Double(v.analysed), items: v.analysed)
-        put("video.with_owner", Double(v.withOwner), items: v.withOwner)
-        put("video.owner_seconds", v.ownerSeconds, items: ownerVideos)
-        put("video.owner_views", Double(v.ownerViews), items: v.withOwner)
-        put("video.with_others", Double(v.withOthers), items: v.withOthers)
-        put("video.others_seconds", v.othersSeconds, items: otherVideos)
+        put("videos.analysed", Double(v.analysed), items: v.analysed)
+        put("videos.with_owner", Double(v.withOwner), items: v.withOwner)
+        put("videos.owner_seconds", v.ownerSeconds, items: ownerVideos)
+        put("videos.owner_views", Double(v.ownerViews), items: v.withOwner)
+        put("videos.with_others", Double(v.withOthers), items: v.withOthers)
+        put("videos.others_seconds", v.othersSeconds, items: otherVideos)
         return (m, n)
     }
 }

@@ -6,9 +6,10 @@ import MediaMetadata
 import NeuralNet
 import VideoFrames
 
-/// `exposure-bench video [--seconds 30] [--size 1920x1080] [--fps 30] [--runs 5]`: video seconds
-/// analysed per wall second at the default sampling (VideoSampling()), and the share of the
-/// time in decoding vs the face search.
+/// `exposure-bench video [--seconds 30] [--size 1920x1080] [--fps 30] [--runs 5] [--max-side N]
+/// [--smallest-face N]`: video seconds analysed per wall second at the default sampling
+/// (VideoSampling(); the last two options change it, to measure the trade-off), and the share of
+/// the time in decoding vs the face search.
 ///
 /// Input: an H.264 clip made in memory (VideoEncoder: libx264 veryfast, keyframe every 2 s,
 /// B-frames, as phones and platforms encode) of face_recognition's obama.jpg face drifting over a
@@ -23,6 +24,9 @@ enum VideoBench {
         let seconds = Int(option("--seconds", "30"))!, fps = Int(option("--fps", "30"))!, runs = Int(option("--runs", "5"))!
         let size = option("--size", "1920x1080").split(separator: "x").compactMap { Int($0) }
         let (width, height) = (size[0], size[1])
+        var sampling = VideoSampling()
+        sampling.maxSide = Int(option("--max-side", "\(sampling.maxSide)"))!
+        sampling.smallestFace = Int(option("--smallest-face", "\(sampling.smallestFace)"))!
         Parallel.threadCount = 1
         FaceEngine.keepFreedTensorsForReuse()
         let models = ModelStore(overrideDirectory: nil).directory
@@ -33,20 +37,21 @@ enum VideoBench {
         let clip = try makeClip(face: owner, width: width, height: height, fps: fps, seconds: seconds)
         print(String(format: "clip: %dx%d H.264, %d s at %d fps, %.1f MB (encoded in %.1f s)", width, height, seconds, fps,
                      Double(clip.count) / 1e6, Date().timeIntervalSince(encodeStart)))
-        print("sampling: \(VideoSampling().settingValue)")
+        print("sampling: \(sampling.settingValue)\(sampling == VideoSampling() ? " (the default)" : "")")
 
         // One worker: the clip analysed `runs` times on one thread.
         let engine = try FaceEngine(modelDirectory: models, proposals: true)
-        var rates: [Double] = [], decodeShares: [Double] = [], faceShares: [Double] = []
+        var rates: [Double] = [], decodeShares: [Double] = [], faceShares: [Double] = [], detectionShares: [Double] = []
         var last: VideoFaceSearch.Outcome?
         for _ in 0..<runs {
             let start = Date()
-            let outcome = try VideoFaceSearch.analyse(clip, engine: engine)
+            let outcome = try VideoFaceSearch.analyse(clip, engine: engine, sampling: sampling)
             let wall = Date().timeIntervalSince(start)
             rates.append(outcome.video.analysedSeconds / wall)
             let s = outcome.stages
             decodeShares.append(s.videoDecode / s.total)
             faceShares.append((s.detection + s.descriptors) / s.total)
+            detectionShares.append(s.detection / s.total)
             last = outcome
         }
         if let v = last?.video {
@@ -55,6 +60,8 @@ enum VideoBench {
         print(String(format: "one worker (1 thread): %.1fx real time (median of %d; runs %@); time: decoding %.0f%%, faces %.0f%%, the rest (thumbnails, poster) %.0f%%",
                      median(rates), runs, rates.map { String(format: "%.1f", $0) }.joined(separator: ", "),
                      100 * median(decodeShares), 100 * median(faceShares), 100 * (1 - median(decodeShares) - median(faceShares))))
+        print(String(format: "  faces: detection (proposals and windows) %.0f%%, landmarks and descriptors %.0f%% of the time",
+                     100 * median(detectionShares), 100 * (median(faceShares) - median(detectionShares))))
 
         // The machine: one worker per core, each on its own copy, at once.
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -65,7 +72,7 @@ enum VideoBench {
             let analysed = UnsafeMutableBufferPointer<Double>.allocate(capacity: cores)
             defer { analysed.deallocate() }
             DispatchQueue.concurrentPerform(iterations: cores) { i in
-                analysed[i] = (try? VideoFaceSearch.analyse(clip, engine: engines[i]).video.analysedSeconds) ?? 0
+                analysed[i] = (try? VideoFaceSearch.analyse(clip, engine: engines[i], sampling: sampling).video.analysedSeconds) ?? 0
             }
             machineRates.append(analysed.reduce(0, +) / Date().timeIntervalSince(start))
         }

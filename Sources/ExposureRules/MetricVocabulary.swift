@@ -35,14 +35,14 @@ public enum MetricVocabulary {
         ("items.stale_thumbnails", "items whose embedded EXIF thumbnail differs from the picture [same]"),
         ("people.xmp_region_names", "distinct names in XMP (MWG) face regions [items with named regions]"),
         ("people.tagged_names", "distinct person names from any tag source [items with names]"),
-        ("video.analysed", "videos whose sampled frames were searched for faces (about one frame per second plus keyframes) [same]"),
-        ("video.with_owner", "videos with a face track of the owner [same]"),
-        ("video.owner_seconds",
+        ("videos.analysed", "videos whose sampled frames were searched for faces (about one frame per second plus keyframes) [same]"),
+        ("videos.with_owner", "videos with a face track of the owner [same]"),
+        ("videos.owner_seconds",
          "seconds of video with the owner's face on screen: each track from its first sighting to one sample after its last, tracks of a video merged [videos with the owner]"),
-        ("video.owner_views",
+        ("videos.owner_views",
          "distinct views of the owner's face in videos: frames at a head pose or with a descriptor (L2 >= 0.25) not seen before in the track [videos with the owner]"),
-        ("video.with_others", "videos with a face track of someone other than the owner [same]"),
-        ("video.others_seconds", "seconds of video with someone else's face on screen [those videos]"),
+        ("videos.with_others", "videos with a face track of someone other than the owner [same]"),
+        ("videos.others_seconds", "seconds of video with someone else's face on screen [those videos]"),
     ]
 
     public static let paths: Set<String> = Set(metrics.map(\.path))

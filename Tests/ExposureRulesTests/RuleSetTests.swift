@@ -13,7 +13,7 @@ final class ShippedRulesTests: XCTestCase {
         XCTAssertEqual(Set(set.rules.map(\.id)), [
             "owner-labelled-faces", "owner-years-covered", "profile-matchable-photos", "others-faces",
             "others-labelled-faces", "xmp-face-names", "precise-gps", "inferred-home", "upload-ips",
-            "serial-numbers", "exif-owner-names", "stale-thumbnails", "instagram-device-ids",
+            "serial-numbers", "exif-owner-names", "stale-thumbnails", "instagram-device-ids", "owner-face-on-video",
         ])
         let labelled = try XCTUnwrap(set["owner-labelled-faces"])
         XCTAssertEqual(labelled.metric, "faces.owner.labelled")

@@ -15,6 +15,9 @@ enum VideoFaces {
 
     static func analyse(_ bytes: Data, engine: FaceEngine, search: FaceSearch, sampling: VideoSampling,
                         stages: inout StageSeconds) throws -> (faces: [FileAnalysis.Face], video: VideoAnalysis) {
+        // The photo search's method, with the video's smallest face (VideoSampling.smallestFace).
+        let search = FaceSearch(method: search.method, upsample: search.upsample,
+                                smallestFace: max(search.smallestFace, sampling.smallestFace))
         var tracker = FaceTracker<Data?>()
         var poster: (score: Double, jpeg: Data?)? = nil
         var faceSeconds = 0.0, thumbnailSeconds = 0.0
