@@ -170,6 +170,16 @@ final class VideoFacesTests: XCTestCase {
         XCTAssertEqual(summary.videos.tracks, 2)
         XCTAssertEqual(summary.videos.withOwner, 1, "Obama: the most faces (photo and track)")
         XCTAssertEqual(summary.videos.withOthers, 1)
+
+        // --reuse copies a video's tracks, poster and sampling with its faces, without decoding it again.
+        let second = dir.appendingPathComponent("reuse.sqlite").path
+        var options = ScanOptions(inputs: [export], database: second)
+        options.reuse = db
+        let again = try Scanner(options: options, progress: ProgressReporter(quiet: true)).run()
+        XCTAssertEqual(again.reused, 2, "the good clip and the photo; the unreadable videos are tried again, as unreadable photos are")
+        XCTAssertEqual(try InventoryDatabase(path: second).snapshot().videos.values.first,
+                       try InventoryDatabase(path: db).snapshot().videos.values.first)
+        XCTAssertEqual(try Workflows.summary(database: second, extraRules: nil).videos, summary.videos)
     }
 
     /// Wire format: the worker's answer for a video round-trips.
