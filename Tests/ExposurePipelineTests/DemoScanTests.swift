@@ -76,12 +76,13 @@ final class DemoScanTests: XCTestCase {
         XCTAssertEqual(s.faces.owner.lastYear, 2022)
         // Every other photo of him, and the reel, is found by a search with the profile picture.
         XCTAssertEqual(s.faces.owner.matchableFromProfile, 10)
-        // The reel: 4 s of him, in one track of 4 or more sampled frames.
+        // The reel: 6 s of him, in one track of 6 or more sampled frames; the video rule's first threshold (5 s).
         XCTAssertEqual(s.videos.analysed, 1)
         XCTAssertEqual(s.videos.tracks, 1)
         XCTAssertEqual(s.videos.withOwner, 1)
         XCTAssertEqual(s.videos.withOthers, 0)
-        XCTAssertEqual(s.videos.ownerSeconds, 4, accuracy: 0.05)
+        XCTAssertEqual(s.videos.ownerSeconds, 6, accuracy: 0.05)
+        XCTAssertEqual(s.findings.first { $0.rule == "owner-face-on-video" }?.severity, "low")
         XCTAssertGreaterThanOrEqual(s.videos.ownerViews, 1)
         XCTAssertEqual(s.faces.others.identities, 1)
         XCTAssertEqual(s.faces.others.faces, 3)

@@ -160,15 +160,16 @@ public enum DemoExport {
         return root
     }
 
-    /// The demo reel: the profile photo's face (about 110 px) drifting across a landscape for 4 s,
+    /// The demo reel: the profile photo's face (about 110 px) drifting across a landscape for 6 s
+    /// (long enough for the video rule's first threshold, 5 s),
     /// 640x360 at 25 fps, H.264 encoded in memory (VideoFrames.VideoEncoder, FFmpeg's libx264).
     static func reel(owner: RGBImage) throws -> Data {
         // obama.jpg's face is at about (354...599, 135...379): a 400 px square around it, at 2/5.
         let face = DemoImages.scaled(DemoImages.cropped(owner, x: 277, y: 57, width: 400, height: 400), 2, 5)
         let background = DemoImages.landscape(width: 640, height: 360)
         let encoder = try VideoEncoder(width: 640, height: 360, framesPerSecond: 25)
-        for i in 0..<100 {
-            try encoder.add(DemoImages.pasted(face, onto: background, x: 40 + 3 * i, y: 90))
+        for i in 0..<150 {
+            try encoder.add(DemoImages.pasted(face, onto: background, x: 40 + 2 * i, y: 90))
         }
         return try encoder.finish()
     }
