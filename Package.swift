@@ -5,7 +5,8 @@
 // the `exposure` command at the top). Each outside library is used by exactly
 // one module: GRDB by ExposureStore, Yams by ExposureRules, ArgumentParser by
 // the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by MediaMetadata, libxml2 (its HTML
-// parser) by HTMLDocument, which ExportFormats' HTML readers use.
+// parser) by HTMLDocument, which ExportFormats' HTML readers use, FFmpeg's libraries (libavformat,
+// libavcodec, libswscale, libavutil) by VideoFrames through its C shim.
 import PackageDescription
 
 // MARK: - Kernel code generation
@@ -23,7 +24,7 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-O"])]
 // The default exposure rules (rules/*.yaml) are compiled into the binary, so `exposure`
 // works from any folder. Adding a rule file: list it here and in rules/DefaultRules.swift
 // (a test checks both against the folder).
-let ruleFiles = ["01-faces.yaml", "02-location.yaml", "03-devices.yaml", "04-linkage.yaml"]
+let ruleFiles = ["01-faces.yaml", "02-location.yaml", "03-devices.yaml", "04-linkage.yaml", "05-video.yaml"]
 
 let package = Package(
     name: "Exposure",
@@ -50,6 +51,11 @@ let package = Package(
         .target(name: "CImageCodecs", path: "Sources/CLibraries/CImageCodecs",
                 cSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"), .linkedLibrary("heif")]),
+        // FFmpeg (Debian's libavformat-dev, libavcodec-dev, libswscale-dev, libavutil-dev; scripts/setup):
+        // demuxing from memory, decoding, scaling; the shim owns every call (include/video_codecs.h).
+        .target(name: "CVideoCodecs", path: "Sources/CLibraries/CVideoCodecs",
+                cSettings: [.unsafeFlags(["-O2", "-I/usr/include/x86_64-linux-gnu", "-I/usr/include/aarch64-linux-gnu"])],
+                linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil")]),
 
         // MARK: - Model types (bottom layer, no dependencies)
         .target(name: "ExposureModel"),
@@ -62,6 +68,8 @@ let package = Package(
         // -O even in debug builds: this is the scan's per-file hot path (segment walks, XMP, thumbnail compare).
         .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
+        // Decoded video frames from bytes in memory: the only user of CVideoCodecs (FFmpeg).
+        .target(name: "VideoFrames", dependencies: ["ExposureModel", "CVideoCodecs"], swiftSettings: [.unsafeFlags(["-O"])]),
 
         // MARK: - Faces: tensor kernels, dlib model files, the three networks
         .target(name: "NeuralNet", dependencies: ["CMalloc"], swiftSettings: kernelFlags),
@@ -81,7 +89,7 @@ let package = Package(
 
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
-            "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "FaceAnalysis",
+            "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "VideoFrames", "FaceAnalysis",
             "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport",
         ]),
         .executableTarget(name: "exposure", dependencies: [
@@ -89,7 +97,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "ExposureBench", dependencies: [
-            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis", "ExposureModel",
+            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis", "ExposureModel", "VideoFrames",
             "ExposureTestSupport",  // SyntheticScenes: the generated photos the linkage tests use too
         ], swiftSettings: kernelFlags),
 
@@ -102,6 +110,7 @@ let package = Package(
         .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata", "FuzzSupport"]),
         .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
         .executableTarget(name: "FuzzONNXModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
+        .executableTarget(name: "FuzzVideo", dependencies: ["VideoFrames", "FuzzSupport"]),
 
         // MARK: - Tests
         // -O: SyntheticScenes generates thousands of test photos (the linkage tests).
@@ -110,6 +119,7 @@ let package = Package(
         .testTarget(name: "ArchiveInputTests", dependencies: ["ArchiveInput", "ExposureTestSupport"]),
         .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "HTMLDocument", "ExposureTestSupport"]),
         .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
+        .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "ExposureModel", "ExposureTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureTestSupport"], swiftSettings: kernelFlags),
         .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "ExposureTestSupport"],
                     exclude: ["Fixtures"]),  // dlib- and mtcnn-goldens.json are read from the source tree by path
@@ -117,6 +127,6 @@ let package = Package(
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureModel", "MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
-        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "MediaMetadata", "ExposureTestSupport"]),
+        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata", "VideoFrames"]),
     ]
 )

@@ -10,5 +10,6 @@ public enum DefaultRules {
         ("02-location.yaml", String(decoding: PackageResources._2_location_yaml, as: UTF8.self)),
         ("03-devices.yaml", String(decoding: PackageResources._3_devices_yaml, as: UTF8.self)),
         ("04-linkage.yaml", String(decoding: PackageResources._4_linkage_yaml, as: UTF8.self)),
+        ("05-video.yaml", String(decoding: PackageResources._5_video_yaml, as: UTF8.self)),
     ]
 }

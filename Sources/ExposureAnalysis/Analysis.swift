@@ -118,6 +118,12 @@ public struct AnalysisResult: Codable, Sendable {
     public var linkage: LinkageResult
     /// Who could see the items.
     public var audience: AudienceMetrics
+    /// Faces in videos: the summary's `videos` object.
+    public var videos = VideoFaceMetrics()
+    /// The same per video, in `AnalysisInput.videos` order.
+    public var perVideo: [VideoFaceMetrics.PerVideo] = []
+    /// Identity per video track, by `AnalysisInput.videos` index then track index (nil: its face was not analysed).
+    public var identityOfTrack: [[Int?]] = []
     /// Metric values by vocabulary path (rules/README.md); nil = not computable.
     public var metrics: [String: Double?]
     /// Items involved per metric path (a finding's `items`).
@@ -156,9 +162,23 @@ public enum Analysis {
         var result = AnalysisResult(identities: identities, identityOfFace: clusters.identityOfFace, faceLabelled: labelled,
                                     owner: owner, ownerReason: reason, faces: faceMetrics, places: places, devices: devices,
                                     linkage: linkage, audience: audience, metrics: [:], itemCounts: [:])
+        // A video track's identity is its best face's.
+        let faceIndex = Dictionary(faces.indices.map { (FaceKey(item: faces[$0].itemID, face: faces[$0].faceIndex), $0) },
+                                   uniquingKeysWith: { first, _ in first })
+        result.identityOfTrack = input.videos.map { video in
+            video.tracks.map { track in faceIndex[FaceKey(item: video.itemID, face: track.faceIndex)].map { clusters.identityOfFace[$0] } }
+        }
+        let trackIdentities = result.identityOfTrack
+        var videoIndex: [Int64: Int] = [:]
+        for (i, v) in input.videos.enumerated() { videoIndex[v.itemID] = i }
+        (result.videos, result.perVideo) = VideoFaceMetrics.measure(input.videos, owner: owner) { video, track in
+            videoIndex[video.itemID].flatMap { trackIdentities[$0][track] }
+        }
         (result.metrics, result.itemCounts) = MetricTable.build(result, input: input, items: items)
         return result
     }
+
+    private struct FaceKey: Hashable { var item: Int64; var face: Int }
 
     /// The owner rules, in order: `--me`; profile pictures; owner name; most frequent.
     static func chooseOwner(_ input: AnalysisInput, clusters: FaceClusters, names: [String?],

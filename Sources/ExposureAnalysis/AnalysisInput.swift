@@ -133,9 +133,11 @@ public struct AnalysisInput: Codable, Sendable {
     public var ownerName: String?
     /// A descriptor of the user's own face (`exposure scan --me IMAGE`): overrides owner inference.
     public var me: [Float]?
+    /// Analysed videos and their face tracks (each track's best face is among `faces`).
+    public var videos: [VideoInput] = []
 
-    public init(faces: [FaceInput], items: [ItemInput], ownerName: String? = nil, me: [Float]? = nil) {
-        self.faces = faces; self.items = items; self.ownerName = ownerName; self.me = me
+    public init(faces: [FaceInput], items: [ItemInput], ownerName: String? = nil, me: [Float]? = nil, videos: [VideoInput] = []) {
+        self.faces = faces; self.items = items; self.ownerName = ownerName; self.me = me; self.videos = videos
     }
 }
 

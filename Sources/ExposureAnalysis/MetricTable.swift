@@ -20,6 +20,7 @@ public enum MetricTable {
         "audience.public_owner_photos", "audience.public_labelled_faces", "audience.public_items_with_gps",
         "linkage.linked_accounts", "linkage.reposted_photos", "linkage.camera_serials", "linkage.owner_names",
         "linkage.identities",
+        "videos.analysed", "videos.with_owner", "videos.owner_seconds", "videos.owner_views", "videos.with_others", "videos.others_seconds",
     ]
 
     static func build(_ r: AnalysisResult, input: AnalysisInput, items: [Int64: ItemInput]) -> ([String: Double?], [String: Int]) {
@@ -96,6 +97,16 @@ public enum MetricTable {
         put("linkage.camera_serials", Double(l.metrics.cameraSerials), items: linkItems(.cameraSerial))
         put("linkage.owner_names", Double(l.metrics.ownerNames), items: linkItems(.ownerName))
         put("linkage.identities", Double(l.metrics.identities), items: linkItems(.face))
+
+        let v = r.videos
+        let ownerVideos = r.perVideo.filter { $0.ownerSeconds > 0 }.count
+        let otherVideos = r.perVideo.filter { $0.othersSeconds > 0 }.count
+        put("videos.analysed", Double(v.analysed), items: v.analysed)
+        put("videos.with_owner", Double(v.withOwner), items: v.withOwner)
+        put("videos.owner_seconds", v.ownerSeconds, items: ownerVideos)
+        put("videos.owner_views", Double(v.ownerViews), items: v.withOwner)
+        put("videos.with_others", Double(v.withOthers), items: v.withOthers)
+        put("videos.others_seconds", v.othersSeconds, items: otherVideos)
         return (m, n)
     }
 }

@@ -13,6 +13,7 @@
 //   exposure-bench linkage      re-posted photo recall/precision by threshold, linkage search cost
 //   exposure-bench make-scenes N DIR   distinct generated photos (scripts/bench-linkage)
 //   exposure-bench linkage-time DB     the linkage step's time on an inventory (scripts/bench-linkage)
+//   exposure-bench video             video seconds analysed per wall second at the default sampling, decode vs faces
 import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
@@ -28,6 +29,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "linkage": LinkageBench.run,
     "make-scenes": LinkageBench.makeScenes,
     "linkage-time": LinkageBench.time,
+    "video": VideoBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -1,7 +1,8 @@
 /// `exposure summary --json`: the contract ("schema": "exposure.summary/3").
-/// Key names are the JSON names; every count is an integer.
+/// Key names are the JSON names; every count is an integer, seconds have one decimal.
 /// Version 2 added `faces.small` (faces below dlib's detector's 40 px range, counted apart);
-/// version 3 `audience` (who could see the items) and `linkage` (what ties the accounts together).
+/// version 3 `audience` (who could see the items), `linkage` (what ties the accounts together) and
+/// `videos` (faces in videos: tracks, seconds on screen, distinct views).
 public struct Summary: Codable, Equatable, Sendable {
     public var schema: String = "exposure.summary/3"
     public var owner: Owner
@@ -14,7 +15,31 @@ public struct Summary: Codable, Equatable, Sendable {
     public var faces: Faces
     public var audience = AudienceMetrics()
     public var linkage = LinkageMetrics()
+    public var videos: Videos = Videos()
     public var findings: [Finding]
+
+    enum CodingKeys: String, CodingKey { case schema, owner, sources, items, time, location, devices, people, faces, videos, findings }
+
+    /// Faces in videos (version 3). A video's face track also counts as one face in `faces`.
+    public struct Videos: Codable, Equatable, Sendable {
+        /// Videos whose sampled frames were searched for faces, and the seconds the samples covered.
+        public var analysed = 0
+        public var secondsAnalysed = 0.0
+        /// Face tracks (one person on screen across consecutive samples).
+        public var tracks = 0
+        /// Videos with the owner's face; seconds of it on screen; distinct views of it.
+        public var withOwner = 0
+        public var ownerSeconds = 0.0
+        public var ownerViews = 0
+        /// Videos with someone else's face, and seconds of such faces on screen.
+        public var withOthers = 0
+        public var othersSeconds = 0.0
+        enum CodingKeys: String, CodingKey {
+            case analysed, secondsAnalysed = "seconds_analysed", tracks, withOwner = "with_owner", ownerSeconds = "owner_seconds"
+            case ownerViews = "owner_views", withOthers = "with_others", othersSeconds = "others_seconds"
+        }
+        public init() {}
+    }
 
     public struct Owner: Codable, Equatable, Sendable {
         public var name: String?
@@ -147,6 +172,22 @@ public struct Summary: Codable, Equatable, Sendable {
         self.devices = devices; self.people = people; self.faces = faces; self.findings = findings
     }
 
+    /// Summaries of versions 1 and 2 have no `videos`: no video's frames were searched.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try c.decode(String.self, forKey: .schema)
+        owner = try c.decode(Owner.self, forKey: .owner)
+        sources = try c.decode([Source].self, forKey: .sources)
+        items = try c.decode(Items.self, forKey: .items)
+        time = try c.decode(Time.self, forKey: .time)
+        location = try c.decode(Location.self, forKey: .location)
+        devices = try c.decode(Devices.self, forKey: .devices)
+        people = try c.decode(People.self, forKey: .people)
+        faces = try c.decode(Faces.self, forKey: .faces)
+        videos = try c.decodeIfPresent(Videos.self, forKey: .videos) ?? Videos()
+        findings = try c.decode([Finding].self, forKey: .findings)
+    }
+
     /// Every numeric metric by its dotted JSON path ("faces.owner.labelled"), for rules and diffs.
     /// A null metric maps to nil.
     public var metrics: [String: Double?] {
@@ -178,6 +219,10 @@ public struct Summary: Codable, Equatable, Sendable {
         m["faces.small.others"] = Double(faces.small.others)
         for (key, value) in audience.metrics { m["audience." + key] = Double(value) }
         for (key, value) in linkage.metrics { m["linkage." + key] = Double(value) }
+        m["videos.analysed"] = Double(videos.analysed); m["videos.seconds_analysed"] = videos.secondsAnalysed
+        m["videos.tracks"] = Double(videos.tracks); m["videos.with_owner"] = Double(videos.withOwner)
+        m["videos.owner_seconds"] = videos.ownerSeconds; m["videos.owner_views"] = Double(videos.ownerViews)
+        m["videos.with_others"] = Double(videos.withOthers); m["videos.others_seconds"] = videos.othersSeconds
         return m
     }
 }

@@ -34,7 +34,12 @@ enum AnalysisStep {
                       belowDetectorRange: $0.face.belowDetectorRange)
         }
         let owner = s.sources.compactMap(\.ownerName).first
-        var input = AnalysisInput(faces: faces, items: items, ownerName: owner, me: me)
+        // Videos in content-hash order too.
+        let videos = ordered.compactMap { item in
+            s.videos[item.id].map { VideoInput(itemID: item.id, duration: $0.duration, sampleInterval: $0.sampleInterval,
+                                               analysedSeconds: $0.analysedSeconds, tracks: $0.tracks) }
+        }
+        var input = AnalysisInput(faces: faces, items: items, ownerName: owner, me: me, videos: videos)
         input.accounts = accounts
         return (input, orderedFaces.map(\.id))
     }
@@ -108,6 +113,8 @@ enum AnalysisStep {
             AnalysisKeys.staleThumbnails: try json(d.staleThumbnails),
             AnalysisKeys.audience: try json(result.audience),
             AnalysisKeys.linkage: try json(result.linkage),
+            AnalysisKeys.videos: try json(result.videos),
+            AnalysisKeys.perVideo: try json(result.perVideo),
         ]
         if let reason = result.ownerReason { values[AnalysisKeys.ownerReason] = reason.rawValue }
         try database.replaceAnalysis(AnalysisWrite(identities: identities, labelledFaceIDs: labelled, places: places,
@@ -126,4 +133,6 @@ enum AnalysisKeys {
     static let staleThumbnails = "stale_thumbnails"
     static let audience = "audience"
     static let linkage = "linkage"
+    static let videos = "videos"
+    static let perVideo = "per_video"
 }

@@ -1,3 +1,4 @@
+import ExposureAnalysis
 import ExposureModel
 import ExposureStore
 import Foundation
@@ -47,6 +48,10 @@ public enum DeletionPlanner {
     struct ItemFacts {
         var ownerFaces = 0, ownerLabelled = 0, otherFaces = 0, otherLabelled = 0
         var smallOwner = 0, smallOthers = 0
+        /// Videos: seconds of the owner's face on screen (the summary's `videos.owner_seconds`
+        /// for this video), and whether anyone else appears.
+        var ownerVideoSeconds = 0.0
+        var othersOnVideo = false
         var located = false
         var ownerYear: Int?
         /// Public in at least one appearance (`Audience.widest`).
@@ -70,7 +75,7 @@ public enum DeletionPlanner {
         func value(_ f: ItemFacts) -> Double {
             switch goal {
             case .labelledFaces: return Double(f.ownerLabelled)
-            case .ownerFaces: return Double(f.ownerFaces)
+            case .ownerFaces: return Double(f.ownerFaces)   // a video counts its owner tracks (one face each)
             case .location: return f.located ? 1 : 0
             case .all: return Double(3 * f.ownerLabelled + 2 * f.ownerFaces + f.otherLabelled + f.otherFaces) + (f.located ? 1 : 0)
             case .public:
@@ -114,7 +119,9 @@ public enum DeletionPlanner {
             var m = ["faces.owner.faces": 0, "faces.owner.labelled": 0, "faces.others.faces": 0,
                      "faces.others.labelled": 0, "faces.small.owner": 0, "faces.small.others": 0,
                      "location.items_with_any_location": 0, "items.total": items.count,
-                     "audience.public_items": 0, "audience.public_owner_photos": 0]
+                     "audience.public_items": 0, "audience.public_owner_photos": 0,
+                     "videos.with_owner": 0, "videos.owner_seconds": 0, "videos.with_others": 0]
+            var ownerSeconds = 0.0
             var years = Set<Int>()
             for i in items {
                 guard let f = facts[i] else { continue }
@@ -127,7 +134,10 @@ public enum DeletionPlanner {
                     if f.ownerFaces > 0 { m["audience.public_owner_photos"]! += 1 }
                 }
                 if let y = f.ownerYear { years.insert(y) }
+                if f.ownerVideoSeconds > 0 { m["videos.with_owner"]! += 1; ownerSeconds += f.ownerVideoSeconds }
+                if f.othersOnVideo { m["videos.with_others"]! += 1 }
             }
+            m["videos.owner_seconds"] = Int(ownerSeconds.rounded())
             m["faces.owner.years"] = years.count
             m["faces.small.detected"] = m["faces.small.owner"]! + m["faces.small.others"]!
             return m
@@ -177,7 +187,18 @@ public enum DeletionPlanner {
             }
             facts[face.itemID] = f
         }
+        // Videos: the analysis' per-video seconds (tracks merged where they overlap).
+        for video in perVideoMetrics(s) {
+            var f = facts[video.itemID] ?? ItemFacts()
+            f.ownerVideoSeconds = video.ownerSeconds
+            f.othersOnVideo = video.othersSeconds > 0
+            facts[video.itemID] = f
+        }
         return facts
+    }
+
+    static func perVideoMetrics(_ s: InventorySnapshot) -> [VideoFaceMetrics.PerVideo] {
+        s.analysis[AnalysisKeys.perVideo].flatMap { try? JSONDecoder().decode([VideoFaceMetrics.PerVideo].self, from: Data($0.utf8)) } ?? []
     }
 
     /// Posts (by platform post id) and single photos outside posts.

@@ -40,10 +40,11 @@ final class MediaAnalyzer: @unchecked Sendable {
         if let reuse, let known = try reuse.item(sha256: sha256), known.record.facesAnalysed || !analyzeFaces,
            known.record.fingerprint != nil || known.record.kind != .photo || known.record.unreadableReason != nil {
             let faces = known.record.facesAnalysed ? known.faces.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) } : nil
+            let video = analyzeFaces && known.record.kind == .video ? try reuse.video(itemID: known.record.id) : nil
             return .analysed(Result(item: ItemWrite(sha256: sha256, kind: known.record.kind, byteSize: Int64(bytes.count),
                                                     sourceID: sourceID, path: path, reference: reference, embedded: known.record.embedded,
                                                     unreadableReason: known.record.unreadableReason, faces: analyzeFaces ? faces : nil,
-                                                    fingerprint: known.record.fingerprint),
+                                                    fingerprint: known.record.fingerprint, video: video),
                                     reused: true))
         }
         switch try workers.run(WorkRequest(operation: .analyze, path: path), bytes: bytes) {
@@ -55,7 +56,7 @@ final class MediaAnalyzer: @unchecked Sendable {
                                                     path: path, reference: reference, embedded: a.embedded,
                                                     unreadableReason: a.unreadableReason,
                                                     faces: a.faces?.map { FaceWrite(face: $0.face, thumbnail: $0.thumbnail) },
-                                                    fingerprint: a.fingerprint),
+                                                    fingerprint: a.fingerprint, video: a.video),
                                     reused: false, stageSeconds: a.stageSeconds))
         }
     }

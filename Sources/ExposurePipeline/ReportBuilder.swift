@@ -96,6 +96,7 @@ enum ReportBuilder {
                           homeRule: "Home is the place with the most photos taken between 20:00 and 07:00 local time, on at least 5 different nights.",
                           faceSearch: s.settings[FaceSearch.settingKey]))
         data.links = links(s, filesByItem: filesByItem)
+        data.videos = videos(s, files: filesByItem)
         return data
     }
 
@@ -116,5 +117,15 @@ enum ReportBuilder {
                 return ReportData.Link(what: what, value: link.value, accounts: link.accounts, examples: examples,
                                        items: link.items.count)
             }
+    }
+
+    /// Videos with a face track, the owner's most seconds first (then others' seconds, then name).
+    static func videos(_ s: InventorySnapshot, files: [Int64: [ItemFileRecord]]) -> [ReportData.Video] {
+        DeletionPlanner.perVideoMetrics(s).compactMap { per -> ReportData.Video? in
+            guard let video = s.videos[per.itemID], !video.tracks.isEmpty else { return nil }
+            let name = files[per.itemID]?.map(\.path).min().map { ($0 as NSString).lastPathComponent } ?? "video"
+            return ReportData.Video(name: name, duration: video.duration, ownerSeconds: per.ownerSeconds, ownerViews: per.ownerViews,
+                                    othersSeconds: per.othersSeconds, people: per.identities.count, poster: video.poster)
+        }.sorted { ($0.ownerSeconds, $0.othersSeconds, $1.name) > ($1.ownerSeconds, $1.othersSeconds, $0.name) }
     }
 }

@@ -3,6 +3,7 @@ import ExportFormats
 import ExposureModel
 import ExposureStore
 import Foundation
+import VideoFrames
 
 /// What `exposure scan` was asked to do.
 public struct ScanOptions: Sendable {
@@ -78,6 +79,7 @@ public final class Scanner {
                 throw ScanError.faceSearchDiffers(what: "--reuse \(options.reuse ?? "")", recorded: theirs, asked: search)
             }
             try database.recordSetting(FaceSearch.settingKey, search)
+            try database.recordSetting(VideoSampling.settingKey, AnalysisWorker.Options().videoSampling.settingValue)
         }
         let jobs = max(1, options.jobs)
         let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
@@ -178,6 +180,11 @@ public final class Scanner {
                     switch try media.analyze(bytes: bytes, sha256: sha, path: path, sourceID: sourceID, reference: reference) {
                     case .analysed(let write):
                         committer.add(write.item)
+                        // A video whose frames cannot be decoded keeps its metadata; the scan still lists it as skipped.
+                        if write.item.kind == .video, let reason = write.item.unreadableReason, media.analyzeFaces {
+                            tally.add { $0.skipped.append((archive.displayName, path, "video frames not analysed: \(reason)")) }
+                            progress.note("\(archive.displayName): \(path): video frames not analysed: \(reason)")
+                        }
                         tally.add { $0.written += 1; $0.stageSeconds += write.stageSeconds; if write.reused { $0.reused += 1 } }
                     case .failed(let reason):
                         // One hostile file: reported and skipped, the scan goes on.

@@ -20,6 +20,12 @@ public enum SummaryText {
         if f.small.detected > 0 {
             lines.append("  Smaller than 40 px (proposal network, counted apart): \(f.small.detected) faces, \(f.small.owner) yours, \(f.small.others) of others")
         }
+        let v = s.videos
+        if v.analysed > 0 {
+            lines.append("Videos: \(v.analysed) searched (\(formatNumber(v.secondsAnalysed)) s), \(v.tracks) face tracks; "
+                         + "you in \(v.withOwner) (\(formatNumber(v.ownerSeconds)) s on screen, \(v.ownerViews) distinct views), "
+                         + "others in \(v.withOthers) (\(formatNumber(v.othersSeconds)) s)")
+        }
         if s.findings.isEmpty {
             lines.append("Findings: none")
         } else {
@@ -65,7 +71,8 @@ public enum ScanText {
             func s(_ v: Double) -> String { String(format: "%.1f s", v) }
             lines.append("Worker time: metadata \(s(t.metadata)), decoding \(s(t.decode)), face detection \(s(t.detection)), "
                          + "landmarks and descriptors \(s(t.descriptors)), face thumbnails \(s(t.thumbnails)), "
-                         + "fingerprints \(s(t.fingerprint))")
+                         + "fingerprints \(s(t.fingerprint))"
+                         + (t.videoDecode > 0 ? ", video decoding \(s(t.videoDecode))" : ""))
         }
         if o.skipped.isEmpty {
             lines.append("Skipped: none")

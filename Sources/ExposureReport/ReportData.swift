@@ -34,6 +34,30 @@ public struct ReportData: Codable, Sendable, Equatable {
     /// What ties the accounts together (links across accounts), most items first.
     public var links: [Link] = []
 
+    /// Videos with a face track, the owner's most seconds first; the report shows up to 40.
+    public var videos: [Video] = []
+
+    /// One video with faces.
+    public struct Video: Codable, Sendable, Equatable {
+        /// The file name inside the export (no folders).
+        public var name: String
+        public var duration: Double?
+        /// Seconds of the owner's face on screen; distinct views of it.
+        public var ownerSeconds: Double
+        public var ownerViews: Int
+        /// Seconds with someone else's face on screen.
+        public var othersSeconds: Double
+        /// Distinct people (identities) seen.
+        public var people: Int
+        /// A small JPEG of the frame with the largest face; left out with `includeThumbnails: false`.
+        public var poster: Data?
+        public init(name: String, duration: Double?, ownerSeconds: Double, ownerViews: Int, othersSeconds: Double, people: Int,
+                    poster: Data?) {
+            self.name = name; self.duration = duration; self.ownerSeconds = ownerSeconds; self.ownerViews = ownerViews
+            self.othersSeconds = othersSeconds; self.people = people; self.poster = poster
+        }
+    }
+
     public init(summary: Summary, owner: Owner = Owner(), otherIdentities: [Identity] = [], places: [Place] = [],
                 devices: Devices = Devices(), peopleGraph: PeopleGraph = PeopleGraph(), findings: [Finding] = [],
                 generatedAt: String, geocoderAttribution: String = ReportData.defaultGeocoderAttribution,

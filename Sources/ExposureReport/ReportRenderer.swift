@@ -10,12 +10,13 @@ public enum ReportRenderer {
         var body = ""
         body += header(data, includeThumbnails: includeThumbnails)
         body += "<main>\n"
-        body += toc([("summary", "Summary"), ("faces", "Your face"), ("others", "Other people"),
+        body += toc([("summary", "Summary"), ("faces", "Your face"), ("others", "Other people"), ("videos", "Videos"),
                      ("places", "Places"), ("devices", "Devices"), ("public", "Public"), ("links", "Links"), ("tags", "Tags"),
                      ("findings", "Findings"), ("act", "What you can do"), ("method", "How it was measured")])
         body += summarySection(data)
         body += facesSection(data, includeThumbnails: includeThumbnails)
         body += othersSection(data, includeThumbnails: includeThumbnails)
+        body += videosSection(data, includeThumbnails: includeThumbnails)
         body += placesSection(data)
         body += devicesSection(data)
         body += publicSection(data)
@@ -201,6 +202,51 @@ public enum ReportRenderer {
         }
         h += "</section>\n"
         return h
+    }
+
+    /// Faces in videos: the totals, then a poster frame per video with faces (class "face", so the
+    /// page's blur switch blurs it; left out with --no-thumbnails).
+    static func videosSection(_ data: ReportData, includeThumbnails: Bool) -> String {
+        let v = data.summary.videos
+        var h = "<section id=\"videos\" aria-labelledby=\"videos-h\">\n<h2 id=\"videos-h\">Your face in videos</h2>\n"
+        guard v.analysed > 0 else {
+            let videos = data.summary.items.videos
+            h += "<p class=\"muted\">\(videos == 0 ? "The export holds no videos." : "\(Text.plural(videos, "video was", "videos were")) not searched for faces (scanned with --no-faces, or their frames could not be decoded).")</p>\n</section>\n"
+            return h
+        }
+        h += "<p class=\"lead\">\(Text.plural(v.withOwner, "video", "videos")) of the \(Text.count(v.analysed)) searched show your face, "
+        h += "for \(seconds(v.ownerSeconds)) on screen in \(Text.plural(v.ownerViews, "distinct view", "distinct views")). "
+        h += "Video gives face recognition many angles and expressions of one person in seconds. "
+        h += "\(Text.plural(v.withOthers, "video shows", "videos show")) other people (\(seconds(v.othersSeconds))).</p>\n"
+        h += "<p class=\"note\">About one frame per second (plus scene changes) of \(seconds(v.secondsAnalysed)) of video was searched; a face counts from the first frame it is seen in to one second after the last.</p>\n"
+        if !includeThumbnails && !data.videos.isEmpty {
+            h += "<p class=\"note\">Poster frames are left out of this copy (made with <code>--no-thumbnails</code>).</p>\n"
+        }
+        h += "<div class=\"people videos\">\n"
+        for video in data.videos.prefix(40) {
+            h += "<div class=\"person video\">"
+            if includeThumbnails, let poster = video.poster, let uri = Page.imageDataURI(poster) {
+                h += "<img class=\"face poster\" src=\"\(uri)\" alt=\"A frame of \(HTML.escapeAttribute(video.name))\">"
+            }
+            h += "<div class=\"name\">\(HTML.escapeText(video.name))</div>"
+            var facts: [String] = []
+            if video.ownerSeconds > 0 { facts.append("you: \(seconds(video.ownerSeconds)), \(Text.plural(video.ownerViews, "view", "views"))") }
+            if video.othersSeconds > 0 { facts.append("others: \(seconds(video.othersSeconds))") }
+            facts.append(Text.plural(video.people, "person", "people"))
+            h += "<div>\(HTML.escapeText(facts.joined(separator: " · ")))</div></div>\n"
+        }
+        h += "</div>\n"
+        if data.videos.count > 40 {
+            h += "<p class=\"muted\">And \(Text.plural(data.videos.count - 40, "more video", "more videos")) with faces.</p>\n"
+        }
+        h += "</section>\n"
+        return h
+    }
+
+    /// "12 s", "3 min 05 s": seconds of video as a person reads them.
+    static func seconds(_ s: Double) -> String {
+        let whole = Int(s.rounded())
+        return whole < 60 ? "\(whole) s" : String(format: "%d min %02d s", whole / 60, whole % 60)
     }
 
     // MARK: - Places, devices, tags

@@ -49,6 +49,14 @@ public enum MetricVocabulary {
         ("linkage.camera_serials", "camera body or lens serial numbers in photos of more than one account [items with them]"),
         ("linkage.owner_names", "camera owner names (CameraOwnerName, Artist) in more than one account [items with them]"),
         ("linkage.identities", "people whose face is in more than one account [items with their faces]"),
+        ("videos.analysed", "videos whose sampled frames were searched for faces (about one frame per second plus keyframes) [same]"),
+        ("videos.with_owner", "videos with a face track of the owner [same]"),
+        ("videos.owner_seconds",
+         "seconds of video with the owner's face on screen: each track from its first sighting to one sample after its last, tracks of a video merged [videos with the owner]"),
+        ("videos.owner_views",
+         "distinct views of the owner's face in videos: frames at a head pose or with a descriptor (L2 >= 0.25) not seen before in the track [videos with the owner]"),
+        ("videos.with_others", "videos with a face track of someone other than the owner [same]"),
+        ("videos.others_seconds", "seconds of video with someone else's face on screen [those videos]"),
     ]
 
     public static let paths: Set<String> = Set(metrics.map(\.path))

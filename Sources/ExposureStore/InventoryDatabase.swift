@@ -167,6 +167,7 @@ public final class InventoryDatabase: @unchecked Sendable {
         if let faces = w.faces,
            try Bool.fetchOne(db.cachedStatement(sql: "SELECT faces_analysed FROM item WHERE id = ?"), arguments: [itemID]) == false {
             try Self.insertFaces(db, itemID: itemID, faces: faces)
+            if let video = w.video { try Self.insertVideo(db, itemID: itemID, video: video) }
         }
         // The occurrence: where the bytes sit, how the platform shows them.
         try db.run("""
@@ -224,6 +225,51 @@ public final class InventoryDatabase: @unchecked Sendable {
         try db.run("UPDATE item SET faces_analysed = 1 WHERE id = ?", [itemID])
     }
 
+    /// A video's sampling, poster and tracks; in the transaction that writes its faces.
+    private static func insertVideo(_ db: Database, itemID: Int64, video v: VideoAnalysis) throws {
+        try db.run("DELETE FROM video_track WHERE item_id = ?", [itemID])
+        try db.run("""
+            INSERT OR REPLACE INTO video_analysis(item_id, duration, sample_interval, sampled_frames, decoded_frames,
+                analysed_seconds, stopped_early, codec, width, height, rotation, poster) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            """, [itemID, v.duration, v.sampleInterval, v.sampledFrames, v.decodedFrames, v.analysedSeconds, v.stoppedEarly,
+                  v.codec, v.width, v.height, v.rotation, v.poster])
+        for (index, t) in v.tracks.enumerated() {
+            try db.run("""
+                INSERT INTO video_track(item_id, track_index, face_index, start_seconds, end_seconds, frames_seen,
+                    distinct_views, descriptors) VALUES (?,?,?,?,?,?,?,?)
+                """, [itemID, index, t.faceIndex, t.startSeconds, t.endSeconds, t.framesSeen, t.distinctViews,
+                      descriptorBlob(t.descriptors.flatMap { $0 })])
+        }
+    }
+
+    /// A video's stored analysis (the scan's --reuse copies it with the item's faces).
+    public func video(itemID: Int64) throws -> VideoAnalysis? {
+        try writer.read { db in try Self.videos(db, itemID: itemID)[itemID] }
+    }
+
+    /// Videos with their tracks, all of them or one item's.
+    private static func videos(_ db: Database, itemID: Int64? = nil) throws -> [Int64: VideoAnalysis] {
+        let filter = itemID == nil ? "" : " WHERE item_id = \(itemID!)"
+        var tracks: [Int64: [VideoFaceTrack]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM video_track\(filter) ORDER BY item_id, track_index") {
+            let floats = descriptorFloats(row["descriptors"])
+            let descriptors = stride(from: 0, to: floats.count - floats.count % 128, by: 128).map { Array(floats[$0..<($0 + 128)]) }
+            tracks[row["item_id"], default: []].append(VideoFaceTrack(
+                faceIndex: row["face_index"], startSeconds: row["start_seconds"], endSeconds: row["end_seconds"],
+                framesSeen: row["frames_seen"], distinctViews: row["distinct_views"], descriptors: descriptors))
+        }
+        var result: [Int64: VideoAnalysis] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM video_analysis\(filter) ORDER BY item_id") {
+            let id: Int64 = row["item_id"]
+            result[id] = VideoAnalysis(duration: row["duration"], sampleInterval: row["sample_interval"],
+                                       sampledFrames: row["sampled_frames"], decodedFrames: row["decoded_frames"],
+                                       analysedSeconds: row["analysed_seconds"], stoppedEarly: row["stopped_early"],
+                                       codec: row["codec"], width: row["width"], height: row["height"], rotation: row["rotation"],
+                                       poster: row["poster"], tracks: tracks[id] ?? [])
+        }
+        return result
+    }
+
     private static func insertTag(_ db: Database, itemID: Int64, name: String, origin: String, region: FaceRegion?) throws {
         let clean = name.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clean.isEmpty else { return }
@@ -250,6 +296,11 @@ public final class InventoryDatabase: @unchecked Sendable {
             for faceID in a.labelledFaceIDs {
                 try db.execute(sql: "UPDATE face SET labelled = 1 WHERE id = ?", arguments: [faceID])
             }
+            // A video track is the identity of its best face.
+            try db.execute(sql: """
+                UPDATE video_track SET identity_id = (SELECT identity_id FROM face
+                    WHERE face.item_id = video_track.item_id AND face.face_index = video_track.face_index)
+                """)
             for p in a.places {
                 try db.execute(sql: """
                     INSERT INTO place(lat, lon, item_count, night_days, is_home, is_regular, city, country)
@@ -348,9 +399,14 @@ public final class InventoryDatabase: @unchecked Sendable {
             }
             var settings: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") { settings[row[0]] = row[1] }
-            return InventorySnapshot(sources: sources, items: items, files: files, tags: tags, faces: faces,
-                                     missing: missing, skipped: skipped, analysis: analysis,
-                                     identities: identities, places: places, devices: devices, settings: settings)
+            var snapshot = InventorySnapshot(sources: sources, items: items, files: files, tags: tags, faces: faces,
+                                             missing: missing, skipped: skipped, analysis: analysis,
+                                             identities: identities, places: places, devices: devices, settings: settings)
+            snapshot.videos = try Self.videos(db)
+            for row in try Row.fetchAll(db, sql: "SELECT item_id, track_index, identity_id FROM video_track WHERE identity_id IS NOT NULL") {
+                snapshot.trackIdentities[row[0], default: [:]][row[1]] = row[2]
+            }
+            return snapshot
         }
     }
 

@@ -70,6 +70,10 @@ public struct InventorySnapshot: Sendable {
     public var devices: [AnalysisWrite.Device]
     /// How the inventory was made (the `setting` table: the face search, ...).
     public var settings: [String: String] = [:]
+    /// Analysed videos by item id, with their tracks.
+    public var videos: [Int64: VideoAnalysis] = [:]
+    /// Identity id per video track, by item id and track index (nil before the analysis ran).
+    public var trackIdentities: [Int64: [Int: Int64]] = [:]
 }
 
 /// An identity found by the analysis (a cluster of faces of one person).
@@ -90,17 +94,19 @@ public struct ItemWrite: Sendable {
     public var reference: MediaReference
     public var embedded: EmbeddedMetadata?
     public var unreadableReason: String?
-    /// nil when faces were not analysed (scan --no-faces, videos, unreadable images).
+    /// nil when faces were not analysed (scan --no-faces, unreadable images and videos).
     public var faces: [FaceWrite]?
     /// The photo's perceptual fingerprint (nil for videos, unreadable and featureless pictures).
     public var fingerprint: PerceptualFingerprint?
+    /// A video's sampling and face tracks, written with its faces.
+    public var video: VideoAnalysis?
 
     public init(sha256: String, kind: MediaKind, byteSize: Int64, sourceID: Int64, path: String,
                 reference: MediaReference, embedded: EmbeddedMetadata?, unreadableReason: String?, faces: [FaceWrite]?,
-                fingerprint: PerceptualFingerprint? = nil) {
+                fingerprint: PerceptualFingerprint? = nil, video: VideoAnalysis? = nil) {
         self.sha256 = sha256; self.kind = kind; self.byteSize = byteSize; self.sourceID = sourceID
         self.path = path; self.reference = reference; self.embedded = embedded
-        self.unreadableReason = unreadableReason; self.faces = faces; self.fingerprint = fingerprint
+        self.unreadableReason = unreadableReason; self.faces = faces; self.fingerprint = fingerprint; self.video = video
     }
 }
 

@@ -174,6 +174,39 @@ enum Migrations {
                 ALTER TABLE platform_metadata ADD COLUMN has_overlay INTEGER;
                 """)
         }
+        migrator.registerMigration("v6-video-tracks") { db in
+            // Faces in videos. A video's sampling and poster frame (one row per analysed video),
+            // and its face tracks: each track's best face is also a row of `face` (item_id,
+            // face_index), so identities cluster photo faces and tracks together; the track's
+            // identity is copied from that face by the analysis.
+            try db.execute(sql: """
+                CREATE TABLE video_analysis (
+                    item_id INTEGER PRIMARY KEY REFERENCES item(id) ON DELETE CASCADE,
+                    duration REAL,                   -- seconds, when the container says
+                    sample_interval REAL NOT NULL,   -- seconds between regular samples
+                    sampled_frames INTEGER NOT NULL,
+                    decoded_frames INTEGER NOT NULL,
+                    analysed_seconds REAL NOT NULL,  -- of the video, from its start
+                    stopped_early TEXT,              -- why sampling stopped before the end, NULL when it did not
+                    codec TEXT NOT NULL,
+                    width INTEGER NOT NULL, height INTEGER NOT NULL, rotation INTEGER NOT NULL,
+                    poster BLOB                      -- small JPEG for the report
+                );
+                CREATE TABLE video_track (
+                    id INTEGER PRIMARY KEY,
+                    item_id INTEGER NOT NULL REFERENCES item(id) ON DELETE CASCADE,
+                    track_index INTEGER NOT NULL,
+                    face_index INTEGER NOT NULL,     -- the track's best face: face(item_id, face_index)
+                    start_seconds REAL NOT NULL, end_seconds REAL NOT NULL,
+                    frames_seen INTEGER NOT NULL,
+                    distinct_views INTEGER NOT NULL,
+                    descriptors BLOB NOT NULL,       -- the best few faces' descriptors: count x 128 float32, little-endian
+                    identity_id INTEGER,             -- set by the analysis, from the best face
+                    UNIQUE(item_id, track_index)
+                );
+                CREATE INDEX video_track_item ON video_track(item_id);
+                """)
+        }
         return migrator
     }
 }

@@ -3,12 +3,12 @@ import ExposureModel
 import Foundation
 
 public enum MediaFormat: String, Codable, Sendable, CaseIterable {
-    case jpeg, png, gif, webp, heic, avif, tiff, bmp, mp4, mov, unknown
+    case jpeg, png, gif, webp, heic, avif, tiff, bmp, mp4, mov, webm, unknown
 
     public var kind: MediaKind? {
         switch self {
         case .jpeg, .png, .gif, .webp, .heic, .avif, .tiff, .bmp: return .photo
-        case .mp4, .mov: return .video
+        case .mp4, .mov, .webm: return .video
         case .unknown: return nil
         }
     }
@@ -18,6 +18,7 @@ public enum MediaSniffer {
     /// The format the bytes declare (magic numbers), or `.unknown`.
     ///   JPEG FF D8 FF | PNG 89 'PNG' 0D 0A 1A 0A | GIF 'GIF87a'/'GIF89a' | WebP 'RIFF' .... 'WEBP'
     ///   TIFF 'II*\0'/'MM\0*' | BMP 'BM' | ISO BMFF: size, 'ftyp', major brand (HEIC/AVIF/MP4/MOV)
+    ///   Matroska/WebM 1A 45 DF A3
     public static func format(of data: Data) -> MediaFormat {
         let b = [UInt8](data.prefix(32))
         func at(_ offset: Int, _ bytes: [UInt8]) -> Bool {
@@ -42,6 +43,8 @@ public enum MediaSniffer {
             return .mov
         }
         if at(0, Array("BM".utf8)) && b.count >= 14 { return .bmp }
+        // Matroska/WebM: the EBML header's magic (Instagram and Snapchat exports hold WebM clips).
+        if at(0, [0x1A, 0x45, 0xDF, 0xA3]) { return .webm }
         return .unknown
     }
 
@@ -57,7 +60,8 @@ public enum MediaSniffer {
         case "avif": return .avif
         case "tif", "tiff", "dng": return .tiff
         case "bmp": return .bmp
-        case "mp4", "m4v", "3gp", "webm", "mkv", "avi": return .mp4
+        case "mp4", "m4v", "3gp", "avi": return .mp4
+        case "webm", "mkv": return .webm
         case "mov", "qt": return .mov
         default: return .unknown
         }

@@ -14,7 +14,7 @@ final class DemoExportTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = try DemoExport.write(into: dir, after: false)
         let after = try DemoExport.write(into: dir, after: true)
-        for (root, count) in [(before, 13), (after, 9)] {
+        for (root, count) in [(before, 14), (after, 9)] {   // 13 photos and the reel; the reel is deleted after
             let archive = try ExportArchive(parts: [root])
             let format = ExportFormatRegistry.detect(archive)
             XCTAssertEqual(format.platform, .facebook)

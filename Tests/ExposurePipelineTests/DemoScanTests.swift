@@ -3,6 +3,7 @@ import ExposurePipeline
 import ExposureStore
 import ExposureTestSupport
 import Foundation
+import VideoFrames
 import XCTest
 
 /// The whole pipeline on the demo export (real archive reader, Facebook reader, EXIF,
@@ -40,8 +41,9 @@ final class DemoScanTests: XCTestCase {
         XCTAssertEqual(s.owner.name, "Barack Obama")
         XCTAssertEqual(s.sources.map(\.platform), ["facebook"])
         XCTAssertEqual(s.sources.map(\.name), ["facebook-demo-before"])
-        XCTAssertEqual(s.items.total, 13)
+        XCTAssertEqual(s.items.total, 14)
         XCTAssertEqual(s.items.photos, 13)
+        XCTAssertEqual(s.items.videos, 1, "the reel")
         XCTAssertEqual(s.items.unreadable, 0)
         XCTAssertEqual(s.items.profilePictures, 1)
         XCTAssertEqual(s.time.itemsWithCaptureTime, 12)
@@ -60,25 +62,40 @@ final class DemoScanTests: XCTestCase {
 
     func testFacesOwnerAndFindings() throws {
         let s = try Workflows.summary(database: Self.beforeDB, extraRules: nil)
-        // 10 photos show him (the partial face included), 3 show Joe Biden, the landscape none.
-        XCTAssertEqual(s.faces.detected, 13)
-        XCTAssertEqual(s.faces.itemsWithFaces, 12)
+        // 10 photos show him (the partial face included), 3 show Joe Biden, the landscape none; the
+        // reel shows him all along (one track: one face).
+        XCTAssertEqual(s.faces.detected, 14)
+        XCTAssertEqual(s.faces.itemsWithFaces, 13)
         XCTAssertEqual(s.faces.identities, 2)
-        XCTAssertEqual(s.faces.owner.faces, 10)
+        XCTAssertEqual(s.faces.owner.faces, 11)
         // Tagged with his name: the five posts that name him and the picture with both (tag + XMP region).
         XCTAssertEqual(s.faces.owner.labelled, 6)
-        // Capture years of his faces: 2012-2017, 2019, 2020, 2022 (the profile picture has none).
+        // Capture years of his faces: 2012-2017, 2019, 2020, 2022 (the profile picture and the reel have none).
         XCTAssertEqual(s.faces.owner.years, 9)
         XCTAssertEqual(s.faces.owner.firstYear, 2012)
         XCTAssertEqual(s.faces.owner.lastYear, 2022)
-        // Every other photo of him is found by a search with the profile picture.
-        XCTAssertEqual(s.faces.owner.matchableFromProfile, 9)
+        // Every other photo of him, and the reel, is found by a search with the profile picture.
+        XCTAssertEqual(s.faces.owner.matchableFromProfile, 10)
+        // The reel: 6 s of him, in one track of 6 or more sampled frames; the video rule's first threshold (5 s).
+        XCTAssertEqual(s.videos.analysed, 1)
+        XCTAssertEqual(s.videos.tracks, 1)
+        XCTAssertEqual(s.videos.withOwner, 1)
+        XCTAssertEqual(s.videos.withOthers, 0)
+        XCTAssertEqual(s.videos.ownerSeconds, 6, accuracy: 0.05)
+        XCTAssertEqual(s.findings.first { $0.rule == "owner-face-on-video" }?.severity, "low")
+        XCTAssertGreaterThanOrEqual(s.videos.ownerViews, 1)
         XCTAssertEqual(s.faces.others.identities, 1)
         XCTAssertEqual(s.faces.others.faces, 3)
         XCTAssertEqual(s.faces.others.labelled, 2, "the album photo of Biden carries no tag")
         let report = try Workflows.report(database: Self.beforeDB, extraRules: nil, includeThumbnails: true)
         XCTAssertTrue(report.contains("We took the face in your profile pictures to be you."), "the report says why this identity is the owner")
         XCTAssertFalse(report.contains(Self.work.path), "no absolute path of this machine in the report")
+        XCTAssertTrue(report.contains("1 video of the 1 searched show your face"), "the video section")
+        XCTAssertTrue(report.contains("<img class=\"face poster\""), "the reel's poster frame")
+        XCTAssertTrue(report.contains("reel-2021.mp4"))
+        // The sampling is recorded with the face search.
+        XCTAssertEqual(try InventoryDatabase(path: Self.beforeDB).setting(VideoSampling.settingKey),
+                       "every 1 s, keyframes 0.5 s after a sample, at most 300 frames and 60 s per video, longer side 960 px, faces from 40 px")
         XCTAssertTrue(report.contains("Search settings: fast: faces from 20 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9."),
                       "the method section says which faces were looked for")
         let devices = try InventoryDatabase(path: Self.beforeDB).snapshot().devices
@@ -112,16 +129,17 @@ final class DemoScanTests: XCTestCase {
         let withExtra = try Workflows.summary(database: Self.beforeDB, extraRules: dir)
         let extra = withExtra.findings.first { $0.rule == "tiny-test-rule" }
         XCTAssertEqual(extra?.severity, "critical")
-        XCTAssertEqual(extra?.value, 13)
+        XCTAssertEqual(extra?.value, 14)
         XCTAssertEqual(withExtra.findings.count, s.findings.count + 1)
     }
 
     func testRescanAfterDeletionReusesEverything() throws {
-        XCTAssertEqual(Self.firstScan?.written, 13)
+        XCTAssertEqual(Self.firstScan?.written, 14)
         XCTAssertEqual(Self.rescan?.written, 9)
         XCTAssertEqual(Self.rescan?.reused, 9, "every item of the after export was analysed before")
         let d = try Workflows.diff(before: Self.beforeDB, after: Self.afterDB, extraRules: nil)
-        XCTAssertEqual(d.diff.items.removed, 4)
+        XCTAssertEqual(d.diff.items.removed, 5, "four photos and the reel")
+        XCTAssertEqual(d.diff.metrics["videos.with_owner"], .init(before: 1, after: 0))
         XCTAssertEqual(d.diff.items.kept, 9)
         XCTAssertEqual(d.diff.items.added, 0)
     }
@@ -161,6 +179,6 @@ final class DemoScanTests: XCTestCase {
         let again = try Scanner(options: ScanOptions(inputs: [Self.work.appendingPathComponent("facebook-demo-before")], database: Self.beforeDB),
                                 progress: ProgressReporter(quiet: true)).run()
         XCTAssertEqual(again.written, 0)
-        XCTAssertEqual(again.resumed, 13)
+        XCTAssertEqual(again.resumed, 14)
     }
 }

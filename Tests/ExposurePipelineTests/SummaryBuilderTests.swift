@@ -39,7 +39,9 @@ final class SummaryBuilderTests: XCTestCase {
                     "\"findings\":[]", "\"others\":{\"faces\":0,\"identities\":0,\"labelled\":0}", "\"name\":null",
                     "\"small\":{\"detected\":0,\"others\":0,\"owner\":0}",
                     "\"linkage\":{\"camera_serials\":0,\"identities\":0,\"linked_accounts\":0,\"owner_names\":0,\"reposted_photos\":0}",
-                    "\"audience\":{\"private_items\":0,\"public_items\":0,\"public_items_with_gps\":0,\"public_labelled_faces\":0,\"public_owner_photos\":0,\"shared_items\":0,\"unknown_items\":0}"] {
+                    "\"audience\":{\"private_items\":0,\"public_items\":0,\"public_items_with_gps\":0,\"public_labelled_faces\":0,\"public_owner_photos\":0,\"shared_items\":0,\"unknown_items\":0}",
+
+                    "\"videos\":{\"analysed\":0,\"others_seconds\":0,\"owner_seconds\":0,\"owner_views\":0,\"seconds_analysed\":0,\"tracks\":0,\"with_others\":0,\"with_owner\":0}"] {
             XCTAssertTrue(json.contains(key), "missing \(key) in \(json)")
         }
     }

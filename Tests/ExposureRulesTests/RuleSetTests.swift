@@ -14,7 +14,7 @@ final class ShippedRulesTests: XCTestCase {
             "owner-labelled-faces", "owner-years-covered", "profile-matchable-photos", "others-faces",
             "others-labelled-faces", "xmp-face-names", "precise-gps", "inferred-home", "upload-ips",
             "serial-numbers", "exif-owner-names", "stale-thumbnails", "instagram-device-ids",
-            "public-owner-photos", "public-located-items", "accounts-linked",
+            "public-owner-photos", "public-located-items", "accounts-linked", "owner-face-on-video",
         ])
         let labelled = try XCTUnwrap(set["owner-labelled-faces"])
         XCTAssertEqual(labelled.metric, "faces.owner.labelled")

@@ -43,7 +43,7 @@ public enum Demo {
         let text = [
             SummaryText.render(summaryBefore),
             "",
-            "After deleting 4 posts and photos, rescanned in \(String(format: "%.1f", secondTime)) s (first scan \(String(format: "%.1f", firstTime)) s):",
+            "After deleting 4 posts and photos and a video, rescanned in \(String(format: "%.1f", secondTime)) s (first scan \(String(format: "%.1f", firstTime)) s):",
             diff.text,
             "",
             "Report: \(report.path)",

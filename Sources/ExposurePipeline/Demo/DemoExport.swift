@@ -1,13 +1,14 @@
 import ExposureModel
 import Foundation
 import MediaMetadata
+import VideoFrames
 
 /// The built-in demo: a Facebook export (2024 layout, as a folder) of a public figure,
 /// made from face_recognition's test images (fetched by scripts/setup from PyPI, SHA-256
 /// checked) and generated pictures, with EXIF, tags and places across the years.
 ///
-/// The "after" variant is the same account after deleting four posts and one album photo,
-/// for the before/after comparison.
+/// The "after" variant is the same account after deleting four posts, one album photo and the
+/// video, for the before/after comparison.
 public enum DemoExport {
     public static let ownerName = "Barack Obama"
     /// Home in the story: a Chicago street, photographed at night on seven evenings.
@@ -147,7 +148,30 @@ public enum DemoExport {
         }
         try put("\(posts)/album/1.json", Data(#"{ "name": "Mobile uploads", "photos": [ \#(albumEntries.joined(separator: ", ")) ] }"#.utf8))
         try put("\(posts)/your_posts__check_ins__photos_and_videos_1.json", Data("[\n\(postEntries.joined(separator: ",\n"))\n]".utf8))
+
+        // A short video of the owner (deleted in the "after" export): the report's video section.
+        if !after {
+            let reelURI = "\(posts)/media/videos/reel-2021.mp4"
+            try put(reelURI, try reel(owner: sources["obama.jpg"]!))
+            try put("\(posts)/your_videos.json", Data(#"""
+                { "videos_v2": [ { "uri": "\#(reelURI)", "creation_timestamp": 1625000000, "title": "", "description": "At the lake" } ] }
+                """#.utf8))
+        }
         return root
+    }
+
+    /// The demo reel: the profile photo's face (about 110 px) drifting across a landscape for 6 s
+    /// (long enough for the video rule's first threshold, 5 s),
+    /// 640x360 at 25 fps, H.264 encoded in memory (VideoFrames.VideoEncoder, FFmpeg's libx264).
+    static func reel(owner: RGBImage) throws -> Data {
+        // obama.jpg's face is at about (354...599, 135...379): a 400 px square around it, at 2/5.
+        let face = DemoImages.scaled(DemoImages.cropped(owner, x: 277, y: 57, width: 400, height: 400), 2, 5)
+        let background = DemoImages.landscape(width: 640, height: 360)
+        let encoder = try VideoEncoder(width: 640, height: 360, framesPerSecond: 25)
+        for i in 0..<150 {
+            try encoder.add(DemoImages.pasted(face, onto: background, x: 40 + 2 * i, y: 90))
+        }
+        return try encoder.finish()
     }
 }
 
@@ -187,6 +211,31 @@ public enum DemoImages {
             }
         }
         return RGBImage(width: w, height: h, pixels: pixels)
+    }
+
+    /// The `width` x `height` rectangle at (x, y), clamped to the picture.
+    public static func cropped(_ image: RGBImage, x: Int, y: Int, width: Int, height: Int) -> RGBImage {
+        let x0 = max(0, min(x, image.width - 1)), y0 = max(0, min(y, image.height - 1))
+        let w = min(width, image.width - x0), h = min(height, image.height - y0)
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(w * h * 3)
+        for row in y0..<(y0 + h) {
+            let s = 3 * (row * image.width + x0)
+            pixels += image.pixels[s..<(s + 3 * w)]
+        }
+        return RGBImage(width: w, height: h, pixels: pixels)
+    }
+
+    /// `picture` drawn over `canvas` with its top-left corner at (x, y), clipped to the canvas.
+    public static func pasted(_ picture: RGBImage, onto canvas: RGBImage, x: Int, y: Int) -> RGBImage {
+        var out = canvas
+        for row in 0..<picture.height where y + row >= 0 && y + row < canvas.height {
+            for col in 0..<picture.width where x + col >= 0 && x + col < canvas.width {
+                let s = 3 * (row * picture.width + col), d = 3 * ((y + row) * canvas.width + x + col)
+                out.pixels[d] = picture.pixels[s]; out.pixels[d + 1] = picture.pixels[s + 1]; out.pixels[d + 2] = picture.pixels[s + 2]
+            }
+        }
+        return out
     }
 
     /// Two pictures side by side on a grey canvas, top-aligned.

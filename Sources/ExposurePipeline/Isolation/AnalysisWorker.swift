@@ -3,6 +3,7 @@ import FaceAnalysis
 import Foundation
 import MediaMetadata
 import NeuralNet
+import VideoFrames
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,6 +23,8 @@ public enum AnalysisWorker {
         public var searchMethod: FaceSearch.Method = .fast
         /// How faces are searched for.
         public var faceSearch: FaceSearch { FaceSearch(method: searchMethod, upsample: upsample, smallestFace: smallestFace) }
+        /// Which frames of a video the face search sees (recorded in the inventory by the scan).
+        public var videoSampling = VideoSampling()
         /// Threads for the neural-network kernels in this worker.
         public var threads = 1
         /// RLIMIT_AS: address space, in bytes (0: no limit).
@@ -73,7 +76,8 @@ public enum AnalysisWorker {
             var response = WorkResponse()
             switch request.operation {
             case .analyze:
-                response.analysis = FileAnalysis.of(bytes, filename: filename, engine: engine, search: options.faceSearch)
+                response.analysis = FileAnalysis.of(bytes, filename: filename, engine: engine, search: options.faceSearch,
+                                                    videoSampling: options.videoSampling)
             case .faces:
                 if let engine {
                     do {
@@ -147,13 +151,24 @@ public enum AnalysisWorker {
 
 extension FileAnalysis {
     /// Kind and embedded metadata (always), then faces with their descriptors and thumbnails
-    /// when an engine is given and the file is a decodable photo.
-    static func of(_ bytes: Data, filename: String, engine: FaceEngine?, search: FaceSearch) -> FileAnalysis {
+    /// when an engine is given and the file is a decodable photo, or a video (sampled frames,
+    /// faces linked into tracks: VideoFaces). A video whose frames cannot be decoded keeps its
+    /// metadata and gets the decoder's reason as `unreadableReason`.
+    static func of(_ bytes: Data, filename: String, engine: FaceEngine?, search: FaceSearch,
+                   videoSampling: VideoSampling = VideoSampling()) -> FileAnalysis {
         var stages = StageSeconds()
         let inspection = StageSeconds.time(&stages.metadata) { MediaInspector.inspect(bytes, filename: filename) }
         let kind = inspection.kind ?? .photo
         var unreadable = inspection.unreadableReason
         var faces: [Face]? = nil
+        var video: VideoAnalysis? = nil
+        if let engine, kind == .video, unreadable == nil {
+            do {
+                (faces, video) = try VideoFaces.analyse(bytes, engine: engine, search: search, sampling: videoSampling, stages: &stages)
+            } catch {
+                unreadable = "\(error)"
+            }
+        }
         if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
             do {
                 let image = try StageSeconds.time(&stages.decode) { try ImageDecoder.decode(bytes) }
@@ -170,6 +185,6 @@ extension FileAnalysis {
         stages.metadata -= inspection.fingerprintSeconds
         stages.fingerprint = inspection.fingerprintSeconds
         return FileAnalysis(kind: kind, embedded: inspection.metadata, unreadableReason: unreadable, faces: faces,
-                            fingerprint: unreadable == nil && kind == .photo ? inspection.fingerprint : nil, stageSeconds: stages)
+                            fingerprint: unreadable == nil && kind == .photo ? inspection.fingerprint : nil, video: video, stageSeconds: stages)
     }
 }

@@ -144,7 +144,8 @@ extension FileAnalysis {
         }
         w.optional(fingerprint) { $0.data($1.data) }
         for v in [stageSeconds.metadata, stageSeconds.decode, stageSeconds.detection, stageSeconds.descriptors,
-                  stageSeconds.thumbnails, stageSeconds.fingerprint] { w.double(v) }
+                  stageSeconds.thumbnails, stageSeconds.fingerprint, stageSeconds.videoDecode] { w.double(v) }
+        w.optional(video) { $1.write(to: &$0) }
     }
 
     init(from r: inout WireReader) throws {
@@ -162,6 +163,34 @@ extension FileAnalysis {
         stageSeconds.metadata = try r.double(); stageSeconds.decode = try r.double()
         stageSeconds.detection = try r.double(); stageSeconds.descriptors = try r.double()
         stageSeconds.thumbnails = try r.double(); stageSeconds.fingerprint = try r.double()
+        stageSeconds.videoDecode = try r.double()
+        video = try r.optional { try VideoAnalysis(from: &$0) }
+    }
+}
+
+extension VideoAnalysis {
+    func write(to w: inout WireWriter) {
+        w.optional(duration) { $0.double($1) }
+        w.double(sampleInterval); w.int(sampledFrames); w.int(decodedFrames); w.double(analysedSeconds)
+        w.optional(stoppedEarly) { $0.string($1) }
+        w.string(codec); w.int(width); w.int(height); w.int(rotation)
+        w.optional(poster) { $0.data($1) }
+        w.array(tracks) { w, t in
+            w.int(t.faceIndex); w.double(t.startSeconds); w.double(t.endSeconds); w.int(t.framesSeen); w.int(t.distinctViews)
+            w.array(t.descriptors) { w, d in w.array(d) { $0.float($1) } }
+        }
+    }
+
+    init(from r: inout WireReader) throws {
+        self.init(duration: try r.optional { try $0.double() }, sampleInterval: try r.double(), sampledFrames: try r.int(),
+                  decodedFrames: try r.int(), analysedSeconds: try r.double(), stoppedEarly: try r.optional { try $0.string() },
+                  codec: try r.string(), width: try r.int(), height: try r.int(), rotation: try r.int(),
+                  poster: try r.optional { try $0.data() },
+                  tracks: try r.array { r in
+                      VideoFaceTrack(faceIndex: try r.int(), startSeconds: try r.double(), endSeconds: try r.double(),
+                                     framesSeen: try r.int(), distinctViews: try r.int(),
+                                     descriptors: try r.array { r in try r.array { try $0.float() } })
+                  })
     }
 }
 

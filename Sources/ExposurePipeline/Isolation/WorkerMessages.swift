@@ -41,10 +41,13 @@ struct FileAnalysis: Sendable, Equatable {
     var kind: MediaKind
     var embedded: EmbeddedMetadata?
     var unreadableReason: String?
-    /// nil when faces were not analysed (`--no-faces`, videos, unreadable images).
+    /// nil when faces were not analysed (`--no-faces`, unreadable images and videos). For a
+    /// video: one face per track, its best (`video.tracks[i].faceIndex`).
     var faces: [Face]?
     /// The photo's perceptual fingerprint, for linkage (nil for videos, unreadable and featureless pictures).
     var fingerprint: PerceptualFingerprint?
+    /// A video's sampling, poster frame and face tracks (when its faces were analysed).
+    var video: VideoAnalysis? = nil
     /// Where the worker's time on this file went.
     var stageSeconds = StageSeconds()
 }
@@ -61,19 +64,22 @@ public struct StageSeconds: Sendable, Equatable {
     public var detection: Double = 0
     /// 5-point landmarks, face chips and 128-D descriptors.
     public var descriptors: Double = 0
-    /// The faces' small JPEG crops for the report.
+    /// The faces' small JPEG crops for the report (and videos' poster frames).
     public var thumbnails: Double = 0
     /// The perceptual fingerprint for linkage (its own reduced decode and 19 hashes).
     public var fingerprint: Double = 0
+    /// Demuxing, decoding and scaling video frames (the face search on them is in detection/descriptors).
+    public var videoDecode: Double = 0
 
     public init() {}
 
     static func += (a: inout StageSeconds, b: StageSeconds) {
         a.metadata += b.metadata; a.decode += b.decode; a.detection += b.detection
         a.descriptors += b.descriptors; a.thumbnails += b.thumbnails; a.fingerprint += b.fingerprint
+        a.videoDecode += b.videoDecode
     }
 
-    public var total: Double { metadata + decode + detection + descriptors + thumbnails + fingerprint }
+    public var total: Double { metadata + decode + detection + descriptors + thumbnails + fingerprint + videoDecode }
 
     /// Runs `body`, adding its wall-clock seconds to `stage`.
     static func time<R>(_ stage: inout Double, _ body: () throws -> R) rethrows -> R {

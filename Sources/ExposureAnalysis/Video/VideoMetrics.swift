@@ -1,0 +1,100 @@
+import ExposureModel
+import Foundation
+
+/// One analysed video, as the analysis sees it: its coverage and its face tracks. Each
+/// track's best face is also in `AnalysisInput.faces` (same item, `track.faceIndex`), which
+/// is how a track gets its identity.
+public struct VideoInput: Codable, Hashable, Sendable {
+    public var itemID: Int64
+    public var duration: Double?
+    public var sampleInterval: Double
+    public var analysedSeconds: Double
+    public var tracks: [VideoFaceTrack]
+    public init(itemID: Int64, duration: Double?, sampleInterval: Double, analysedSeconds: Double, tracks: [VideoFaceTrack]) {
+        self.itemID = itemID; self.duration = duration; self.sampleInterval = sampleInterval
+        self.analysedSeconds = analysedSeconds; self.tracks = tracks
+    }
+}
+
+/// The summary contract's `videos` object (and the `video.*` metrics).
+public struct VideoFaceMetrics: Codable, Hashable, Sendable {
+    /// Videos whose frames were searched for faces.
+    public var analysed = 0
+    /// Seconds of video the samples covered.
+    public var secondsAnalysed = 0.0
+    /// Face tracks in them.
+    public var tracks = 0
+    /// Videos with a track of the owner.
+    public var withOwner = 0
+    /// Seconds of video with the owner's face on screen (tracks of one video merged where they overlap).
+    public var ownerSeconds = 0.0
+    /// Distinct views of the owner's face (frames at a head pose or descriptor not seen before in the track).
+    public var ownerViews = 0
+    /// Videos with a track of anyone else.
+    public var withOthers = 0
+    /// Seconds of video with someone else's face on screen.
+    public var othersSeconds = 0.0
+    enum CodingKeys: String, CodingKey {
+        case analysed, secondsAnalysed = "seconds_analysed", tracks, withOwner = "with_owner", ownerSeconds = "owner_seconds"
+        case ownerViews = "owner_views", withOthers = "with_others", othersSeconds = "others_seconds"
+    }
+    public init() {}
+
+    /// Per-video facts behind the counts, for the report and the item counts of findings.
+    public struct PerVideo: Codable, Hashable, Sendable {
+        public var itemID: Int64
+        public var ownerSeconds: Double
+        public var ownerViews: Int
+        public var othersSeconds: Double
+        /// Distinct identities (ids of `AnalysisResult.identities`) with a track in the video.
+        public var identities: [Int]
+    }
+
+    /// Measures `videos`; `identityOfTrack(video, track)` is the track's identity (nil when its
+    /// face is not among the analysed faces), `owner` the owner's identity.
+    public static func measure(_ videos: [VideoInput], owner: Int?,
+                               identityOfTrack: (VideoInput, Int) -> Int?) -> (VideoFaceMetrics, [PerVideo]) {
+        var m = VideoFaceMetrics()
+        var perVideo: [PerVideo] = []
+        for video in videos {
+            m.analysed += 1
+            m.secondsAnalysed += video.analysedSeconds
+            m.tracks += video.tracks.count
+            var ownerSpans: [(Double, Double)] = [], otherSpans: [(Double, Double)] = []
+            var views = 0
+            var identities = Set<Int>()
+            for (index, track) in video.tracks.enumerated() {
+                let span = (track.startSeconds, track.startSeconds + track.seconds(interval: video.sampleInterval, duration: video.duration))
+                let identity = identityOfTrack(video, index)
+                if let identity { identities.insert(identity) }
+                if identity != nil && identity == owner {
+                    ownerSpans.append(span); views += track.distinctViews
+                } else {
+                    otherSpans.append(span)
+                }
+            }
+            let ownerSeconds = unionLength(ownerSpans), othersSeconds = unionLength(otherSpans)
+            if !ownerSpans.isEmpty { m.withOwner += 1 }
+            if !otherSpans.isEmpty { m.withOthers += 1 }
+            m.ownerSeconds += ownerSeconds; m.othersSeconds += othersSeconds; m.ownerViews += views
+            perVideo.append(PerVideo(itemID: video.itemID, ownerSeconds: rounded(ownerSeconds), ownerViews: views,
+                                     othersSeconds: rounded(othersSeconds), identities: identities.sorted()))
+        }
+        m.secondsAnalysed = rounded(m.secondsAnalysed); m.ownerSeconds = rounded(m.ownerSeconds)
+        m.othersSeconds = rounded(m.othersSeconds)
+        return (m, perVideo)
+    }
+
+    /// Seconds to one decimal: the sampling is no finer than that, and the summary stays stable.
+    static func rounded(_ s: Double) -> Double { (s * 10).rounded() / 10 }
+
+    /// Total length of the union of [start, end) spans.
+    static func unionLength(_ spans: [(Double, Double)]) -> Double {
+        var total = 0.0, reach = -Double.infinity
+        for (start, end) in spans.sorted(by: { $0.0 < $1.0 }) where end > start {
+            if start >= reach { total += end - start; reach = end }
+            else if end > reach { total += end - reach; reach = end }
+        }
+        return total
+    }
+}
