@@ -18,7 +18,7 @@ public struct Summary: Codable, Equatable, Sendable {
     public var videos: Videos = Videos()
     public var findings: [Finding]
 
-    enum CodingKeys: String, CodingKey { case schema, owner, sources, items, time, location, devices, people, faces, videos, findings }
+    enum CodingKeys: String, CodingKey { case schema, owner, sources, items, time, location, devices, people, faces, audience, linkage, videos, findings }
 
     /// Faces in videos (version 3). A video's face track also counts as one face in `faces`.
     public struct Videos: Codable, Equatable, Sendable {
@@ -172,7 +172,8 @@ public struct Summary: Codable, Equatable, Sendable {
         self.devices = devices; self.people = people; self.faces = faces; self.findings = findings
     }
 
-    /// Summaries of versions 1 and 2 have no `videos`: no video's frames were searched.
+    /// Summaries of versions 1 and 2 have no `audience`, `linkage` or `videos` (no video's frames
+    /// were searched): they read as zeros.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schema = try c.decode(String.self, forKey: .schema)
@@ -184,6 +185,8 @@ public struct Summary: Codable, Equatable, Sendable {
         devices = try c.decode(Devices.self, forKey: .devices)
         people = try c.decode(People.self, forKey: .people)
         faces = try c.decode(Faces.self, forKey: .faces)
+        audience = try c.decodeIfPresent(AudienceMetrics.self, forKey: .audience) ?? AudienceMetrics()
+        linkage = try c.decodeIfPresent(LinkageMetrics.self, forKey: .linkage) ?? LinkageMetrics()
         videos = try c.decodeIfPresent(Videos.self, forKey: .videos) ?? Videos()
         findings = try c.decode([Finding].self, forKey: .findings)
     }
