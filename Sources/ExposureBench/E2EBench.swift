@@ -205,12 +205,7 @@ enum E2EBench {
 
     static let buckets = [30, 40, 60, 80, 120, 200, 100_000]
 
-    static func iou(_ a: DetectedFace.Box, _ b: DetectedFace.Box) -> Double {
-        let iw = min(a.right, b.right) - max(a.left, b.left) + 1, ih = min(a.bottom, b.bottom) - max(a.top, b.top) + 1
-        guard iw > 0, ih > 0 else { return 0 }
-        let inter = Double(iw * ih)
-        return inter / (Double(a.width * a.height + b.width * b.height) - inter)
-    }
+    static func iou(_ a: DetectedFace.Box, _ b: DetectedFace.Box) -> Double { DetectedFace.Box.iou(a, b) }
 
     /// A face search under test: a name and what it finds (with the proposals, for the fast search).
     struct Search {

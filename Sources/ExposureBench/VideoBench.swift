@@ -7,7 +7,7 @@ import NeuralNet
 import VideoFrames
 
 /// `exposure-bench video [--seconds 30] [--size 1920x1080] [--fps 30] [--runs 5] [--max-side N]
-/// [--smallest-face N]`: video seconds analysed per wall second at the default sampling
+/// [--smallest-face N] [--no-follow]`: video seconds analysed per wall second at the default sampling
 /// (VideoSampling(); the last two options change it, to measure the trade-off), and the share of
 /// the time in decoding vs the face search.
 ///
@@ -27,6 +27,7 @@ enum VideoBench {
         var sampling = VideoSampling()
         sampling.maxSide = Int(option("--max-side", "\(sampling.maxSide)"))!
         sampling.smallestFace = Int(option("--smallest-face", "\(sampling.smallestFace)"))!
+        if args.contains("--no-follow") { sampling.followTracks = false }
         Parallel.threadCount = 1
         FaceEngine.keepFreedTensorsForReuse()
         let models = ModelStore(overrideDirectory: nil).directory
@@ -56,12 +57,42 @@ enum VideoBench {
         }
         if let v = last?.video {
             print("per run: \(v.sampledFrames) frames sampled of \(v.decodedFrames) decoded, \(v.tracks.count) track(s), \(String(format: "%.1f", v.analysedSeconds)) s analysed")
+            // How well the video's faces describe the person: the track's best descriptors against the photo's.
+            if let photo = FaceSearch().faces(in: owner, engine: engine).first?.descriptor {
+                let distances = v.tracks.flatMap(\.descriptors).map { FaceEngine.distance($0, photo) }
+                print("  the tracks' best faces against the photo's face: distance \(distances.map { String(format: "%.3f", $0) }.joined(separator: ", ")) (same person below 0.6)")
+            }
         }
         print(String(format: "one worker (1 thread): %.1fx real time (median of %d; runs %@); time: decoding %.0f%%, faces %.0f%%, the rest (thumbnails, poster) %.0f%%",
                      median(rates), runs, rates.map { String(format: "%.1f", $0) }.joined(separator: ", "),
                      100 * median(decodeShares), 100 * median(faceShares), 100 * (1 - median(decodeShares) - median(faceShares))))
         print(String(format: "  faces: detection (proposals and windows) %.0f%%, landmarks and descriptors %.0f%% of the time",
                      100 * median(detectionShares), 100 * (median(faceShares) - median(detectionShares))))
+
+        // The peer in the same run: every sampled frame searched as a photo is (dlib's windows on every proposal).
+        if sampling.followTracks {
+            var everyFrame = sampling
+            everyFrame.followTracks = false
+            var peerRates: [Double] = []
+            for _ in 0..<runs {
+                let start = Date()
+                let outcome = try VideoFaceSearch.analyse(clip, engine: engine, sampling: everyFrame)
+                peerRates.append(outcome.video.analysedSeconds / Date().timeIntervalSince(start))
+            }
+            print(String(format: "  peer, every frame through dlib's windows (--no-follow): %.1fx real time (median of %d); following tracks: %.2fx faster",
+                         median(peerRates), runs, median(rates) / median(peerRates)))
+        }
+
+        // Where the face search's time goes per sampled frame (one more pass, the cascade's own timers).
+        var proposalMs: [Double] = [], windowMs: [Double] = [], describeMs: [Double] = []
+        let search = FaceSearch(method: .fast, smallestFace: sampling.smallestFace)
+        _ = try VideoSampler.sample(clip, sampling: sampling) { frame in
+            var detection = 0.0, describe = 0.0
+            let r = engine.cascadeFaces(in: frame.image, options: search.cascade, detectionSeconds: &detection, descriptorSeconds: &describe)
+            proposalMs.append(1000 * r.proposalSeconds); windowMs.append(1000 * r.windowSeconds); describeMs.append(1000 * describe)
+        }
+        print(String(format: "  full search per sampled frame (medians): proposals %.1f ms, dlib windows %.1f ms, landmarks and descriptors %.1f ms",
+                     median(proposalMs), median(windowMs), median(describeMs)))
 
         // The machine: one worker per core, each on its own copy, at once.
         let cores = ProcessInfo.processInfo.activeProcessorCount

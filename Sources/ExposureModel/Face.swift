@@ -8,6 +8,14 @@ public struct DetectedFace: Codable, Hashable, Sendable {
         }
         public var width: Int { right - left + 1 }
         public var height: Int { bottom - top + 1 }
+
+        /// Intersection over union of two inclusive boxes (0 when they do not overlap).
+        public static func iou(_ a: Box, _ b: Box) -> Double {
+            let w = min(a.right, b.right) - max(a.left, b.left) + 1, h = min(a.bottom, b.bottom) - max(a.top, b.top) + 1
+            guard w > 0, h > 0 else { return 0 }
+            let inter = Double(w * h)
+            return inter / (Double(a.width * a.height) + Double(b.width * b.height) - inter)
+        }
     }
     public var box: Box
     /// The detector's score for this window.

@@ -14,6 +14,13 @@
 //      box = the proposal mapped to dlib's box convention, landmarks and descriptor computed the
 //      usual way (the face chip is upsampled to 150x150), flagged `belowDetectorRange`.
 //   4. Landmarks and descriptors for every face on the full-resolution image, as always.
+//
+// Video frames may pass `known` faces: where dlib's detector found a face in the previous
+// sampled frame (a track's last sighting). A proposal whose expected dlib box overlaps one of
+// them (IoU >= `knownOverlap`) is taken as that face again without running dlib's windows: its
+// box is the expected box, its confidence the known face's. dlib's windows cost four times the
+// proposal network on a 960 px frame with a large face, and a track is one face the detector has
+// already confirmed; a proposal anywhere else still goes to dlib.
 import ExposureModel
 import Foundation
 import NeuralNet
@@ -65,6 +72,9 @@ public struct CascadeResult: Sendable {
     /// The proposals the network made, and the detector input pixels the windows covered.
     public var proposals: [FaceProposal]
     public var windowPixels: Int
+    /// Proposals taken as a `known` face again, without dlib's windows (boxes = the expected dlib
+    /// box, confidence = the known face's), with landmarks and descriptors.
+    public var followed: [DetectedFace] = []
     /// Seconds in the proposal network and in the windowed detector.
     public var proposalSeconds: Double
     public var windowSeconds: Double
@@ -76,37 +86,56 @@ extension FaceEngine {
     /// The fast search on `image` (full resolution). Needs the proposal network's model files.
     /// `detectionSeconds` gets the proposal network and the windowed detector, `descriptorSeconds`
     /// landmarks and descriptors.
-    public func cascadeFaces(in image: RGBImage, options: CascadeOptions,
+    public func cascadeFaces(in image: RGBImage, options: CascadeOptions, known: [KnownFace] = [], knownOverlap: Double = 0.5,
                              detectionSeconds: inout Double, descriptorSeconds: inout Double) -> CascadeResult {
         guard let proposalNetwork else { preconditionFailure("FaceEngine: the fast search needs the proposal network (exposure models fetch)") }
         let start = Date()
         let proposals = proposalNetwork.proposals(in: image, options: options.proposals)
         let proposalSeconds = Date().timeIntervalSince(start)
         let expected = proposals.map(options.dlibBox(for:))
+        // Proposals at a known face (each known face at most once, best overlap first) skip dlib.
+        var followed: [(box: DetectedFace.Box, confidence: Float)] = []
+        var followedProposals = Set<Int>()
+        if !known.isEmpty {
+            var pairs: [(overlap: Double, proposal: Int, known: Int)] = []
+            for (i, e) in expected.enumerated() where e.width >= options.detectorMinimum {
+                let box = Self.squareBox(e)
+                for (k, face) in known.enumerated() {
+                    let overlap = DetectedFace.Box.iou(box, face.box)
+                    if overlap >= knownOverlap { pairs.append((overlap, i, k)) }
+                }
+            }
+            var usedKnown = Set<Int>()
+            for pair in pairs.sorted(by: { ($0.overlap, -$0.proposal) > ($1.overlap, -$1.proposal) })
+            where !followedProposals.contains(pair.proposal) && !usedKnown.contains(pair.known) {
+                followedProposals.insert(pair.proposal); usedKnown.insert(pair.known)
+                followed.append((Self.squareBox(expected[pair.proposal]), known[pair.known].confidence))
+            }
+        }
         // Regions dlib can see at upsample 1: windows need a box within scaleRange of 40 px or more.
-        let regions = expected.filter { $0.width * options.windows.scaleRange >= options.detectorMinimum }
-            .map { SearchRegion(centerX: $0.centerX, centerY: $0.centerY, boxWidth: $0.width) }
-        let (detections, pixels, pyramidSeconds) = detector.detector.detect(image, upsample: 1, regions: regions, windows: options.windows)
+        let regions = expected.enumerated()
+            .filter { !followedProposals.contains($0.offset) && $0.element.width * options.windows.scaleRange >= options.detectorMinimum }
+            .map { SearchRegion(centerX: $0.element.centerX, centerY: $0.element.centerY, boxWidth: $0.element.width) }
+        let (detections, pixels, pyramidSeconds) = regions.isEmpty
+            ? ([], 0, 0) : detector.detector.detect(image, upsample: 1, regions: regions, windows: options.windows)
         let windowSeconds = Date().timeIntervalSince(start) - proposalSeconds
+        // A face dlib found (from another proposal's windows) is dlib's, not followed.
+        followed.removeAll { f in detections.contains { DetectedFace.Box.iou($0.box, f.box) >= knownOverlap } }
         var small: [(box: DetectedFace.Box, score: Float)] = []
         if options.smallFaceMinimumScore > 0 && options.smallFaceMinimumScore <= 1 {
             for (p, e) in zip(proposals, expected) where e.width < options.detectorMinimum && p.score >= options.smallFaceMinimumScore {
-                let covered = detections.contains { d -> Bool in
-                    let b = d.box
+                let covered = (detections.map(\.box) + followed.map(\.box)).contains { b -> Bool in
                     let inX = Double(b.left) <= e.centerX && e.centerX <= Double(b.right)
                     let inY = Double(b.top) <= e.centerY && e.centerY <= Double(b.bottom)
                     return inX && inY
                 }
                 if covered { continue }
-                let half = e.width / 2
-                let box = DetectedFace.Box(left: Int((e.centerX - half).rounded()), top: Int((e.centerY - half).rounded()),
-                                           right: Int((e.centerX + half).rounded()) - 1, bottom: Int((e.centerY + half).rounded()) - 1)
-                small.append((box, p.score))
+                small.append((Self.squareBox(e), p.score))
             }
         }
         detectionSeconds += Date().timeIntervalSince(start)
         let describeStart = Date()
-        let described = descriptors(for: image, boxes: detections.map { $0.box } + small.map { $0.box })
+        let described = descriptors(for: image, boxes: detections.map { $0.box } + small.map { $0.box } + followed.map(\.box))
         descriptorSeconds += Date().timeIntervalSince(describeStart)
         let faces = zip(detections, described).map { d, r in
             DetectedFace(box: d.box, confidence: d.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
@@ -116,7 +145,25 @@ extension FaceEngine {
             face.belowDetectorRange = true
             return face
         }
+        let followedFaces = zip(followed, described.dropFirst(detections.count + small.count)).map { f, r in
+            DetectedFace(box: f.box, confidence: f.confidence, landmarks: r.landmarks, descriptor: r.descriptor)
+        }
         return CascadeResult(faces: faces, smallFaces: smallFaces, proposals: proposals, windowPixels: pixels,
+                             followed: followedFaces,
                              proposalSeconds: proposalSeconds, windowSeconds: windowSeconds, pyramidSeconds: pyramidSeconds)
     }
+
+    /// The square box (inclusive pixels) of an expected dlib box.
+    static func squareBox(_ e: (centerX: Double, centerY: Double, width: Double)) -> DetectedFace.Box {
+        let half = e.width / 2
+        return DetectedFace.Box(left: Int((e.centerX - half).rounded()), top: Int((e.centerY - half).rounded()),
+                                right: Int((e.centerX + half).rounded()) - 1, bottom: Int((e.centerY + half).rounded()) - 1)
+    }
+}
+
+/// A face dlib's detector found nearby, for `cascadeFaces(known:)`: a video track's last sighting.
+public struct KnownFace: Sendable, Hashable {
+    public var box: DetectedFace.Box
+    public var confidence: Float
+    public init(box: DetectedFace.Box, confidence: Float) { self.box = box; self.confidence = confidence }
 }

@@ -26,6 +26,12 @@ public struct VideoSampling: Sendable, Hashable {
     /// network's cost falls with the square of this: 20 px cost three times as much per frame.
     /// Faces below dlib's 40 px window are then never kept from video.
     public var smallestFace = 40
+    /// Faces that continue a track: dlib's detector confirms a track's first face; on later
+    /// frames a proposal where the track was last seen is taken as the same face without dlib's
+    /// windows (FaceAnalysis/FaceSearchCascade.swift, `known`), which costs four times the
+    /// proposal network per large face. Proposals anywhere else still go to dlib. The fast
+    /// search only; false: every frame searched as a photo is.
+    public var followTracks = true
 
     public init() {}
 
@@ -33,8 +39,9 @@ public struct VideoSampling: Sendable, Hashable {
 
     public var settingValue: String {
         let keyframes = keyframeGap.map { String(format: ", keyframes %g s after a sample", $0) } ?? ""
-        return String(format: "every %g s%@, at most %d frames and %g s per video, longer side %d px, faces from %d px",
-                      interval, keyframes, maxFrames, maxWallSeconds, maxSide, smallestFace)
+        let follow = followTracks ? ", tracked faces followed by the proposal network" : ""
+        return String(format: "every %g s%@, at most %d frames and %g s per video, longer side %d px, faces from %d px%@",
+                      interval, keyframes, maxFrames, maxWallSeconds, maxSide, smallestFace, follow)
     }
 
     /// The interval for a video of `duration` seconds: the regular one, or wider so that the

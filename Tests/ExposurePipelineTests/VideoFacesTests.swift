@@ -7,6 +7,7 @@ import ExposureTestSupport
 import FaceAnalysis
 import Foundation
 import MediaMetadata
+import VideoFrames
 import XCTest
 
 /// Faces in videos, from the bytes to the report: test clips are made here with ffmpeg from
@@ -100,6 +101,27 @@ final class VideoFacesTests: XCTestCase {
         XCTAssertEqual(a.video?.codec, "h264")
         XCTAssertGreaterThan(a.stageSeconds.videoDecode, 0)
         XCTAssertGreaterThan(a.stageSeconds.detection, 0)
+    }
+
+    /// Following tracks with the proposal network (the default: dlib confirms each track's first
+    /// face only) gives the tracks dlib's search of every frame gives: the same people, times and
+    /// frame counts, best faces of the same person.
+    func testFollowingTracksGivesTheTracksOfTheFullSearch() throws {
+        let clip = try Self.clip()
+        let engine = try XCTUnwrap(Self.engine)
+        var everyFrame = VideoSampling()
+        everyFrame.followTracks = false
+        let followed = try VideoFaceSearch.analyse(clip, engine: engine).video
+        let searched = try VideoFaceSearch.analyse(clip, engine: engine, sampling: everyFrame).video
+        XCTAssertEqual(followed.tracks.count, 2)
+        XCTAssertEqual(searched.tracks.count, 2)
+        for (a, b) in zip(followed.tracks, searched.tracks) {
+            XCTAssertEqual(a.startSeconds, b.startSeconds)
+            XCTAssertEqual(a.endSeconds, b.endSeconds)
+            XCTAssertEqual(a.framesSeen, b.framesSeen)
+            XCTAssertLessThan(Self.distance(a.descriptors[0], b.descriptors[0]), 0.3)
+        }
+        XCTAssertNotEqual(VideoSampling().settingValue, everyFrame.settingValue, "an inventory records which way it was made")
     }
 
     func testTracksInOtherCodecsAndContainers() throws {

@@ -34,6 +34,36 @@ final class FaceSearchCascadeTests: XCTestCase {
         }
     }
 
+    /// A known face (a video track's last sighting) where the proposal network sees one is taken
+    /// without dlib's windows: same place as dlib's box, the known confidence, a descriptor of the
+    /// same person; a known face where there is none changes nothing.
+    func testKnownFacesAreFollowedWithoutTheDetector() throws {
+        let e = try engine()
+        let image = try DlibGoldenTests.source("obama.jpg")
+        var d = 0.0, s = 0.0
+        let full = e.cascadeFaces(in: image, options: CascadeOptions.measured, detectionSeconds: &d, descriptorSeconds: &s)
+        let dlibFace = try XCTUnwrap(full.faces.first)
+        XCTAssertTrue(full.followed.isEmpty)
+
+        let known = KnownFace(box: dlibFace.box, confidence: 0.75)
+        let followed = e.cascadeFaces(in: image, options: CascadeOptions.measured, known: [known], detectionSeconds: &d, descriptorSeconds: &s)
+        XCTAssertTrue(followed.faces.isEmpty, "no dlib windows at a known face")
+        XCTAssertLessThan(followed.windowPixels, full.windowPixels / 2, "only the other proposals' windows")
+        let face = try XCTUnwrap(followed.followed.first)
+        XCTAssertEqual(followed.followed.count, 1)
+        XCTAssertGreaterThan(DetectedFace.Box.iou(face.box, dlibFace.box), 0.7, "\(face.box) vs \(dlibFace.box)")
+        XCTAssertEqual(face.confidence, 0.75)
+        XCTAssertEqual(face.landmarks.count, 5)
+        XCTAssertLessThan(FaceEngine.distance(face.descriptor, dlibFace.descriptor), 0.2, "the same person's descriptor")
+
+        // Known somewhere else: the proposal goes to dlib as before.
+        let elsewhere = KnownFace(box: DetectedFace.Box(left: 0, top: 0, right: 60, bottom: 60), confidence: 1)
+        let other = e.cascadeFaces(in: image, options: CascadeOptions.measured, known: [elsewhere], detectionSeconds: &d, descriptorSeconds: &s)
+        XCTAssertTrue(other.followed.isEmpty)
+        XCTAssertEqual(other.faces.map(\.box), full.faces.map(\.box))
+        XCTAssertEqual(other.faces.first?.confidence, dlibFace.confidence)
+    }
+
     /// A grey canvas with obama.jpg at 1/1, 1/3 and 1/6 (faces of about 240, 80 and 40 px) and biden
     /// at 1/4, and obama at 1/12 (a face of about 20-25 px, below dlib's range).
     func testCollageAtSeveralSizesAndASmallFace() throws {

@@ -215,6 +215,10 @@ exv_status exv_open(const uint8_t *data, size_t size, int64_t max_pixels, int th
     // Frames nothing refers to (most B-frames) are never sampled at one per second: not decoding
     // them is the largest saving there is. FLAG2_FAST allows the H.264 decoder's non-bit-exact speed-ups.
     v->codec->skip_frame = AVDISCARD_NONREF;
+    // No deblocking either: about a fifth of H.264's decoding time. Faces are searched in frames
+    // scaled to 960 px, where block edges average out: on ExposureBench video the track's best
+    // faces were 0.089-0.099 from the photo's face without it, 0.100-0.102 with it.
+    v->codec->skip_loop_filter = AVDISCARD_ALL;
     v->codec->flags2 |= AV_CODEC_FLAG2_FAST;
     r = avcodec_open2(v->codec, decoder, NULL);
     if (r < 0) { set_message(message, "cannot open the decoder", r); status = EXV_UNSUPPORTED; goto fail; }

@@ -48,11 +48,22 @@ public struct FaceTracker<Payload> {
     public let options: Options
     private var open: [Track] = []
     private var closed: [Track] = []
+    private var lastTime: Double?
 
     public init(options: Options = Options()) { self.options = options }
 
-    /// Adds one sampled frame's faces (frames in time order).
-    public mutating func add(time: Double, faces: [(face: DetectedFace, payload: Payload)]) {
+    /// The faces seen in the last frame added, one per track: where the next frame's search can
+    /// expect them (`KnownFace`s of the fast search).
+    public var lastSightings: [DetectedFace] {
+        guard let last = lastTime else { return [] }
+        return open.filter { $0.end == last }.map(\.last)
+    }
+
+    /// Adds one sampled frame's faces (frames in time order). Faces whose indices are in
+    /// `followOnly` (found only because a track was expected there, not confirmed by the
+    /// detector) may continue a track but never start one.
+    public mutating func add(time: Double, faces: [(face: DetectedFace, payload: Payload)], followOnly: Set<Int> = []) {
+        lastTime = time
         // Tracks unseen for too long end before this frame is matched.
         let (stale, live) = open.reduce(into: ([Track](), [Track]())) { acc, t in
             if time - t.end > options.maxGap { acc.0.append(t) } else { acc.1.append(t) }
@@ -75,7 +86,7 @@ public struct FaceTracker<Payload> {
             usedTracks.insert(pair.track); usedFaces.insert(pair.face)
             extend(&open[pair.track], with: Sighting(face: faces[pair.face].face, time: time, payload: faces[pair.face].payload))
         }
-        for (f, candidate) in faces.enumerated() where !usedFaces.contains(f) {
+        for (f, candidate) in faces.enumerated() where !usedFaces.contains(f) && !followOnly.contains(f) {
             let sighting = Sighting(face: candidate.face, time: time, payload: candidate.payload)
             var track = Track(start: time, end: time, framesSeen: 0, best: [], viewDescriptors: [], viewYaws: [], last: candidate.face)
             extend(&track, with: sighting)
@@ -130,10 +141,5 @@ public struct FaceTracker<Payload> {
     }
 
     /// Intersection over union of two inclusive boxes.
-    static func iou(_ a: DetectedFace.Box, _ b: DetectedFace.Box) -> Double {
-        let w = min(a.right, b.right) - max(a.left, b.left) + 1, h = min(a.bottom, b.bottom) - max(a.top, b.top) + 1
-        guard w > 0, h > 0 else { return 0 }
-        let inter = Double(w * h)
-        return inter / (Double(a.width * a.height) + Double(b.width * b.height) - inter)
-    }
+    static func iou(_ a: DetectedFace.Box, _ b: DetectedFace.Box) -> Double { DetectedFace.Box.iou(a, b) }
 }

@@ -25,11 +25,23 @@ enum VideoFaces {
         var local = StageSeconds()
         let report = try VideoSampler.sample(bytes, sampling: sampling) { frame in
             let faceStart = DispatchTime.now().uptimeNanoseconds
-            let found = search.faces(in: frame.image, engine: engine, stages: &local)
+            var found: [DetectedFace], followOnly = Set<Int>()
+            if search.method == .fast && sampling.followTracks {
+                // Where the last frame's tracks were, the proposal network alone follows them.
+                let known = tracker.lastSightings.map { KnownFace(box: $0.box, confidence: $0.confidence) }
+                let r = engine.cascadeFaces(in: frame.image, options: search.cascade, known: known,
+                                            detectionSeconds: &local.detection, descriptorSeconds: &local.descriptors)
+                found = r.faces + r.smallFaces
+                followOnly = Set(found.count..<(found.count + r.followed.count))
+                found += r.followed
+            } else {
+                found = search.faces(in: frame.image, engine: engine, stages: &local)
+            }
             faceSeconds += Double(DispatchTime.now().uptimeNanoseconds - faceStart) / 1e9
             let thumbStart = DispatchTime.now().uptimeNanoseconds
             // Thumbnails only for faces that can be among a track's best: cheap (96 px crops).
-            tracker.add(time: frame.time, faces: found.map { ($0, FaceThumbnail.jpeg(of: $0.box, in: frame.image)) })
+            tracker.add(time: frame.time, faces: found.map { ($0, FaceThumbnail.jpeg(of: $0.box, in: frame.image)) },
+                        followOnly: followOnly)
             let largest = found.map { Double($0.box.width * $0.box.height) }.max() ?? 0
             if poster == nil || largest > poster!.score {
                 poster = (largest, posterJPEG(frame.image))
