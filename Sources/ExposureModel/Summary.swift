@@ -1,10 +1,10 @@
-/// `exposure summary --json`: the contract ("schema": "exposure.summary/3").
+/// `exposure summary --json`: the contract ("schema": "exposure.summary/4").
 /// Key names are the JSON names; every count is an integer, seconds have one decimal.
 /// Version 2 added `faces.small` (faces below dlib's detector's 40 px range, counted apart);
-/// version 3 `audience` (who could see the items), `linkage` (what ties the accounts together) and
-/// `videos` (faces in videos: tracks, seconds on screen, distinct views).
+/// version 3 `audience` (who could see the items) and `linkage` (what ties the accounts together);
+/// version 4 `videos` (faces in videos: tracks, seconds on screen, distinct views).
 public struct Summary: Codable, Equatable, Sendable {
-    public var schema: String = "exposure.summary/3"
+    public var schema: String = "exposure.summary/4"
     public var owner: Owner
     public var sources: [Source]
     public var items: Items
@@ -20,7 +20,7 @@ public struct Summary: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey { case schema, owner, sources, items, time, location, devices, people, faces, audience, linkage, videos, findings }
 
-    /// Faces in videos (version 3). A video's face track also counts as one face in `faces`.
+    /// Faces in videos (version 4). A video's face track also counts as one face in `faces`.
     public struct Videos: Codable, Equatable, Sendable {
         /// Videos whose sampled frames were searched for faces, and the seconds the samples covered.
         public var analysed = 0
@@ -172,8 +172,8 @@ public struct Summary: Codable, Equatable, Sendable {
         self.devices = devices; self.people = people; self.faces = faces; self.findings = findings
     }
 
-    /// Summaries of versions 1 and 2 have no `audience`, `linkage` or `videos` (no video's frames
-    /// were searched): they read as zeros.
+    /// Summaries of versions 1 to 3 lack some of `audience`, `linkage` (before 3) and `videos`
+    /// (before 4: no video's frames were searched): they read as zeros.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schema = try c.decode(String.self, forKey: .schema)

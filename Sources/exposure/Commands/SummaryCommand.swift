@@ -7,7 +7,7 @@ struct SummaryCommand: ParsableCommand {
         commandName: "summary", abstract: "Summarize an inventory made by `exposure scan`.")
 
     @Argument(help: "The inventory database.") var database: String
-    @Flag(help: "Print the exposure.summary/3 JSON object.") var json = false
+    @Flag(help: "Print the exposure.summary/4 JSON object.") var json = false
     @Option(help: "A folder of extra rules (rules/*.yaml format) that add to or override the defaults.")
     var rules: String?
 
