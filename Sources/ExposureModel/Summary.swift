@@ -20,26 +20,8 @@ public struct Summary: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey { case schema, owner, sources, items, time, location, devices, people, faces, audience, linkage, videos, findings }
 
-    /// Faces in videos (version 4). A video's face track also counts as one face in `faces`.
-    public struct Videos: Codable, Equatable, Sendable {
-        /// Videos whose sampled frames were searched for faces, and the seconds the samples covered.
-        public var analysed = 0
-        public var secondsAnalysed = 0.0
-        /// Face tracks (one person on screen across consecutive samples).
-        public var tracks = 0
-        /// Videos with the owner's face; seconds of it on screen; distinct views of it.
-        public var withOwner = 0
-        public var ownerSeconds = 0.0
-        public var ownerViews = 0
-        /// Videos with someone else's face, and seconds of such faces on screen.
-        public var withOthers = 0
-        public var othersSeconds = 0.0
-        enum CodingKeys: String, CodingKey {
-            case analysed, secondsAnalysed = "seconds_analysed", tracks, withOwner = "with_owner", ownerSeconds = "owner_seconds"
-            case ownerViews = "owner_views", withOthers = "with_others", othersSeconds = "others_seconds"
-        }
-        public init() {}
-    }
+    /// Faces in videos (version 4): the analysis's own metrics type.
+    public typealias Videos = VideoFaceMetrics
 
     public struct Owner: Codable, Equatable, Sendable {
         public var name: String?
@@ -278,4 +260,30 @@ public struct LinkageMetrics: Codable, Equatable, Hashable, Sendable {
         ["linked_accounts": linkedAccounts, "reposted_photos": repostedPhotos, "camera_serials": cameraSerials,
          "owner_names": ownerNames, "identities": identities]
     }
+}
+
+/// The summary's `videos` object, computed by the analysis (one type for both). A video's face
+/// track also counts as one face in `faces`.
+public struct VideoFaceMetrics: Codable, Hashable, Sendable {
+    /// Videos whose frames were searched for faces.
+    public var analysed = 0
+    /// Seconds of video the samples covered.
+    public var secondsAnalysed = 0.0
+    /// Face tracks in them (one person on screen across consecutive samples).
+    public var tracks = 0
+    /// Videos with a track of the owner.
+    public var withOwner = 0
+    /// Seconds of video with the owner's face on screen (tracks of one video merged where they overlap).
+    public var ownerSeconds = 0.0
+    /// Distinct views of the owner's face (frames at a head pose or descriptor not seen before in the track).
+    public var ownerViews = 0
+    /// Videos with a track of anyone else.
+    public var withOthers = 0
+    /// Seconds of video with someone else's face on screen.
+    public var othersSeconds = 0.0
+    enum CodingKeys: String, CodingKey {
+        case analysed, secondsAnalysed = "seconds_analysed", tracks, withOwner = "with_owner", ownerSeconds = "owner_seconds"
+        case ownerViews = "owner_views", withOthers = "with_others", othersSeconds = "others_seconds"
+    }
+    public init() {}
 }

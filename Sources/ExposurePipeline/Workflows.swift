@@ -62,11 +62,7 @@ public enum Workflows {
             summary.linkage = try decoder.decode(LinkageResult.self, from: Data(stored.utf8)).metrics
         }
         if let videos = s.analysis[AnalysisKeys.videos] {
-            let v = try decoder.decode(VideoFaceMetrics.self, from: Data(videos.utf8))
-            summary.videos.analysed = v.analysed; summary.videos.secondsAnalysed = v.secondsAnalysed
-            summary.videos.tracks = v.tracks; summary.videos.withOwner = v.withOwner
-            summary.videos.ownerSeconds = v.ownerSeconds; summary.videos.ownerViews = v.ownerViews
-            summary.videos.withOthers = v.withOthers; summary.videos.othersSeconds = v.othersSeconds
+            summary.videos = try decoder.decode(VideoFaceMetrics.self, from: Data(videos.utf8))
         }
         summary.location.distinctPlaces = s.places.count
         var metrics: [String: Double?] = [:]

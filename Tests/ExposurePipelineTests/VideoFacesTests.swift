@@ -222,10 +222,13 @@ final class VideoFacesTests: XCTestCase {
         // The owner's profile picture: obama.jpg, so the Obama track is the owner's.
         let photo = try Data(contentsOf: URL(fileURLWithPath: "\(Self.imageDirectory)/obama2.jpg"))
         let photoFaces = FaceSearch().faces(in: try ImageDecoder.decode(photo), engine: try XCTUnwrap(Self.engine))
-        try db.write(ItemWrite(sha256: "p1", kind: .photo, byteSize: 1, sourceID: source, path: "media/profile/me.jpg",
-                               reference: MediaReference(path: "media/profile/me.jpg", isProfilePicture: true),
-                               embedded: EmbeddedMetadata(), unreadableReason: nil,
-                               faces: photoFaces.map { FaceWrite(face: $0, thumbnail: nil) }))
+        func writeProfilePicture(to db: InventoryDatabase, source: Int64) throws {
+            try db.write(ItemWrite(sha256: "p1", kind: .photo, byteSize: 1, sourceID: source, path: "media/profile/me.jpg",
+                                   reference: MediaReference(path: "media/profile/me.jpg", isProfilePicture: true),
+                                   embedded: EmbeddedMetadata(), unreadableReason: nil,
+                                   faces: photoFaces.map { FaceWrite(face: $0, thumbnail: nil) }))
+        }
+        try writeProfilePicture(to: db, source: source)
         try AnalysisStep.run(database: db, me: nil)
         let snapshot = try db.snapshot()
         XCTAssertEqual(snapshot.videos.count, 1)
@@ -268,10 +271,7 @@ final class VideoFacesTests: XCTestCase {
         // The diff counts the video going away.
         let after = try InventoryDatabase()
         let afterSource = try after.source(name: "ig.zip", platform: .instagram, ownerName: "Barack")
-        try after.write(ItemWrite(sha256: "p1", kind: .photo, byteSize: 1, sourceID: afterSource, path: "media/profile/me.jpg",
-                                  reference: MediaReference(path: "media/profile/me.jpg", isProfilePicture: true),
-                                  embedded: EmbeddedMetadata(), unreadableReason: nil,
-                                  faces: photoFaces.map { FaceWrite(face: $0, thumbnail: nil) }))
+        try writeProfilePicture(to: after, source: afterSource)
         try AnalysisStep.run(database: after, me: nil)
         let a = try after.snapshot()
         let rules = try RuleBook.load(extra: nil)

@@ -16,30 +16,8 @@ public struct VideoInput: Codable, Hashable, Sendable {
     }
 }
 
-/// The summary contract's `videos` object (and the `video.*` metrics).
-public struct VideoFaceMetrics: Codable, Hashable, Sendable {
-    /// Videos whose frames were searched for faces.
-    public var analysed = 0
-    /// Seconds of video the samples covered.
-    public var secondsAnalysed = 0.0
-    /// Face tracks in them.
-    public var tracks = 0
-    /// Videos with a track of the owner.
-    public var withOwner = 0
-    /// Seconds of video with the owner's face on screen (tracks of one video merged where they overlap).
-    public var ownerSeconds = 0.0
-    /// Distinct views of the owner's face (frames at a head pose or descriptor not seen before in the track).
-    public var ownerViews = 0
-    /// Videos with a track of anyone else.
-    public var withOthers = 0
-    /// Seconds of video with someone else's face on screen.
-    public var othersSeconds = 0.0
-    enum CodingKeys: String, CodingKey {
-        case analysed, secondsAnalysed = "seconds_analysed", tracks, withOwner = "with_owner", ownerSeconds = "owner_seconds"
-        case ownerViews = "owner_views", withOthers = "with_others", othersSeconds = "others_seconds"
-    }
-    public init() {}
-
+/// Measuring the summary's `videos` object (ExposureModel's `VideoFaceMetrics`).
+extension VideoFaceMetrics {
     /// Per-video facts behind the counts, for the report and the item counts of findings.
     public struct PerVideo: Codable, Hashable, Sendable {
         public var itemID: Int64
