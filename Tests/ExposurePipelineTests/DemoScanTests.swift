@@ -95,7 +95,7 @@ final class DemoScanTests: XCTestCase {
         XCTAssertTrue(report.contains("reel-2021.mp4"))
         // The sampling is recorded with the face search.
         XCTAssertEqual(try InventoryDatabase(path: Self.beforeDB).setting(VideoSampling.settingKey),
-                       "every 1 s, keyframes 0.5 s after a sample, at most 300 frames and 60 s per video, longer side 960 px, faces from 40 px")
+                       "every 1 s, keyframes 0.5 s after a sample, at most 300 frames and 60 s per video, longer side 960 px, faces from 40 px, tracked faces followed by the proposal network")
         XCTAssertTrue(report.contains("Search settings: fast: faces from 20 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9."),
                       "the method section says which faces were looked for")
         let devices = try InventoryDatabase(path: Self.beforeDB).snapshot().devices
