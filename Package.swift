@@ -73,7 +73,7 @@ let package = Package(
 
         // MARK: - Faces: tensor kernels, dlib model files, the three networks
         .target(name: "NeuralNet", dependencies: ["CMalloc"], swiftSettings: kernelFlags),
-        .target(name: "FaceAnalysis", dependencies: ["ExposureModel", "NeuralNet"], swiftSettings: kernelFlags),
+        .target(name: "FaceAnalysis", dependencies: ["ExposureModel", "MediaMetadata", "NeuralNet"], swiftSettings: kernelFlags),
 
         // MARK: - Storage, analysis, rules, report
         .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -87,17 +87,21 @@ let package = Package(
                 resources: [.embedInCode("page.html.template"), .embedInCode("report.css"), .embedInCode("report.js")]),
         .target(name: "ExposureReport", dependencies: ["ExposureModel", "ReportAssets"]),
 
+        // The built-in demo export (`exposure demo`): a Facebook export made from face_recognition's
+        // test images and generated pictures; tests and benchmarks use its images too.
+        .target(name: "DemoArchive", dependencies: ["ExposureModel", "MediaMetadata", "VideoFrames"]),
+
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
             "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "VideoFrames", "FaceAnalysis",
-            "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport",
+            "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport", "DemoArchive",
         ]),
         .executableTarget(name: "exposure", dependencies: [
             "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .executableTarget(name: "ExposureBench", dependencies: [
-            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis", "ExposureModel", "VideoFrames",
+            "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis", "ExposureModel", "VideoFrames", "DemoArchive",
             "ExposureTestSupport",  // SyntheticScenes: the generated photos the linkage tests use too
         ], swiftSettings: kernelFlags),
 
@@ -121,12 +125,12 @@ let package = Package(
         .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "ExposureModel", "ExposureTestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureTestSupport"], swiftSettings: kernelFlags),
-        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "ExposureTestSupport"],
+        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "DemoArchive", "ExposureTestSupport"],
                     exclude: ["Fixtures"]),  // dlib- and mtcnn-goldens.json are read from the source tree by path
         .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureModel", "MediaMetadata", "ExposureTestSupport"]),
         .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),
         .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
-        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata", "VideoFrames"]),
+        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata", "VideoFrames", "DemoArchive"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ExposureModel
 import ExposurePipeline
 import FaceAnalysis
+import DemoArchive
 import Foundation
 import MediaMetadata
 import NeuralNet

@@ -2,6 +2,7 @@ import ArchiveInput
 import ExportFormats
 import ExposureModel
 import ExposureStore
+import FaceAnalysis
 import Foundation
 import VideoFrames
 
@@ -24,7 +25,7 @@ public struct ScanOptions: Sendable {
     /// nil: the search method's default (20 px fast, 40 px dlib).
     public var smallestFace: Int?
     /// `--search`: the fast cascade (default) or dlib's own search.
-    public var searchMethod: FaceSearch.Method = .fast
+    public var searchMethod: FaceSearchMethod = .fast
     /// How faces are searched for; recorded in the inventory.
     public var faceSearch: FaceSearch { FaceSearch(method: searchMethod, upsample: upsample, smallestFace: smallestFace) }
     /// Wall-clock seconds a worker may spend on one file before it is killed and the file
@@ -60,11 +61,11 @@ public struct ScanOutcome: Sendable {
 /// the inventory, then the analysis. Resumable: files already written are skipped.
 public final class Scanner {
     let options: ScanOptions
-    let progress: ProgressReporter
+    let progress: any ScanProgress
     let database: InventoryDatabase
     let media: MediaAnalyzer
 
-    public init(options: ScanOptions, progress: ProgressReporter) throws {
+    public init(options: ScanOptions, progress: any ScanProgress) throws {
         self.options = options
         self.progress = progress
         database = try InventoryDatabase(path: options.database)
@@ -81,30 +82,12 @@ public final class Scanner {
             try database.recordSetting(FaceSearch.settingKey, search)
             try database.recordSetting(VideoSampling.settingKey, AnalysisWorker.Options().videoSampling.settingValue)
         }
-        let jobs = max(1, options.jobs)
-        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
-        let memory = options.workerMemoryLimit ?? max(4 << 30, ProcessInfo.processInfo.physicalMemory / 4 * 3 / UInt64(jobs))
-        let search = options.faceSearch
-        var arguments = ["--search", search.method.rawValue, "--upsample", "\(search.upsample)", "--smallest-face", "\(search.smallestFace)", "--threads", "\(threads)", "--memory-limit", "\(memory)",
-                         // A backstop for a file spinning in C code: the parent's CPU check normally fires first.
-                         "--cpu-seconds", "\(UInt64(options.fileTimeout) * UInt64(threads) + 10)"]
-        if !options.analyzeFaces { arguments.append("--no-faces") }
-        if let models = options.modelDirectory { arguments += ["--models", models.path] }
-        let workers = try WorkerPool(WorkerConfiguration(executable: try Self.workerExecutable(options.workerExecutable),
-                                                         arguments: arguments, fileTimeout: options.fileTimeout, threads: threads),
-                                     count: jobs)
+        let workers = try WorkerPool(try WorkerConfiguration.analysis(search: options.faceSearch, analyzeFaces: options.analyzeFaces,
+                                                                      modelDirectory: options.modelDirectory, jobs: options.jobs,
+                                                                      fileTimeout: options.fileTimeout, memoryLimit: options.workerMemoryLimit,
+                                                                      executable: options.workerExecutable),
+                                     count: max(1, options.jobs))
         media = MediaAnalyzer(analyzeFaces: options.analyzeFaces, reuse: reuse, workers: workers)
-    }
-
-    /// The binary to run as `exposure worker`.
-    static func workerExecutable(_ explicit: URL?) throws -> URL {
-        if let explicit { return explicit }
-        let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                     ?? CommandLine.arguments[0])
-        if me.lastPathComponent == "exposure" { return me }
-        let sibling = me.deletingLastPathComponent().appendingPathComponent("exposure")
-        guard FileManager.default.isExecutableFile(atPath: sibling.path) else { throw ScanError.noWorkerBinary(sibling.path) }
-        return sibling
     }
 
     public func run() throws -> ScanOutcome {

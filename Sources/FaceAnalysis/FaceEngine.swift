@@ -89,6 +89,13 @@ extension FaceEngine {
     /// For processes that run the networks repeatedly: keep freed tensor memory for reuse
     /// (NeuralNet's `TensorMemory`; process-wide, so the caller decides).
     public static func keepFreedTensorsForReuse() { TensorMemory.keepFreedTensorsForReuse() }
+
+    /// A process that does face work (a scan's worker, `exposure faces`): the networks' kernel
+    /// threads (NeuralNet's `Parallel.threadCount`, process-wide) and freed tensors kept for reuse.
+    public static func prepareProcess(threads: Int) {
+        Parallel.threadCount = max(1, threads)
+        keepFreedTensorsForReuse()
+    }
 }
 
 extension MMODOptions {

@@ -3,6 +3,7 @@ import ExportFormats
 import ExposureModel
 import ExposurePipeline
 import ExposureTestSupport
+import DemoArchive
 import Foundation
 import XCTest
 

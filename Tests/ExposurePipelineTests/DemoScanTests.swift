@@ -2,6 +2,8 @@ import ExposureModel
 import ExposurePipeline
 import ExposureStore
 import ExposureTestSupport
+import DemoArchive
+import FaceAnalysis
 import Foundation
 import VideoFrames
 import XCTest
@@ -22,10 +24,10 @@ final class DemoScanTests: XCTestCase {
             let after = try DemoExport.write(into: work, after: true)
             beforeDB = work.appendingPathComponent("before.sqlite").path
             afterDB = work.appendingPathComponent("after.sqlite").path
-            firstScan = try Scanner(options: ScanOptions(inputs: [before], database: beforeDB), progress: ProgressReporter(quiet: true)).run()
+            firstScan = try Scanner(options: ScanOptions(inputs: [before], database: beforeDB), progress: SilentProgress()).run()
             var options = ScanOptions(inputs: [after], database: afterDB)
             options.reuse = beforeDB
-            rescan = try Scanner(options: options, progress: ProgressReporter(quiet: true)).run()
+            rescan = try Scanner(options: options, progress: SilentProgress()).run()
         } catch {
             XCTFail("demo scan failed: \(error)")
         }
@@ -154,7 +156,7 @@ final class DemoScanTests: XCTestCase {
         let before = Self.work.appendingPathComponent("facebook-demo-before")
         var resume = ScanOptions(inputs: [before], database: Self.beforeDB)
         resume.smallestFace = 80
-        XCTAssertThrowsError(try Scanner(options: resume, progress: ProgressReporter(quiet: true))) { error in
+        XCTAssertThrowsError(try Scanner(options: resume, progress: SilentProgress())) { error in
             XCTAssertEqual("\(error)", "--db \(Self.beforeDB) was scanned looking for fast: faces from 20 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level, faces under 40 px kept from probability 0.9; "
                            + "this scan looks for fast: faces from 80 px, MTCNN proposals (thresholds 0.7/0.6/0.6, scale step 0.6), dlib upsample 1 in windows on every pyramid level. "
                            + "Use the same --search, --smallest-face and --upsample as that scan, or a new --db.")
@@ -163,7 +165,7 @@ final class DemoScanTests: XCTestCase {
         var reuse = ScanOptions(inputs: [before], database: fresh)
         reuse.upsample = 0
         reuse.reuse = Self.beforeDB
-        XCTAssertThrowsError(try Scanner(options: reuse, progress: ProgressReporter(quiet: true))) { error in
+        XCTAssertThrowsError(try Scanner(options: reuse, progress: SilentProgress())) { error in
             XCTAssertTrue("\(error)".hasPrefix("--reuse \(Self.beforeDB) was scanned looking for fast: faces from 20 px"), "\(error)")
             XCTAssertTrue("\(error)".contains("this scan looks for faces from 80 px, dlib upsample 0 on the full image"), "\(error)")
         }
@@ -172,12 +174,12 @@ final class DemoScanTests: XCTestCase {
         var metadataOnly = ScanOptions(inputs: [before], database: Self.beforeDB)
         metadataOnly.analyzeFaces = false
         metadataOnly.smallestFace = 80
-        XCTAssertNoThrow(try Scanner(options: metadataOnly, progress: ProgressReporter(quiet: true)))
+        XCTAssertNoThrow(try Scanner(options: metadataOnly, progress: SilentProgress()))
     }
 
     func testResumingAFinishedScanWritesNothing() throws {
         let again = try Scanner(options: ScanOptions(inputs: [Self.work.appendingPathComponent("facebook-demo-before")], database: Self.beforeDB),
-                                progress: ProgressReporter(quiet: true)).run()
+                                progress: SilentProgress()).run()
         XCTAssertEqual(again.written, 0)
         XCTAssertEqual(again.resumed, 14)
     }

@@ -15,8 +15,9 @@ import Foundation
 ///   missing: fb.zip "gone.jpg", fb.zip "gone2.jpg"
 /// Faces: a: owner (labelled), b: owner (labelled) + other identity 2 (labelled "Bob"), c: other identity 3.
 enum InventoryFixture {
-    static func build() throws -> InventoryDatabase {
-        let db = try InventoryDatabase()
+    /// In memory, or in the file at `path`.
+    static func build(path: String? = nil) throws -> InventoryDatabase {
+        let db = try path.map { try InventoryDatabase(path: $0) } ?? InventoryDatabase()
         let fb = try db.source(name: "fb.zip", platform: .facebook, ownerName: "Ann Example")
         let folder = try db.source(name: "photos", platform: .folder, ownerName: nil)
         func f(_ x: Float) -> FaceWrite {

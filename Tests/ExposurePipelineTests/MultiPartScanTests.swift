@@ -21,7 +21,7 @@ final class MultiPartScanTests: XCTestCase {
     func scan(_ inputs: [URL], in dir: URL) throws -> (Summary, ScanOutcome) {
         var options = ScanOptions(inputs: inputs, database: dir.appendingPathComponent("inv-\(UUID().uuidString).sqlite").path)
         options.analyzeFaces = false
-        let outcome = try Scanner(options: options, progress: ProgressReporter(quiet: true)).run()
+        let outcome = try Scanner(options: options, progress: SilentProgress()).run()
         return (try Workflows.summary(database: options.database, extraRules: nil), outcome)
     }
 

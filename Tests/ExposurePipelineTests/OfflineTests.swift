@@ -1,5 +1,6 @@
 import ExposurePipeline
 import ExposureTestSupport
+import DemoArchive
 import Foundation
 import XCTest
 

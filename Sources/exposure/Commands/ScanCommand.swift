@@ -17,7 +17,7 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "A folder of extra rules.") var rules: String?
     @Option(help: "Reuse faces and metadata of items already analysed in this inventory (matched by content).") var reuse: String?
     @Option(help: "How faces are searched for: fast (default; MTCNN proposals, then dlib's detector in windows around them, faces from 20 px) or dlib (dlib's detector over the whole photo, faces from 40 px).")
-    var search: String = FaceSearch.Method.fast.rawValue
+    var search: String = FaceSearchMethod.fast.rawValue
     @Option(help: "Smallest face to look for, in pixels of the photo: 20-400 with --search fast (default 20; below 40 px the faces are counted apart), 40-400 with --search dlib (default 40; 80 scans about 3.5x faster). README \"Detection defaults\".")
     var smallestFace: Int?
     @Option(help: "Detector upsampling. 1 (default): the --smallest-face search; any other value: dlib's detector with that upsampling on the full image.") var upsample = 1
@@ -30,9 +30,9 @@ struct ScanCommand: ParsableCommand {
         guard !archives.isEmpty else { throw ValidationError("name at least one archive or folder") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard fileTimeout > 0 else { throw ValidationError("--file-timeout must be positive") }
-        guard let method = FaceSearch.Method(rawValue: search) else { throw ValidationError("--search must be fast or dlib") }
-        if let smallestFace, !FaceSearch.smallestFaceRange(method).contains(smallestFace) {
-            let range = FaceSearch.smallestFaceRange(method)
+        guard let method = FaceSearchMethod(rawValue: search) else { throw ValidationError("--search must be fast or dlib") }
+        if let smallestFace, !method.smallestFaceRange.contains(smallestFace) {
+            let range = method.smallestFaceRange
             throw ValidationError("--smallest-face must be \(range.lowerBound)...\(range.upperBound) with --search \(search)")
         }
         for path in archives + [me, reuse, models, rules].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
@@ -54,7 +54,7 @@ struct ScanCommand: ParsableCommand {
         options.reuse = reuse
         options.upsample = upsample
         options.smallestFace = smallestFace
-        options.searchMethod = FaceSearch.Method(rawValue: search) ?? .fast
+        options.searchMethod = FaceSearchMethod(rawValue: search) ?? .fast
         options.fileTimeout = fileTimeout
         options.workerMemoryLimit = workerMemory.map { UInt64($0 * Double(1 << 30)) }
         let outcome = try Scanner(options: options, progress: ProgressReporter()).run()

@@ -13,7 +13,8 @@ struct WorkerCommand: ParsableCommand {
     @Option var models: String?
     @Option var upsample = 1
     @Option var smallestFace: Int?
-    @Option var search: String = FaceSearch.Method.fast.rawValue
+    @Option var search: String = FaceSearchMethod.fast.rawValue
+    @Flag var wholeImage = false
     @Option var threads = 1
     @Option(help: "Address-space limit in bytes (0: none).") var memoryLimit: UInt64 = 4 << 30
     @Option(help: "CPU seconds per file (0: none).") var cpuSeconds: UInt64 = 0
@@ -24,8 +25,9 @@ struct WorkerCommand: ParsableCommand {
         options.modelDirectory = models.map { URL(fileURLWithPath: $0) }
         options.upsample = upsample
         options.smallestFace = smallestFace
-        guard let method = FaceSearch.Method(rawValue: search) else { throw ValidationError("--search fast|dlib") }
+        guard let method = FaceSearchMethod(rawValue: search) else { throw ValidationError("--search fast|dlib") }
         options.searchMethod = method
+        options.wholeImage = wholeImage
         options.threads = threads
         options.memoryLimit = memoryLimit
         options.cpuSecondsPerFile = cpuSeconds

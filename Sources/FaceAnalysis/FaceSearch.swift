@@ -1,7 +1,10 @@
-// How big an image the face detector sees, per photo, and which pyramid levels it searches, in
-// the dlib search (`--search dlib`). The scan's default is the fast search (`FaceSearch` below,
-// FaceAnalysis/FaceSearchCascade.swift): proposals first, dlib's full-resolution upsample-1
-// search only in windows around them.
+// A photo's face search, the one call the scan's workers, `exposure faces` and the video search
+// make: `FaceSearch.faces(in:engine:stages:)` (image in, faces out) and
+// `facesAndThumbnails(in:engine:stages:)` (with each face's small JPEG crop, FaceThumbnail.swift).
+// The scan's default is the fast search (FaceSearchCascade.swift): proposals first, dlib's
+// full-resolution upsample-1 search only in windows around them. Below, the dlib search
+// (`--search dlib`): how big an image the face detector sees, per photo, and which pyramid
+// levels it searches.
 //
 // dlib's CNN detector slides an 80x80 window over an image pyramid (each level 5/6 of the last),
 // so at upsample 0 it finds faces from about 80 pixels up, and every doubling of the image
@@ -31,7 +34,6 @@
 // E2EBench.swift), which composites the face_recognition test faces at 30-400 px onto 1-12 MP
 // canvases and matches the policy's boxes against full-resolution upsample-1 detection (IoU >= 0.5).
 import ExposureModel
-import FaceAnalysis
 import Foundation
 import MediaMetadata
 
@@ -119,14 +121,6 @@ public struct DetectionPolicy: Sendable, Hashable {
         }
     }
 
-    /// Decodes `data` (JPEG, PNG, WebP, HEIF; EXIF orientation applied) at full resolution and finds
-    /// its faces. `image` is that full-resolution decode: the faces' coordinates are its pixels, and it
-    /// is the picture to cut thumbnails from (`FaceThumbnail.jpeg(of: face.box, in: image)`).
-    public func faces(in data: Data, engine: FaceEngine) throws -> (faces: [DetectedFace], image: RGBImage) {
-        let image = try ImageDecoder.decode(data)
-        return (faces(in: image, engine: engine), image)
-    }
-
     /// Resized: when smaller by 2x or more, first an integer box average (`ImageOps.boxDownscale`) to within 2x, then bilinear sampling
     /// at pixel centres. Exactly `boxDownscale` when the size is a power-of-two reduction.
     public static func resized(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
@@ -157,6 +151,31 @@ public struct DetectionPolicy: Sendable, Hashable {
         }
         return RGBImage(width: width, height: height, pixels: out)
     }
+
+    /// `resized` written plainly, one output pixel and channel at a time (no tables, no pointers):
+    /// the reference the fast one is tested against.
+    static func resizedReference(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
+        let k = min(image.width / max(1, width), image.height / max(1, height))
+        let src = k >= 2 ? ImageOps.boxDownscale(image, by: k) : image
+        if src.width == width && src.height == height { return src }
+        var out = RGBImage(width: width, height: height)
+        let sx = Float(src.width) / Float(width), sy = Float(src.height) / Float(height)
+        func at(_ x: Int, _ y: Int, _ c: Int) -> Float { Float(src.pixels[3 * (y * src.width + x) + c]) }
+        for y in 0..<height {
+            let fy = max(0, (Float(y) + 0.5) * sy - 0.5)
+            let y0 = min(src.height - 1, Int(fy)), y1 = min(src.height - 1, y0 + 1), wy = fy - Float(y0)
+            for x in 0..<width {
+                let fx = max(0, (Float(x) + 0.5) * sx - 0.5)
+                let x0 = min(src.width - 1, Int(fx)), x1 = min(src.width - 1, x0 + 1), wx = fx - Float(x0)
+                for c in 0..<3 {
+                    let top = at(x0, y0, c) * (1 - wx) + at(x1, y0, c) * wx
+                    let bottom = at(x0, y1, c) * (1 - wx) + at(x1, y1, c) * wx
+                    out.pixels[3 * (y * width + x) + c] = UInt8(min(255, top * (1 - wy) + bottom * wy + 0.5))
+                }
+            }
+        }
+        return out
+    }
 }
 
 /// How a scan searches for faces. `.fast` (the default): MTCNN proposals from `smallestFace`
@@ -167,21 +186,20 @@ public struct DetectionPolicy: Sendable, Hashable {
 /// it (`setting`), since it decides which faces the inventory can hold: a resumed or reused
 /// inventory must have been made the same way.
 public struct FaceSearch: Sendable, Hashable {
-    public enum Method: String, Sendable, CaseIterable { case fast, dlib }
+    public typealias Method = FaceSearchMethod
     public var method: Method
     public var upsample: Int
     public var smallestFace: Int
+    /// dlib's own search over the whole image at `upsample` (every pyramid level, no pixel
+    /// budget; face_recognition's results): `exposure faces --search dlib`, and any upsampling but 1.
+    public var wholeImage: Bool
 
-    /// The smallest face each method looks for unless told otherwise.
-    public static func defaultSmallestFace(_ method: Method) -> Int { method == .fast ? 20 : DetectionPolicy.default.smallestFace }
-    /// `--smallest-face` bounds: the proposal network sees faces from 20 px, dlib's detector at upsample 1 from 40.
-    public static func smallestFaceRange(_ method: Method) -> ClosedRange<Int> { method == .fast ? 20...400 : 40...400 }
-
-    public init(method: Method = .fast, upsample: Int = 1, smallestFace: Int? = nil) {
+    public init(method: Method = .fast, upsample: Int = 1, smallestFace: Int? = nil, wholeImage: Bool = false) {
         // Any upsampling but 1 is dlib's own full-image search.
-        self.method = upsample == 1 ? method : .dlib
+        self.wholeImage = wholeImage || upsample != 1
+        self.method = self.wholeImage ? .dlib : method
         self.upsample = upsample
-        self.smallestFace = smallestFace ?? Self.defaultSmallestFace(self.method)
+        self.smallestFace = smallestFace ?? self.method.defaultSmallestFace
     }
 
     /// The policy of the dlib search at upsample 1.
@@ -208,7 +226,7 @@ public struct FaceSearch: Sendable, Hashable {
             let small = c.smallFaceMinimumScore > 0 ? String(format: ", faces under 40 px kept from probability %g", c.smallFaceMinimumScore) : ""
             return "fast: faces from \(smallestFace) px, MTCNN proposals (thresholds \(thresholds), scale step \(String(format: "%g", c.proposals.scaleFactor))), dlib upsample 1 in windows on every pyramid level\(small)"
         }
-        if upsample != 1 { return "faces from \(80 >> min(upsample, 6)) px, dlib upsample \(upsample) on the full image, every pyramid level" }
+        if wholeImage { return "faces from \(80 >> min(upsample, 6)) px, dlib upsample \(upsample) on the full image, every pyramid level" }
         let p = policy
         return "faces from \(p.smallestFace) px, at most \(p.detectorPixelBudget) detector pixels, every \(p.levelStep == 1 ? "" : "\(p.levelStep)nd ")pyramid level"
     }
@@ -219,14 +237,22 @@ public struct FaceSearch: Sendable, Hashable {
         return faces(in: image, engine: engine, stages: &stages)
     }
 
+    /// The photo's faces (highest score first; coordinates in `image`'s pixels) and each one's
+    /// thumbnail, a small JPEG cut from `image` for the report (FaceThumbnail).
+    public func facesAndThumbnails(in image: RGBImage, engine: FaceEngine,
+                                   stages: inout StageSeconds) -> [(face: DetectedFace, thumbnail: Data?)] {
+        let found = faces(in: image, engine: engine, stages: &stages)
+        return StageSeconds.time(&stages.thumbnails) { found.map { ($0, FaceThumbnail.jpeg(of: $0.box, in: image)) } }
+    }
+
     public func faces(in image: RGBImage, engine: FaceEngine, stages: inout StageSeconds) -> [DetectedFace] {
         if method == .fast {
             let found = engine.cascadeFaces(in: image, options: cascade, detectionSeconds: &stages.detection,
                                             descriptorSeconds: &stages.descriptors)
             return found.faces + found.smallFaces
         }
-        if upsample == 1 { return policy.faces(in: image, engine: engine, stages: &stages) }
-        // Any other upsampling (`--upsample`): the detector dwarfs the rest, so it is all counted as detection.
+        if !wholeImage { return policy.faces(in: image, engine: engine, stages: &stages) }
+        // dlib's own search (`--upsample`, `exposure faces --search dlib`): the detector dwarfs the rest, so it is all counted as detection.
         return StageSeconds.time(&stages.detection) { engine.faces(in: image, upsample: upsample) }
     }
 }

@@ -1,6 +1,6 @@
 import ExposureModel
-import ExposurePipeline
-import FaceAnalysis
+@testable import FaceAnalysis
+import DemoArchive
 import Foundation
 import MediaMetadata
 import XCTest
@@ -108,12 +108,34 @@ final class DetectionPolicyTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(matched, 4)
-        // Bytes in, full-resolution image out (the thumbnail source), faces in its pixels.
-        let jpeg = try ImageEncoder.jpeg(thirds, quality: 92)
-        let (faces, decoded) = try cases[1].1.faces(in: jpeg, engine: engine)
-        XCTAssertEqual(decoded.width, thirds.width)
-        XCTAssertEqual(faces.count, 2)
-        XCTAssertTrue(faces.contains { $0.box.left > obama.width / 3 }, "Biden's face lies in the right part")
+        // The one call the worker makes: faces in the decoded picture's pixels, and each face's
+        // thumbnail cut from that picture (a JPEG of at most 96 px a side).
+        let decoded = try ImageDecoder.decode(try ImageEncoder.jpeg(thirds, quality: 92))
+        var stages = StageSeconds()
+        let found = FaceSearch(method: .dlib).facesAndThumbnails(in: decoded, engine: engine, stages: &stages)
+        XCTAssertEqual(found.count, 2)
+        XCTAssertTrue(found.contains { $0.face.box.left > obama.width / 3 }, "Biden's face lies in the right part")
+        for (face, thumbnail) in found {
+            let crop = try ImageDecoder.decode(try XCTUnwrap(thumbnail))
+            XCTAssertEqual(max(crop.width, crop.height), min(FaceThumbnail.side, max(face.box.width, face.box.height)), accuracy: 1)
+        }
+        XCTAssertGreaterThan(stages.detection, 0)
+        XCTAssertGreaterThan(stages.thumbnails, 0)
+    }
+
+    /// The detector's resize against its plain twin: box average to within 2x, then bilinear.
+    func testResizeMatchesItsPlainReference() {
+        var image = RGBImage(width: 97, height: 61)
+        var state: UInt64 = 7
+        for i in image.pixels.indices {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            image.pixels[i] = UInt8(truncatingIfNeeded: state >> 56)
+        }
+        for (w, h) in [(97, 61), (48, 30), (40, 26), (71, 45), (13, 9), (150, 90), (1, 1)] {
+            XCTAssertEqual(DetectionPolicy.resized(image, width: w, height: h),
+                           DetectionPolicy.resizedReference(image, width: w, height: h), "\(w)x\(h)")
+        }
+        XCTAssertEqual(DetectionPolicy.resized(image, width: 71, height: 45).width, 71)
     }
 
     func iou(_ a: DetectedFace.Box, _ b: DetectedFace.Box) -> Double {

@@ -1,9 +1,9 @@
-import ExposureModel
+import ExposurePipeline
 import Foundation
 
 /// Plain-text renderings for the terminal.
-public enum SummaryText {
-    public static func render(_ s: Summary) -> String {
+enum SummaryText {
+    static func render(_ s: Summary) -> String {
         var lines: [String] = []
         lines.append("Exposure summary" + (s.owner.name.map { " for \($0)" } ?? ""))
         lines.append("Sources: " + (s.sources.isEmpty ? "none" : s.sources.map { "\($0.name) (\($0.platform))" }.joined(separator: ", ")))
@@ -38,8 +38,8 @@ public enum SummaryText {
     }
 }
 
-public enum PlanText {
-    public static func render(_ plan: DeletionPlan) -> String {
+enum PlanText {
+    static func render(_ plan: DeletionPlan) -> String {
         var lines = ["Deletion plan (goal: \(plan.goal.rawValue)), \(plan.steps.count) deletions"]
         for step in plan.steps {
             var what = "\(step.platform) \(step.kind)"
@@ -61,9 +61,9 @@ func formatNumber(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.2f", v)
 }
 
-public enum ScanText {
+enum ScanText {
     /// The scan's closing lines: what was written, and what was skipped and why.
-    public static func closing(_ o: ScanOutcome) -> String {
+    static func closing(_ o: ScanOutcome) -> String {
         var lines = ["Scanned \(o.sources.count) source(s): " + o.sources.map { "\($0.name) (\($0.platform.rawValue))" }.joined(separator: ", ")]
         lines.append("Items written: \(o.written) (\(o.reused) reused from an earlier inventory), already done: \(o.resumed)")
         let t = o.stageSeconds

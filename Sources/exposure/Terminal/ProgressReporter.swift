@@ -1,3 +1,4 @@
+import ExposurePipeline
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,7 +6,7 @@ import Glibc
 
 /// Scan progress on standard error: a redrawn bar (done/total, rate, ETA) on a terminal,
 /// plain lines (at most one every few seconds) otherwise. Thread-safe.
-public final class ProgressReporter: @unchecked Sendable {
+final class ProgressReporter: ScanProgress, @unchecked Sendable {
     private let lock = NSLock()
     private let isTerminal: Bool
     private let quiet: Bool
@@ -14,25 +15,25 @@ public final class ProgressReporter: @unchecked Sendable {
     private var started = Date()
     private var lastPrint = Date.distantPast
 
-    public init(quiet: Bool = false) {
+    init(quiet: Bool = false) {
         self.quiet = quiet
         isTerminal = isatty(STDERR_FILENO) != 0
     }
 
-    public func begin(_ label: String, total: Int) {
+    func begin(_ label: String, total: Int) {
         lock.lock(); defer { lock.unlock() }
         self.label = label; self.total = total; done = 0; started = Date(); lastPrint = .distantPast
         draw(force: true)
     }
 
-    public func advance(by n: Int = 1) {
+    func advance(by n: Int) {
         lock.lock(); defer { lock.unlock() }
         done += n
         draw(force: done == total)
     }
 
     /// A message on its own line (an entry skipped, a warning).
-    public func note(_ message: String) {
+    func note(_ message: String) {
         lock.lock(); defer { lock.unlock() }
         guard !quiet else { return }
         if isTerminal { write("\r\u{1B}[K") }
@@ -40,7 +41,7 @@ public final class ProgressReporter: @unchecked Sendable {
         draw(force: true)
     }
 
-    public func finish() {
+    func finish() {
         lock.lock(); defer { lock.unlock() }
         if isTerminal && !quiet && total > 0 { write("\n") }
         total = 0

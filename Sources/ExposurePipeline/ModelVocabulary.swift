@@ -1,0 +1,4 @@
+// The model types (ExposureModel: items, faces, the summary, the face search's method) are the
+// vocabulary of the pipeline's API: the command line reads its results in them, and imports the
+// pipeline alone.
+@_exported import ExposureModel
