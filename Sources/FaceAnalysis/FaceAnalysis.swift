@@ -1,8 +1,9 @@
 // FaceAnalysis: dlib's three face models run on NeuralNet's kernels, without dlib.
 //
 //   DlibFormat/      loaders for the .dat files (format documented at the top of each loader):
-//                    DlibReader (primitives), DlibNetworkLoader (ResNet, MMOD CNN), MMODOptions,
-//                    ShapePredictorFile
+//                    DlibReader (primitives); the ResNet and MMOD CNN as DlibArchitecture (expected
+//                    layers), DlibNetworkParser (reads a file against it), DlibNetwork (the loaded
+//                    network, FaceResNetModel, MMODDetectorModel); MMODOptions, ShapePredictorFile
 //   Detector/        the MMOD detector's tiled pyramid input, score map -> boxes, NMS (FaceDetector)
 //   ShapePredictor   5 landmarks (regression-tree cascade), bit-exact with dlib
 //   FaceChip         150x150 aligned chips (get_face_chip_details + extract_image_chips), bit-exact

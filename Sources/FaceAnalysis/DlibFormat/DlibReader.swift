@@ -17,7 +17,7 @@
 //   alias     integer version 1, integers n, k, nr, nc (a shape, no data).
 //
 // How networks and the shape predictor use these primitives is documented at the top of
-// DlibNetworkLoader.swift and ShapePredictorFile.swift. Every read is bounds-checked and
+// DlibNetworkParser.swift and ShapePredictorFile.swift. Every read is bounds-checked and
 // every count is checked against the bytes left before anything is allocated, so a
 // truncated or corrupted file throws `DlibModelError` and never traps.
 import Foundation
