@@ -3,6 +3,7 @@ import ExportFormats
 import ExposureModel
 import ExposureStore
 import FaceAnalysis
+import ExposureRules
 import Foundation
 import VideoFrames
 
@@ -53,6 +54,8 @@ public struct ScanOutcome: Sendable {
     public var skipped: [(archive: String, entry: String?, reason: String)] = []
     /// The workers' time per stage, summed over the files analysed in this run.
     public var stageSeconds = StageSeconds()
+    /// What the rules (the shipped ones and `--rules`) found in the inventory after the analysis.
+    public var findings: [Summary.Finding] = []
     /// True when no input could be read at all (exit status 3).
     public var nothingScanned: Bool { sources.isEmpty }
 }
@@ -64,10 +67,14 @@ public final class Scanner {
     let progress: any ScanProgress
     let database: InventoryDatabase
     let media: MediaAnalyzer
+    /// The shipped rules plus `--rules`: loaded before anything is scanned, so that a broken rule
+    /// file stops the scan at once (with its file and line) and creates no inventory.
+    let rules: RuleSet
 
     public init(options: ScanOptions, progress: any ScanProgress) throws {
         self.options = options
         self.progress = progress
+        rules = try RuleBook.load(extra: options.extraRules)
         database = try InventoryDatabase(path: options.database)
         let reuse = try options.reuse.map { try InventoryDatabase(path: $0) }
         if options.analyzeFaces {
@@ -115,7 +122,8 @@ public final class Scanner {
             try scan(archive, into: &outcome)
         }
         if !outcome.sources.isEmpty {
-            try Workflows.analyze(database: database, me: options.me, media: media, extraRules: options.extraRules)
+            try Workflows.analyze(database: database, me: options.me, media: media)
+            outcome.findings = try Workflows.summary(try database.snapshot(), rules: rules).summary.findings
         }
         return outcome
     }

@@ -14,7 +14,7 @@ public enum Workflows {
     // MARK: - Scan
 
     /// Runs the analysis over the inventory (after a scan).
-    static func analyze(database: InventoryDatabase, me: URL?, media: MediaAnalyzer, extraRules: URL?) throws {
+    static func analyze(database: InventoryDatabase, me: URL?, media: MediaAnalyzer) throws {
         let meDescriptor = try me.map { try media.meDescriptor($0) }
         try AnalysisStep.run(database: database, me: meDescriptor)
     }
@@ -137,6 +137,16 @@ extension Workflows {
     public struct RuleCheck {
         public var ok: Bool
         public var text: String
+    }
+
+    /// The shipped rules with `extra` (`--rules DIR`) added or overriding, as the scan, summary and
+    /// report load them: every problem as file:line.
+    public static func checkRules(extra: URL) -> RuleCheck {
+        do {
+            return RuleCheck(ok: true, text: "\(try RuleBook.load(extra: extra).rules.count) rules OK")
+        } catch {
+            return RuleCheck(ok: false, text: "\(error)")
+        }
     }
 
     /// `exposure rules check`: loads the rules and reports every problem as file:line.

@@ -89,4 +89,50 @@ final class ScanCommandTests: XCTestCase {
         XCTAssertTrue(try FileManager.default.contentsOfDirectory(atPath: out.path).allSatisfy { $0.hasPrefix("inv.sqlite") })
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().appendingPathComponent("escaped.jpg").path))
     }
+
+    /// `scan --rules DIR`: a broken rule file stops the scan before anything is written (usage
+    /// error, with its file and line), and the scan's closing lines give the findings of the
+    /// shipped rules and those added (the option used to be accepted and ignored).
+    func testScanUsesItsRulesAndRejectsBrokenOnesFirst() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let photos = dir.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let testImage = URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache/exposure/testdata/face_recognition-1.3.0/biden.jpg")
+        try FileManager.default.copyItem(at: testImage, to: photos.appendingPathComponent("a.jpg"))
+        let rules = dir.appendingPathComponent("rules"), broken = dir.appendingPathComponent("broken")
+        for folder in [rules, broken] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try """
+        rules:
+          - id: every-unknown-audience
+            title: Items whose audience nobody knows
+            metric: audience.unknown_items
+            thresholds: {high: 1}
+            why: A test rule.
+            action: None.
+        """.write(to: rules.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
+        try """
+        rules:
+          - id: misspelt
+            title: A rule on a metric that does not exist
+            metric: faces.ownr.labelled
+            thresholds: {high: 1}
+            why: A test rule.
+            action: None.
+        """.write(to: broken.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+
+        let db = dir.appendingPathComponent("inv.sqlite")
+        let refused = try exposure(["scan", "--no-faces", "--rules", broken.path, "--db", db.path, photos.path])
+        XCTAssertEqual(refused.status, 2, refused.err)
+        XCTAssertTrue(refused.err.contains("bad.yaml:4:13: unknown metric"), refused.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db.path), "no inventory is created for a scan that cannot run")
+
+        let run = try exposure(["scan", "--no-faces", "--rules", rules.path, "--db", db.path, photos.path])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("\n  [high] every-unknown-audience: 1 items, value 1\n"), run.out)
+        let plain = try exposure(["scan", "--no-faces", "--db", dir.appendingPathComponent("plain.sqlite").path, photos.path])
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertFalse(plain.out.contains("every-unknown-audience"), plain.out)
+        XCTAssertTrue(plain.out.contains("Findings:"), plain.out)
+    }
 }

@@ -38,6 +38,10 @@ struct ScanCommand: ParsableCommand {
         for path in archives + [me, reuse, models, rules].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no such file or folder: \(path)")
         }
+        // The rules are read before anything is scanned: a broken file is a usage error.
+        if let rules, case let check = Workflows.checkRules(extra: URL(fileURLWithPath: rules)), !check.ok {
+            throw ValidationError(check.text)
+        }
         let dbURL = URL(fileURLWithPath: db).standardizedFileURL
         for path in archives where dbURL.path.hasPrefix(URL(fileURLWithPath: path).standardizedFileURL.path + "/") {
             throw ValidationError("--db must not be inside an input (\(path)): Exposure never writes into what it reads")

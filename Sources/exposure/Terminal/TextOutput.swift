@@ -26,15 +26,18 @@ enum SummaryText {
                          + "you in \(v.withOwner) (\(formatNumber(v.ownerSeconds)) s on screen, \(v.ownerViews) distinct views), "
                          + "others in \(v.withOthers) (\(formatNumber(v.othersSeconds)) s)")
         }
-        if s.findings.isEmpty {
-            lines.append("Findings: none")
-        } else {
-            lines.append("Findings:")
-            for finding in s.findings {
-                lines.append("  [\(finding.severity)] \(finding.rule): \(finding.items) items, value \(finding.value.map { formatNumber($0) } ?? "-")")
-            }
-        }
+        lines += FindingsText.lines(s.findings)
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The findings of the rules, most severe first, as the summary and the scan print them.
+enum FindingsText {
+    static func lines(_ findings: [Summary.Finding]) -> [String] {
+        guard !findings.isEmpty else { return ["Findings: none"] }
+        return ["Findings:"] + findings.map { finding in
+            "  [\(finding.severity)] \(finding.rule): \(finding.items) items, value \(finding.value.map { formatNumber($0) } ?? "-")"
+        }
     }
 }
 
@@ -74,6 +77,7 @@ enum ScanText {
                          + "fingerprints \(s(t.fingerprint))"
                          + (t.videoDecode > 0 ? ", video decoding \(s(t.videoDecode))" : ""))
         }
+        if !o.sources.isEmpty { lines += FindingsText.lines(o.findings) }
         if o.skipped.isEmpty {
             lines.append("Skipped: none")
         } else {
