@@ -114,23 +114,24 @@ let package = Package(
         .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata", "FuzzSupport"]),
         .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
         .executableTarget(name: "FuzzONNXModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
-        .executableTarget(name: "FuzzVideo", dependencies: ["VideoFrames", "FuzzSupport"]),
+        .executableTarget(name: "FuzzVideo", dependencies: ["VideoFrames", "ExposureModel", "FuzzSupport"]),
 
         // MARK: - Tests
         // -O: SyntheticScenes generates thousands of test photos (the linkage tests).
         .target(name: "ExposureTestSupport", dependencies: ["ExposureModel"], path: "Tests/ExposureTestSupport",
                 swiftSettings: [.unsafeFlags(["-O"])]),
-        .testTarget(name: "ArchiveInputTests", dependencies: ["ArchiveInput", "ExposureTestSupport"]),
-        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "HTMLDocument", "ExposureTestSupport"]),
-        .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureTestSupport"]),
+        .testTarget(name: "ArchiveInputTests", dependencies: ["ArchiveInput", "ExposureModel", "ExposureTestSupport"]),
+        .testTarget(name: "ExportFormatsTests", dependencies: ["ExportFormats", "HTMLDocument", "ExposureModel", "ExposureTestSupport"]),
+        .testTarget(name: "MediaMetadataTests", dependencies: ["MediaMetadata", "ExposureModel", "ExposureTestSupport"]),
         .testTarget(name: "VideoFramesTests", dependencies: ["VideoFrames", "ExposureModel", "ExposureTestSupport"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureTestSupport"], swiftSettings: kernelFlags),
-        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "DemoArchive", "ExposureTestSupport"],
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "ExposureModel", "ExposureTestSupport"], swiftSettings: kernelFlags),
+        .testTarget(name: "FaceAnalysisTests", dependencies: ["FaceAnalysis", "MediaMetadata", "NeuralNet", "DemoArchive", "ExposureModel", "ExposureTestSupport"],
                     exclude: ["Fixtures"]),  // dlib- and mtcnn-goldens.json are read from the source tree by path
-        .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureStoreTests", dependencies: ["ExposureStore", "ExposureModel", "ExposureTestSupport"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureModel", "MediaMetadata", "ExposureTestSupport"]),
-        .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureTestSupport"]),
-        .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureTestSupport"]),
-        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata", "VideoFrames", "DemoArchive"]),
+        .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureModel", "ExposureTestSupport"]),
+        .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureModel", "ExposureTestSupport"]),
+        .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata", "VideoFrames", "DemoArchive",
+                                                                 "ExposureStore", "ExposureReport", "DefaultRules", "ArchiveInput", "ExportFormats"]),
     ]
 )
