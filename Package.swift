@@ -87,6 +87,9 @@ let package = Package(
                 resources: [.embedInCode("page.html.template"), .embedInCode("report.css"), .embedInCode("report.js")]),
         .target(name: "ExposureReport", dependencies: ["ExposureModel", "ReportAssets"]),
 
+        // Process isolation: worker processes under resource limits, the pipe protocol between them
+        // and the scan (frames, binary messages), replacing a worker that crashed or hung.
+        .target(name: "ProcessIsolation", dependencies: ["ExposureModel"]),
         // The built-in demo export (`exposure demo`): a Facebook export made from face_recognition's
         // test images and generated pictures; tests and benchmarks use its images too.
         .target(name: "DemoArchive", dependencies: ["ExposureModel", "MediaMetadata", "VideoFrames"]),
@@ -94,7 +97,7 @@ let package = Package(
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
             "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "VideoFrames", "FaceAnalysis",
-            "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport", "DemoArchive",
+            "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport", "DemoArchive", "ProcessIsolation",
         ]),
         .executableTarget(name: "exposure", dependencies: [
             "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -132,6 +135,6 @@ let package = Package(
         .testTarget(name: "ExposureRulesTests", dependencies: ["ExposureRules", "ExposureAnalysis", "ExposureModel", "ExposureTestSupport"]),
         .testTarget(name: "ExposureReportTests", dependencies: ["ExposureReport", "ExposureModel", "ExposureTestSupport"]),
         .testTarget(name: "ExposurePipelineTests", dependencies: ["ExposurePipeline", "ExposureModel", "ExposureTestSupport", "ExposureAnalysis", "FaceAnalysis", "MediaMetadata", "VideoFrames", "DemoArchive",
-                                                                 "ExposureStore", "ExposureReport", "DefaultRules", "ArchiveInput", "ExportFormats"]),
+                                                                 "ExposureStore", "ExposureReport", "DefaultRules", "ArchiveInput", "ExportFormats", "ProcessIsolation"]),
     ]
 )

@@ -1,5 +1,6 @@
 import FaceAnalysis
 import Foundation
+import ProcessIsolation
 
 extension WorkerConfiguration {
     /// How the scan (and `exposure faces`) start `exposure worker` processes: the face search,

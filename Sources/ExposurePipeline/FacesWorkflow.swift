@@ -1,6 +1,7 @@
 import ExposureModel
 import FaceAnalysis
 import Foundation
+import ProcessIsolation
 
 extension Workflows {
     /// One image's faces as `exposure faces` prints them.

@@ -1,6 +1,7 @@
 import ExposureModel
 import ExposureStore
 import Foundation
+import ProcessIsolation
 import MediaMetadata
 
 /// The per-file work of a scan: kind and embedded metadata (always), then faces with

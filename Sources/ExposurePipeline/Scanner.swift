@@ -5,6 +5,7 @@ import ExposureStore
 import FaceAnalysis
 import ExposureRules
 import Foundation
+import ProcessIsolation
 import VideoFrames
 
 /// What `exposure scan` was asked to do.

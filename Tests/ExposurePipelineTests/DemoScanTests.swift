@@ -5,6 +5,7 @@ import ExposureTestSupport
 import DemoArchive
 import FaceAnalysis
 import Foundation
+@testable import ProcessIsolation
 import VideoFrames
 import XCTest
 

@@ -6,6 +6,7 @@ import ExposureStore
 import ExposureTestSupport
 import FaceAnalysis
 import Foundation
+@testable import ProcessIsolation
 import MediaMetadata
 import VideoFrames
 import XCTest

@@ -1,6 +1,7 @@
 import ExposureModel
 @testable import ExposurePipeline
 import Foundation
+@testable import ProcessIsolation
 import XCTest
 
 /// The binary scan-worker messages: every field survives the round trip, and malformed

@@ -2,16 +2,13 @@ import ExposureModel
 import FaceAnalysis
 import Foundation
 import MediaMetadata
+import ProcessIsolation
 import VideoFrames
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// The worker side of scan isolation (`exposure worker`, started by the scan, never by a
-/// user): reads requests on standard input, answers on standard output, one file at a
-/// time. Everything that parses or decodes untrusted bytes (libexif, XMP, libjpeg/libpng,
-/// the face networks) runs here, under resource limits, so a crash, a trap, a runaway
-/// allocation or a hang ends this process and not the scan.
+/// The scan's analysis worker (`exposure worker`, started by the scan and `exposure faces`,
+/// never by a user): everything that parses or decodes untrusted bytes (libexif, XMP,
+/// libjpeg/libpng, FFmpeg, the face networks) runs here, in ProcessIsolation's worker loop,
+/// so a crash, a trap, a runaway allocation or a hang ends this process and not the scan.
 public enum AnalysisWorker {
     public struct Options: Sendable {
         public var analyzeFaces = true
@@ -37,119 +34,45 @@ public enum AnalysisWorker {
         public init() {}
     }
 
-    /// Serves requests until standard input closes. Returns the exit status.
+    /// Serves requests until standard input closes (ProcessIsolation's WorkerLoop: limits,
+    /// protocol, test hooks). Returns the exit status.
     public static func serve(_ options: Options) -> Int32 {
-        // The protocol owns the original stdin/stdout; anything a library prints goes to stderr.
-        let input = dup(0), output = dup(1)
-        dup2(2, 1)
-        let devNull = open("/dev/null", O_RDONLY)
-        if devNull >= 0 { dup2(devNull, 0); close(devNull) }
-        signal(SIGPIPE, SIG_IGN)
-        applyLimits(options)
-        if options.analyzeFaces { FaceEngine.prepareProcess(threads: options.threads) }
-
-        let engine: FaceEngine?
-        do {
-            engine = options.analyzeFaces
-                ? try FaceEngine(modelDirectory: options.modelDirectory ?? ModelStore().directory, proposals: options.faceSearch.method == .fast)
-                : nil
-        } catch {
-            try? send(WorkerHello(ready: false, error: "cannot load the face models: \(error)"), to: output)
-            return 1
-        }
-        do { try send(WorkerHello(ready: true, error: nil), to: output) } catch { return 1 }
-
-        let hooks = TestHooks(ProcessInfo.processInfo.environment)
-        while true {
-            let request: WorkRequest
-            let bytes: Data
+        WorkerLoop.serve(limits: .init(memory: options.memoryLimit, cpuSecondsPerFile: options.cpuSecondsPerFile)) {
+            if options.analyzeFaces { FaceEngine.prepareProcess(threads: options.threads) }
+            let engine: FaceEngine?
             do {
-                request = try WorkRequest(wire: try Frames.read(from: input))
-                bytes = try Frames.read(from: input)
-            } catch Frames.Failure.closed {
-                return 0
+                engine = options.analyzeFaces
+                    ? try FaceEngine(modelDirectory: options.modelDirectory ?? ModelStore().directory,
+                                     proposals: options.faceSearch.method == .fast)
+                    : nil
             } catch {
-                FileHandle.standardError.write(Data("exposure worker: bad request: \(error)\n".utf8))
-                return 1
+                throw WorkerLoop.StartFailure("cannot load the face models: \(error)")
             }
-            let filename = (request.path as NSString).lastPathComponent
-            hooks.apply(to: filename)
-            armCPULimit(options.cpuSecondsPerFile)
-            var response = WorkResponse()
-            switch request.operation {
-            case .analyze:
-                response.analysis = FileAnalysis.of(bytes, filename: filename, engine: engine, search: options.faceSearch,
-                                                    videoSampling: options.videoSampling)
-            case .faces:
-                if let engine {
-                    do {
-                        // The upright picture's size comes back with its faces (`exposure faces` prints it).
-                        let image = try ImageDecoder.decode(bytes)
-                        response.analysis = FileAnalysis(kind: .photo, embedded: EmbeddedMetadata(width: image.width, height: image.height),
-                            unreadableReason: nil,
-                            faces: options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
-                    } catch {
-                        response.error = "\(error)"
-                    }
-                } else {
-                    response.error = "face analysis is off"
-                }
-            }
-            do { try Frames.write(response.wire(), to: output) } catch { return 1 }
+            return { request, bytes in respond(to: request, bytes: bytes, engine: engine, options: options) }
         }
     }
 
-    private static func send(_ hello: WorkerHello, to fd: Int32) throws {
-        try Frames.write(try JSONEncoder().encode(hello), to: fd)
-    }
-
-    /// No core files (they would hold the user's photos), a cap on address space.
-    private static func applyLimits(_ options: Options) {
-        var core = rlimit(rlim_cur: 0, rlim_max: 0)
-        setrlimit(resource(RLIMIT_CORE), &core)
-        if options.memoryLimit > 0 {
-            var space = rlimit(rlim_cur: rlim_t(options.memoryLimit), rlim_max: rlim_t(options.memoryLimit))
-            setrlimit(resource(RLIMIT_AS), &space)
-        }
-    }
-
-    /// RLIMIT_CPU counts the whole life of the process, so before each file the soft limit is
-    /// moved to "CPU used so far + this file's budget" (the hard limit stays open). A file
-    /// that spins past it gets SIGXCPU; the parent's wall-clock timeout covers files that sleep.
-    private static func armCPULimit(_ seconds: UInt64) {
-        guard seconds > 0 else { return }
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        let used = UInt64(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1
-        var limit = rlimit()
-        getrlimit(resource(RLIMIT_CPU), &limit)
-        limit.rlim_cur = rlim_t(used + seconds)
-        setrlimit(resource(RLIMIT_CPU), &limit)
-    }
-
-    private static func resource(_ r: __rlimit_resource) -> __rlimit_resource_t { __rlimit_resource_t(r.rawValue) }
-
-    /// Test hooks: make this worker misbehave on purpose on files whose name contains a
-    /// given text. Only active when the variable is set (the isolation tests and
-    /// scripts/crash-test set them; nothing else does).
-    struct TestHooks {
-        var crashOn: String?, trapOn: String?, hangOn: String?, spinOn: String?
-        init(_ env: [String: String]) {
-            func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
-            crashOn = value("EXPOSURE_TEST_CRASH_ON")
-            trapOn = value("EXPOSURE_TEST_TRAP_ON")
-            hangOn = value("EXPOSURE_TEST_HANG_ON")
-            spinOn = value("EXPOSURE_TEST_SPIN_ON")
-        }
-        func apply(to filename: String) {
-            if let crashOn, filename.contains(crashOn) { abort() }              // a C library's crash
-            if let trapOn, filename.contains(trapOn) { fatalError("test hook: trap on \(filename)") }  // a Swift trap
-            if let hangOn, filename.contains(hangOn) { while true { sleep(1000) } }  // a blocked decoder
-            if let spinOn, filename.contains(spinOn) {                           // a decoder in an endless loop
-                var x: UInt64 = 1
-                while x != 0 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+    /// One request: the file's analysis (`.analyze`), or only the faces of a photo (`.faces`:
+    /// `scan --me`, `exposure faces`), with the upright picture's size.
+    static func respond(to request: WorkRequest, bytes: Data, engine: FaceEngine?, options: Options) -> WorkResponse {
+        let filename = (request.path as NSString).lastPathComponent
+        var response = WorkResponse()
+        switch request.operation {
+        case .analyze:
+            response.analysis = FileAnalysis.of(bytes, filename: filename, engine: engine, search: options.faceSearch,
+                                                videoSampling: options.videoSampling)
+        case .faces:
+            guard let engine else { response.error = "face analysis is off"; break }
+            do {
+                let image = try ImageDecoder.decode(bytes)
+                response.analysis = FileAnalysis(kind: .photo, embedded: EmbeddedMetadata(width: image.width, height: image.height),
+                    unreadableReason: nil,
+                    faces: options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
+            } catch {
+                response.error = "\(error)"
             }
         }
+        return response
     }
 }
 

@@ -2,6 +2,7 @@ import ExposureAnalysis
 import ExposureModel
 import FaceAnalysis
 import Foundation
+import ProcessIsolation
 import MediaMetadata
 import VideoFrames
 

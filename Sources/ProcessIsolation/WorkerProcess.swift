@@ -4,27 +4,31 @@ import Glibc
 #endif
 
 /// How to start analysis workers.
-struct WorkerConfiguration: Sendable {
+public struct WorkerConfiguration: Sendable {
     /// The `exposure` binary (re-executed as `exposure worker`).
-    var executable: URL
-    var arguments: [String]
+    public var executable: URL
+    public var arguments: [String]
     /// Wall-clock seconds one file may take before its worker is killed.
-    var fileTimeout: TimeInterval
+    public var fileTimeout: TimeInterval
     /// Kernel threads per worker: a file's CPU budget is `fileTimeout × threads`.
-    var threads = 1
+    public var threads = 1
     /// Seconds a fresh worker may take to load its models and say hello.
-    var startupTimeout: TimeInterval = 120
+    public var startupTimeout: TimeInterval = 120
+
+    public init(executable: URL, arguments: [String], fileTimeout: TimeInterval, threads: Int = 1) {
+        self.executable = executable; self.arguments = arguments; self.fileTimeout = fileTimeout; self.threads = threads
+    }
 }
 
 /// Why a file could not be analysed: its worker died or stopped answering.
-enum WorkerFailure: Error, CustomStringConvertible, Equatable {
+public enum WorkerFailure: Error, CustomStringConvertible, Equatable {
     /// `cpu`: the worker spun for that long; otherwise it made no progress for that long.
     case timedOut(seconds: Int, cpu: Bool)
     case crashed(signal: Int32)
     case exited(status: Int32)
     case broken(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .timedOut(let s, let cpu): return cpu ? "timed out after \(s) s of CPU time" : "timed out after \(s) s"
         case .crashed(let signal):
@@ -252,14 +256,14 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeM
 
 /// The scan's workers: `count` processes started up front (so missing models stop the scan
 /// at once), handed to one task at a time, and replaced after a crash or timeout.
-final class WorkerPool: @unchecked Sendable {
-    let config: WorkerConfiguration
+public final class WorkerPool: @unchecked Sendable {
+    public let config: WorkerConfiguration
     private let lock = NSLock()
     private var idle: [WorkerProcess] = []
     private let available: DispatchSemaphore
     private var closed = false
 
-    init(_ config: WorkerConfiguration, count: Int) throws {
+    public init(_ config: WorkerConfiguration, count: Int) throws {
         self.config = config
         // Writing to a worker that just died must fail with EPIPE, not kill the scan.
         signal(SIGPIPE, SIG_IGN)
@@ -281,7 +285,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs one request on a free worker. A worker that fails is discarded; the next
     /// request that needs one starts a fresh process.
-    func run(_ request: WorkRequest, bytes: Data) throws -> Result<WorkResponse, WorkerFailure> {
+    public func run(_ request: WorkRequest, bytes: Data) throws -> Result<WorkResponse, WorkerFailure> {
         available.wait()
         defer { available.signal() }
         lock.lock()
@@ -295,7 +299,7 @@ final class WorkerPool: @unchecked Sendable {
         return result
     }
 
-    func shutDown() {
+    public func shutDown() {
         lock.lock()
         let all = idle
         idle = []
