@@ -20,7 +20,7 @@ public struct Rule: Codable, Hashable, Sendable {
     public var id: String
     /// One line for the report.
     public var title: String
-    /// A path from `MetricVocabulary` (e.g. "faces.owner.labelled").
+    /// A path of `MetricTable` (e.g. "faces.owner.labelled").
     public var metric: String
     /// Severity -> the value at or above which the rule fires with it (`value >= threshold`).
     /// At least one; increasing with severity.
