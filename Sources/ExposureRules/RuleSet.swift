@@ -1,4 +1,5 @@
 import ExposureAnalysis
+import ExposureModel
 import Foundation
 import Yams
 
