@@ -78,7 +78,8 @@ let package = Package(
         // MARK: - Storage, analysis, rules, report
         .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ExposureAnalysis", dependencies: ["ExposureModel"], swiftSettings: kernelFlags),
-        .target(name: "ExposureRules", dependencies: ["ExposureModel", "Yams"]),
+        // Rules test the metrics of the analysis's MetricTable (its paths are the rule vocabulary).
+        .target(name: "ExposureRules", dependencies: ["ExposureModel", "ExposureAnalysis", "Yams"]),
         .target(name: "DefaultRules", path: "rules", exclude: ["README.md"], resources: ruleFiles.map { .embedInCode($0) }),
         // The report's page skeleton, CSS and JS (reports/assets) are compiled into the binary with
         // .embedInCode. A subfolder, so generated reports (reports/*.html, git-ignored) never become

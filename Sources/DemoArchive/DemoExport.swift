@@ -121,9 +121,9 @@ public enum DemoExport {
         var postEntries: [String] = []
         for (index, photo) in photos().enumerated() where !(after && photo.deletedAfter) {
             let image = photo.make(sources["obama.jpg"]!, sources)
-            var spec = ExifWriter.Spec(captureTime: photo.taken, gps: photo.gps, make: "Canon", model: "Canon EOS 5D Mark III",
-                                       bodySerialNumber: photo.exifSerial ? "032021001234" : nil,
-                                       cameraOwnerName: photo.ownerInExif ? ownerName : nil, software: "Demo")
+            var spec = ExifWriter.Spec(EmbeddedMetadata(captureTime: photo.taken, gps: photo.gps, make: "Canon", model: "Canon EOS 5D Mark III",
+                                                        bodySerialNumber: photo.exifSerial ? "032021001234" : nil,
+                                                        cameraOwnerName: photo.ownerInExif ? ownerName : nil, software: "Demo"))
             if !photo.exifSerial { spec.make = "Apple"; spec.model = "iPhone 12"; spec.bodySerialNumber = nil }
             if let other = photo.staleThumbnailFrom {
                 spec.thumbnailJPEG = try ImageEncoder.jpeg(DemoImages.scaled(sources[other]!, 1, 8), quality: 70)

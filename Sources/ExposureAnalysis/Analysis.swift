@@ -239,3 +239,56 @@ public enum Analysis {
             small: SmallFaceMetrics(detected: small, owner: smallOwner, others: small - smallOwner))
     }
 }
+
+/// The faces.* metrics (`Analysis.measureFaces` measures their values).
+extension MetricTable {
+    static let faceRows: [Row] = [
+        Row("faces.detected", "faces detected in all items, in dlib's detector's range (40 px and up)", items: "items with faces") { c in
+            (Double(c.r.faces.detected), c.r.faces.itemsWithFaces)
+        },
+        same("faces.items_with_faces", "items with at least one face") { $0.r.faces.itemsWithFaces },
+        Row("faces.identities", "distinct people (Chinese whispers clusters at L2 < 0.6) with a face in dlib's range",
+            items: "items with faces") { c in (Double(c.r.faces.identities), c.r.faces.itemsWithFaces) },
+        Row("faces.owner.faces", "faces of the owner", items: "items with owner faces") { c in
+            (Double(c.r.faces.owner.faces), c.distinctItems(c.ownerFaces))
+        },
+        Row("faces.owner.labelled", "owner faces on items that carry the owner identity's name", items: "those items") { c in
+            (Double(c.r.faces.owner.labelled), c.distinctItems(c.ownerFaces.filter { c.r.faceLabelled[$0] }))
+        },
+        Row("faces.owner.years", "distinct capture years of items with the owner's face", items: "dated items with owner faces") { c in
+            (Double(c.r.faces.owner.years), datedOwnerItems(c))
+        },
+        Row("faces.owner.first_year", "earliest such year; null without dated owner faces", items: "dated items with owner faces") { c in
+            (c.r.faces.owner.firstYear.map(Double.init), datedOwnerItems(c))
+        },
+        Row("faces.owner.last_year", "latest such year; null without dated owner faces", items: "dated items with owner faces") { c in
+            (c.r.faces.owner.lastYear.map(Double.init), datedOwnerItems(c))
+        },
+        Row("faces.owner.matchable_from_profile",
+            "non-profile items with a face within 0.6 of an owner face in a profile picture; null when no profile picture shows the owner",
+            items: "same") { c in (c.r.faces.owner.matchableFromProfile.map(Double.init), c.r.faces.owner.matchableFromProfile ?? 0) },
+        Row("faces.others.identities", "people other than the owner", items: "items with their faces") { c in
+            (Double(c.r.faces.others.identities), c.distinctItems(c.otherFaces))
+        },
+        Row("faces.others.faces", "faces of people other than the owner", items: "items with their faces") { c in
+            (Double(c.r.faces.others.faces), c.distinctItems(c.otherFaces))
+        },
+        Row("faces.others.labelled", "faces of others on items carrying their identity's name", items: "those items") { c in
+            (Double(c.r.faces.others.labelled), c.distinctItems(c.otherFaces.filter { c.r.faceLabelled[$0] }))
+        },
+        Row("faces.small.detected",
+            "faces below dlib's 40 px range, found by the proposal network alone (less reliable descriptors); in no other `faces.*` count",
+            items: "items with them") { c in (Double(c.r.faces.small.detected), c.distinctItems(c.input.faces.indices.filter(c.small))) },
+        Row("faces.small.owner", "of those, faces of the owner", items: "items with them") { c in
+            (Double(c.r.faces.small.owner), c.distinctItems(c.allOwnerFaces.filter(c.small)))
+        },
+        Row("faces.small.others", "of those, faces of people other than the owner", items: "items with them") { c in
+            (Double(c.r.faces.small.others), c.distinctItems(c.input.faces.indices.filter { c.small($0) && !c.ownerSet.contains($0) }))
+        },
+    ]
+
+    /// Items with a capture year and an owner face in dlib's range.
+    static func datedOwnerItems(_ c: Context) -> Int {
+        c.distinctItems(c.ownerFaces.filter { c.items[c.input.faces[$0].itemID]?.captureYear != nil })
+    }
+}

@@ -29,8 +29,8 @@ enum LinkageBench {
         var reposts = 0
         for i in 0..<count {
             let scene = SyntheticScenes.scene(width: width, height: height, seed: rng.next())
-            let exif = i % 10 == 0 ? try ExifWriter.app1Payload(ExifWriter.Spec(make: "Canon", model: "EOS R",
-                                                                                 bodySerialNumber: "SN\(i % 3)")) : nil
+            let exif = i % 10 == 0 ? try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(make: "Canon", model: "EOS R",
+                                                                                                  bodySerialNumber: "SN\(i % 3)"))) : nil
             let part = parts[i < count / 2 ? 0 : 1]
             try ImageEncoder.jpeg(scene, quality: 88, exif: exif).write(to: part.appendingPathComponent(String(format: "IMG_%05d.jpg", i)))
             if i < count / 2 && i % 25 == 0 {

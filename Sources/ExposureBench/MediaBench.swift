@@ -41,13 +41,13 @@ enum MediaBench {
         var bytes = 0
         for i in 0..<count {
             let base = bases[i % 8]
-            var spec = ExifWriter.Spec(
+            var spec = ExifWriter.Spec(EmbeddedMetadata(
                 orientation: [1, 1, 1, 6, 8][i % 5],
                 captureTime: LocalDateTime(year: 2015 + i % 9, month: 1 + i % 12, day: 1 + i % 28, hour: i % 24,
                                            minute: i % 60, second: (i * 7) % 60, utcOffsetSeconds: 3600 * (i % 5 - 2)),
                 gps: GeoPoint(latitude: -60 + Double(i % 1200) / 10, longitude: -170 + Double(i % 3400) / 10, altitude: Double(i % 900)),
                 make: "Canon", model: "Canon EOS \(i % 7)D", bodySerialNumber: String(format: "%012d", i),
-                lensSerialNumber: "L\(i)", cameraOwnerName: "Owner \(i % 13)", software: "bench")
+                lensSerialNumber: "L\(i)", cameraOwnerName: "Owner \(i % 13)", software: "bench"))
             if i % 2 == 0 { spec.thumbnailJPEG = i % 10 == 0 ? bases[(i + 3) % 8].thumb : base.thumb }
             var file = Data(base.jpeg.prefix(2))
             file += segment(0xE1, try ExifWriter.app1Payload(spec))

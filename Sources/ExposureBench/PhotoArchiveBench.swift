@@ -28,9 +28,9 @@ enum PhotoArchiveBench {
             let jitter = { Double(Int(rng.next() % 2000) - 1000) / 100_000 }
             let time = LocalDateTime(year: 2014 + Int(rng.next() % 10), month: 1 + Int(rng.next() % 12), day: 1 + Int(rng.next() % 28),
                                      hour: Int(rng.next() % 24), minute: Int(rng.next() % 60), second: 0, utcOffsetSeconds: 3600)
-            let spec = ExifWriter.Spec(captureTime: time, gps: GeoPoint(latitude: place.0 + jitter(), longitude: place.1 + jitter()),
-                                       make: "Canon", model: "EOS R\(i % 3)", bodySerialNumber: "SN\(1000 + i % 7)",
-                                       cameraOwnerName: i % 10 == 0 ? "Pat Example" : nil,
+            let spec = ExifWriter.Spec(EmbeddedMetadata(captureTime: time, gps: GeoPoint(latitude: place.0 + jitter(), longitude: place.1 + jitter()),
+                                                        make: "Canon", model: "EOS R\(i % 3)", bodySerialNumber: "SN\(1000 + i % 7)",
+                                                        cameraOwnerName: i % 10 == 0 ? "Pat Example" : nil),
                                        thumbnailJPEG: i % 4 == 0 ? thumb : nil)
             let jpeg = try ImageEncoder.jpeg(image, quality: 85, exif: try ExifWriter.app1Payload(spec))
             let sub = dir.appendingPathComponent(String(format: "%04d", 2014 + i % 10))

@@ -131,22 +131,6 @@ public struct Summary: Codable, Equatable, Sendable {
         public var detected = 0, owner = 0, others = 0
         public init() {}
     }
-    public struct Finding: Codable, Equatable, Sendable {
-        public var rule: String
-        public var severity: String
-        public var items: Int
-        public var value: Double?
-        public init(rule: String, severity: String, items: Int, value: Double?) {
-            self.rule = rule; self.severity = severity; self.items = items; self.value = value
-        }
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(rule, forKey: .rule); try c.encode(severity, forKey: .severity)
-            try c.encode(items, forKey: .items); try c.encode(value, forKey: .value)
-        }
-        enum CodingKeys: String, CodingKey { case rule, severity, items, value }
-    }
-
     public init(owner: Owner = Owner(name: nil), sources: [Source] = [], items: Items = Items(), time: Time = Time(),
                 location: Location = Location(), devices: Devices = Devices(), people: People = People(),
                 faces: Faces = Faces(), findings: [Finding] = []) {

@@ -12,7 +12,7 @@ import Foundation
 enum ReportBuilder {
     static let thumbnailsPerYear = 8
 
-    static func data(_ s: InventorySnapshot, summary: Summary, fired: [(Rule, ExposureRules.Finding)], generatedAt: String) -> ReportData {
+    static func data(_ s: InventorySnapshot, summary: Summary, fired: [(Rule, Finding)], generatedAt: String) -> ReportData {
         let filesByItem = Dictionary(grouping: s.files, by: \.itemID)
         let itemsByID = Dictionary(uniqueKeysWithValues: s.items.map { ($0.id, $0) })
         let year: (Int64) -> Int? = { id in
@@ -68,8 +68,7 @@ enum ReportBuilder {
             })
 
         let findings = fired.map { rule, f in
-            ReportData.Finding(id: rule.id, title: rule.title, severity: f.severity.rawValue, items: f.items, value: f.value,
-                               why: rule.why, whatToDo: rule.action)
+            ReportData.ExplainedFinding(f, title: rule.title, why: rule.why, whatToDo: rule.action)
         }
         let roles = [ModelStore.detector.name: "Face detector (MMOD CNN)",
                      ModelStore.shapePredictor.name: "5-point landmarks (regression trees)",

@@ -34,7 +34,7 @@ public enum Workflows {
     }
 
     /// The summary of a snapshot and the rules that fired.
-    static func summary(_ s: InventorySnapshot, rules: RuleSet) throws -> (summary: Summary, fired: [(Rule, ExposureRules.Finding)]) {
+    static func summary(_ s: InventorySnapshot, rules: RuleSet) throws -> (summary: Summary, fired: [(Rule, Finding)]) {
         var summary = SummaryBuilder.inventorySummary(s)
         let decoder = JSONDecoder()
         if let faces = s.analysis[AnalysisKeys.faces] {
@@ -74,9 +74,7 @@ public enum Workflows {
             itemCounts = try decoder.decode([String: Int].self, from: Data(stored.utf8))
         }
         let findings = evaluate(rules, metrics: metrics, itemCounts: itemCounts)
-        summary.findings = findings.map {
-            Summary.Finding(rule: $0.rule, severity: $0.severity.rawValue, items: $0.items, value: $0.value)
-        }
+        summary.findings = findings
         let fired = findings.compactMap { f in rules[f.rule].map { ($0, f) } }
         return (summary, fired)
     }

@@ -21,7 +21,7 @@ public struct ReportData: Codable, Sendable, Equatable {
     /// Who is tagged together with whom (names from platform tags and XMP face regions).
     public var peopleGraph: PeopleGraph
     /// Findings from the rules, with the rule texts; grouped by severity in the report.
-    public var findings: [Finding]
+    public var findings: [ExplainedFinding]
     /// When the report was generated, as text shown verbatim (e.g. "2026-11-27 09:30 UTC").
     public var generatedAt: String
     /// Attribution for place names, shown under the map (CC BY 4.0 requires it).
@@ -59,7 +59,7 @@ public struct ReportData: Codable, Sendable, Equatable {
     }
 
     public init(summary: Summary, owner: Owner = Owner(), otherIdentities: [Identity] = [], places: [Place] = [],
-                devices: Devices = Devices(), peopleGraph: PeopleGraph = PeopleGraph(), findings: [Finding] = [],
+                devices: Devices = Devices(), peopleGraph: PeopleGraph = PeopleGraph(), findings: [ExplainedFinding] = [],
                 generatedAt: String, geocoderAttribution: String = ReportData.defaultGeocoderAttribution,
                 models: [ModelProvenance] = [], method: Method = Method()) {
         self.summary = summary; self.owner = owner; self.otherIdentities = otherIdentities; self.places = places
@@ -190,24 +190,16 @@ public struct ReportData: Codable, Sendable, Equatable {
         }
     }
 
-    /// A rule that fired, with the rule's own texts.
-    public struct Finding: Codable, Sendable, Equatable {
-        /// Rule id ("faces.owner.labelled_many_years").
-        public var id: String
+    /// A finding with its rule's own texts, as the report explains it.
+    public struct ExplainedFinding: Codable, Sendable, Equatable {
+        public var finding: Finding
         public var title: String
-        /// "critical", "high", "medium", "low" or "info"; other values are shown after these.
-        public var severity: String
-        /// Items involved.
-        public var items: Int
-        /// The measured value the rule compared, if any.
-        public var value: Double?
         /// Why this matters, in plain words.
         public var why: String
         /// What the person can do about it.
         public var whatToDo: String
-        public init(id: String, title: String, severity: String, items: Int, value: Double? = nil, why: String, whatToDo: String) {
-            self.id = id; self.title = title; self.severity = severity; self.items = items; self.value = value
-            self.why = why; self.whatToDo = whatToDo
+        public init(_ finding: Finding, title: String, why: String, whatToDo: String) {
+            self.finding = finding; self.title = title; self.why = why; self.whatToDo = whatToDo
         }
     }
 

@@ -103,7 +103,7 @@ public enum ReportRenderer {
         if !ordered.isEmpty {
             h += "<h3>What to do first</h3>\n<ul class=\"top-actions\">\n"
             for f in ordered.prefix(3) {
-                h += "<li class=\"sev-\(severityClass(f.severity))\"><strong>\(HTML.escapeText(f.title))</strong>\(HTML.escapeText(f.whatToDo))</li>\n"
+                h += "<li class=\"sev-\(f.finding.severity.rawValue)\"><strong>\(HTML.escapeText(f.title))</strong>\(HTML.escapeText(f.whatToDo))</li>\n"
             }
             h += "</ul>\n"
             if ordered.count > 3 { h += "<p class=\"muted\">\(Text.plural(ordered.count, "finding", "findings")) in all: see <a href=\"#findings\">Findings</a>.</p>\n" }
@@ -336,8 +336,11 @@ public enum ReportRenderer {
         return rank < severityOrder.count ? severityOrder[rank] : "other"
     }
 
-    static func sortedBySeverity(_ findings: [ReportData.Finding]) -> [ReportData.Finding] {
-        findings.enumerated().sorted { (severityRank($0.element.severity), $0.offset) < (severityRank($1.element.severity), $1.offset) }.map(\.element)
+    static func sortedBySeverity(_ findings: [ReportData.ExplainedFinding]) -> [ReportData.ExplainedFinding] {
+        findings.enumerated().sorted { a, b in
+            let (x, y) = (a.element.finding.severity, b.element.finding.severity)
+            return x != y ? x > y : a.offset < b.offset
+        }.map(\.element)
     }
 
     static func findingsSection(_ data: ReportData) -> String {
@@ -347,19 +350,19 @@ public enum ReportRenderer {
             return h
         }
         h += "<p class=\"lead\">Each finding comes from a rule with a threshold; the most serious come first.</p>\n"
-        var groups: [(String, [ReportData.Finding])] = []
+        var groups: [(String, [ReportData.ExplainedFinding])] = []
         for f in sortedBySeverity(data.findings) {
-            let key = f.severity.lowercased()
+            let key = f.finding.severity.rawValue
             if let last = groups.last, last.0 == key { groups[groups.count - 1].1.append(f) } else { groups.append((key, [f])) }
         }
         for (severity, findings) in groups {
             h += "<h3>\(HTML.escapeText(severity.prefix(1).uppercased() + severity.dropFirst())) (\(findings.count))</h3>\n"
             for f in findings {
-                let cls = severityClass(f.severity)
-                h += "<article class=\"finding sev-\(cls)\"><h4><span class=\"badge sev-\(cls)\">\(HTML.escapeText(f.severity))</span> \(HTML.escapeText(f.title))</h4>\n"
-                var meta = Text.plural(f.items, "item", "items")
-                if let v = f.value { meta += " · measured value \(Text.metric(v))" }
-                meta += " · rule <code>\(HTML.escapeText(f.id))</code>"
+                let cls = f.finding.severity.rawValue
+                h += "<article class=\"finding sev-\(cls)\"><h4><span class=\"badge sev-\(cls)\">\(cls)</span> \(HTML.escapeText(f.title))</h4>\n"
+                var meta = Text.plural(f.finding.items, "item", "items")
+                if let v = f.finding.value { meta += " · measured value \(Text.metric(v))" }
+                meta += " · rule <code>\(HTML.escapeText(f.finding.rule))</code>"
                 h += "<p class=\"meta\">\(meta)</p>\n"
                 h += "<dl><dt>Why it matters</dt><dd>\(HTML.escapeText(f.why))</dd><dt>What to do</dt><dd>\(HTML.escapeText(f.whatToDo))</dd></dl></article>\n"
             }

@@ -1,11 +1,5 @@
+import ExposureModel
 import Foundation
-
-/// How serious a finding is, from least to most.
-public enum Severity: String, Codable, CodingKeyRepresentable, CaseIterable, Comparable, Sendable {
-    case low, medium, high, critical
-    var rank: Int { Severity.allCases.firstIndex(of: self)! }
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-}
 
 /// Where a rule was defined, for messages ("faces.yaml:12").
 public struct RuleOrigin: Codable, Hashable, Sendable, CustomStringConvertible {
@@ -20,7 +14,7 @@ public struct Rule: Codable, Hashable, Sendable {
     public var id: String
     /// One line for the report.
     public var title: String
-    /// A path from `MetricVocabulary` (e.g. "faces.owner.labelled").
+    /// A path of `MetricTable` (e.g. "faces.owner.labelled").
     public var metric: String
     /// Severity -> the value at or above which the rule fires with it (`value >= threshold`).
     /// At least one; increasing with severity.
@@ -42,20 +36,6 @@ public struct Rule: Codable, Hashable, Sendable {
     /// The highest severity whose threshold the value reaches, or nil.
     public func severity(for value: Double) -> Severity? {
         Severity.allCases.reversed().first { s in thresholds[s].map { value >= $0 } ?? false }
-    }
-}
-
-/// A rule that fired: the summary contract's `findings[]` element.
-public struct Finding: Codable, Hashable, Sendable {
-    /// The rule's id.
-    public var rule: String
-    public var severity: Severity
-    /// Items involved (the metric's item count).
-    public var items: Int
-    /// The metric's value.
-    public var value: Double
-    public init(rule: String, severity: Severity, items: Int, value: Double) {
-        self.rule = rule; self.severity = severity; self.items = items; self.value = value
     }
 }
 

@@ -1,3 +1,5 @@
+import ExposureAnalysis
+import ExposureModel
 import Foundation
 import Yams
 
@@ -28,7 +30,7 @@ public struct RuleSetError: Error, Sendable, CustomStringConvertible {
 ///     rules:
 ///       - id: owner-labelled-faces          # [a-z0-9-]+, unique across the set
 ///         title: Photos of you with your name
-///         metric: faces.owner.labelled      # a path from MetricVocabulary (rules/README.md)
+///         metric: faces.owner.labelled      # a path of ExposureAnalysis.MetricTable (rules/README.md)
 ///         thresholds: {low: 1, medium: 3, high: 8, critical: 363}   # value >= threshold; >= 1 entry, increasing
 ///         why: ...                          # why it matters, citing its source
 ///         action: ...                       # what to do
@@ -173,7 +175,7 @@ struct RuleFileParser {
         if let id, id.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression) == nil {
             fail(.wrongType, fields["id"], "id '\(id)' must be lowercase letters, digits and single hyphens")
         }
-        if let metric, !MetricVocabulary.paths.contains(metric) {
+        if let metric, !MetricTable.paths.contains(metric) {
             fail(.unknownMetric, fields["metric"], "unknown metric '\(metric)' (see rules/README.md for the vocabulary)")
         }
         var sources: [String] = []

@@ -12,22 +12,15 @@ import CExif
 import ExposureModel
 import Foundation
 
-/// The whitelisted EXIF fields of one file.
+/// The whitelisted EXIF fields of one file (`ExifFields`), as the EXIF-borne fields of
+/// `metadata` (`result.make` is `result.metadata.make`), and how the reading went.
+@dynamicMemberLookup
 public struct ExifResult: Sendable, Equatable {
     /// An EXIF block was found and libexif loaded it.
     public var found = false
-    public var orientation: Int?
-    public var captureTime: LocalDateTime?
-    /// nil when absent, (0, 0), out of range or with a zero denominator.
-    public var gps: GeoPoint?
-    public var make: String?
-    public var model: String?
-    public var bodySerialNumber: String?
-    public var lensSerialNumber: String?
-    public var cameraOwnerName: String?
-    public var artist: String?
-    public var software: String?
-    public var imageUniqueID: String?
+    /// Orientation, capture time, GPS (nil when absent, (0, 0), out of range or with a zero
+    /// denominator), camera texts, serials and owner names; `hasThumbnail`. Nothing else is set.
+    public var metadata = EmbeddedMetadata()
     /// The embedded (IFD1) thumbnail bytes, usually a JPEG.
     public var thumbnail: Data?
     /// MakerNote entries blanked before parsing.
@@ -36,6 +29,8 @@ public struct ExifResult: Sendable, Equatable {
     public var problem: String?
 
     public init() {}
+
+    public subscript<T>(dynamicMember field: KeyPath<EmbeddedMetadata, T>) -> T { metadata[keyPath: field] }
 }
 
 public enum ExifReader {
@@ -104,36 +99,27 @@ public enum ExifReader {
             return values
         }
 
-        if let o = shortValue(EXIF_IFD_0, 0x0112), (1...8).contains(o) { result.orientation = o }
-        result.make = text(EXIF_IFD_0, 0x010F)
-        result.model = text(EXIF_IFD_0, 0x0110)
-        result.software = text(EXIF_IFD_0, 0x0131)
-        result.artist = text(EXIF_IFD_0, 0x013B)
-        result.imageUniqueID = text(EXIF_IFD_EXIF, 0xA420)
-        // Serial and owner tags belong in the EXIF IFD, but some software writes them in IFD0
-        // (ExifTool reads them there; Pillow's broken_exif_dpi.jpg has SerialNumber so). libexif
-        // drops tags it does not expect in IFD0, so those are read from the TIFF structure itself;
-        // DNG's CameraSerialNumber (0xC62F) lives in IFD0 by definition.
-        result.cameraOwnerName = text(EXIF_IFD_EXIF, 0xA430) ?? view.ascii(0xA430, inIFDAt: view.ifd0)
-        result.bodySerialNumber = text(EXIF_IFD_EXIF, 0xA431) ?? view.ascii(0xA431, inIFDAt: view.ifd0)
-            ?? view.ascii(0xC62F, inIFDAt: view.ifd0)
-        result.lensSerialNumber = text(EXIF_IFD_EXIF, 0xA435) ?? view.ascii(0xA435, inIFDAt: view.ifd0)
-        let original = text(EXIF_IFD_EXIF, 0x9003) ?? text(EXIF_IFD_EXIF, 0x9004)
-        result.captureTime = original.flatMap { parseDateTime($0, offset: text(EXIF_IFD_EXIF, 0x9011)) }
+        if let o = shortValue(EXIF_IFD_0, ExifFields.orientation), (1...8).contains(o) { result.metadata.orientation = o }
+        for f in ExifFields.text {
+            result.metadata[keyPath: f.field] = text(f.ifd, f.tag) ?? f.alsoInIFD0.lazy.compactMap { view.ascii($0, inIFDAt: view.ifd0) }.first
+        }
+        let original = text(EXIF_IFD_EXIF, ExifFields.dateTimeOriginal) ?? text(EXIF_IFD_EXIF, ExifFields.dateTimeDigitized)
+        result.metadata.captureTime = original.flatMap { parseDateTime($0, offset: text(EXIF_IFD_EXIF, ExifFields.offsetTimeOriginal)) }
 
-        if let lat = rationals(EXIF_IFD_GPS, 0x0002), let lon = rationals(EXIF_IFD_GPS, 0x0004) {
+        if let lat = rationals(EXIF_IFD_GPS, ExifFields.gpsLatitude), let lon = rationals(EXIF_IFD_GPS, ExifFields.gpsLongitude) {
             func degrees(_ v: [Double]) -> Double { v[0] + (v.count > 1 ? v[1] / 60 : 0) + (v.count > 2 ? v[2] / 3600 : 0) }
             var latitude = degrees(lat), longitude = degrees(lon)
-            if text(EXIF_IFD_GPS, 0x0001)?.uppercased().hasPrefix("S") == true { latitude = -latitude }
-            if text(EXIF_IFD_GPS, 0x0003)?.uppercased().hasPrefix("W") == true { longitude = -longitude }
-            var altitude = rationals(EXIF_IFD_GPS, 0x0006)?.first
-            if altitude != nil, byteValue(EXIF_IFD_GPS, 0x0005) == 1 { altitude = -altitude! }
+            if text(EXIF_IFD_GPS, ExifFields.gpsLatitudeRef)?.uppercased().hasPrefix("S") == true { latitude = -latitude }
+            if text(EXIF_IFD_GPS, ExifFields.gpsLongitudeRef)?.uppercased().hasPrefix("W") == true { longitude = -longitude }
+            var altitude = rationals(EXIF_IFD_GPS, ExifFields.gpsAltitude)?.first
+            if altitude != nil, byteValue(EXIF_IFD_GPS, ExifFields.gpsAltitudeRef) == 1 { altitude = -altitude! }
             if let a = altitude, !a.isFinite { altitude = nil }
             let point = GeoPoint(latitude: latitude, longitude: longitude, altitude: altitude)
-            if point.isMeaningful { result.gps = point }
+            if point.isMeaningful { result.metadata.gps = point }
         }
         if let thumb = exif.pointee.data, exif.pointee.size > 0 {
             result.thumbnail = Data(bytes: thumb, count: Int(exif.pointee.size))
+            result.metadata.hasThumbnail = true
         }
         return result
     }
@@ -170,7 +156,7 @@ public enum ExifReader {
                 let e = ifd + 2 + 12 * i
                 guard let tag = view.u16(e) else { break }
                 switch tag {
-                case 0x927C:
+                case ExifFields.makerNote:
                     for k in 0..<4 { bytes[offset + e + k] = 0 }
                     blanked += 1
                 case 0x8769, 0x8825, 0xA005:

@@ -5,19 +5,11 @@ import ExposureModel
 import Foundation
 
 public enum ExifWriter {
-    /// What to write. Every field is optional; only what is set is written.
+    /// What to write: the EXIF-borne fields of `metadata` that are set (`spec.make` is
+    /// `spec.metadata.make`; size, XMP regions and thumbnail flags are not EXIF), and how.
+    @dynamicMemberLookup
     public struct Spec: Sendable {
-        public var orientation: Int?
-        public var captureTime: LocalDateTime?
-        public var gps: GeoPoint?
-        public var make: String?
-        public var model: String?
-        public var bodySerialNumber: String?
-        public var lensSerialNumber: String?
-        public var cameraOwnerName: String?
-        public var artist: String?
-        public var software: String?
-        public var imageUniqueID: String?
+        public var metadata: EmbeddedMetadata
         /// JPEG bytes of the embedded thumbnail (IFD1).
         public var thumbnailJPEG: Data?
         /// Raw MakerNote bytes (EXIF tag 0x927C), for robustness tests.
@@ -25,25 +17,14 @@ public enum ExifWriter {
         /// Motorola (big-endian) instead of Intel byte order.
         public var bigEndian: Bool
 
-        public init(orientation: Int? = nil, captureTime: LocalDateTime? = nil, gps: GeoPoint? = nil,
-                    make: String? = nil, model: String? = nil, bodySerialNumber: String? = nil,
-                    lensSerialNumber: String? = nil, cameraOwnerName: String? = nil, artist: String? = nil,
-                    software: String? = nil, imageUniqueID: String? = nil, thumbnailJPEG: Data? = nil,
-                    makerNote: Data? = nil, bigEndian: Bool = false) {
-            self.orientation = orientation; self.captureTime = captureTime; self.gps = gps
-            self.make = make; self.model = model; self.bodySerialNumber = bodySerialNumber
-            self.lensSerialNumber = lensSerialNumber; self.cameraOwnerName = cameraOwnerName
-            self.artist = artist; self.software = software; self.imageUniqueID = imageUniqueID
-            self.thumbnailJPEG = thumbnailJPEG; self.makerNote = makerNote; self.bigEndian = bigEndian
+        public init(_ metadata: EmbeddedMetadata = EmbeddedMetadata(), thumbnailJPEG: Data? = nil, makerNote: Data? = nil,
+                    bigEndian: Bool = false) {
+            self.metadata = metadata; self.thumbnailJPEG = thumbnailJPEG; self.makerNote = makerNote; self.bigEndian = bigEndian
         }
 
-        /// The EXIF-borne fields of `metadata` (size, XMP regions and thumbnail flags are not EXIF).
-        public init(_ metadata: EmbeddedMetadata, thumbnailJPEG: Data? = nil) {
-            self.init(orientation: metadata.orientation, captureTime: metadata.captureTime, gps: metadata.gps,
-                      make: metadata.make, model: metadata.model, bodySerialNumber: metadata.bodySerialNumber,
-                      lensSerialNumber: metadata.lensSerialNumber, cameraOwnerName: metadata.cameraOwnerName,
-                      artist: metadata.artist, software: metadata.software, imageUniqueID: metadata.imageUniqueID,
-                      thumbnailJPEG: thumbnailJPEG)
+        public subscript<T>(dynamicMember field: WritableKeyPath<EmbeddedMetadata, T>) -> T {
+            get { metadata[keyPath: field] }
+            set { metadata[keyPath: field] = newValue }
         }
     }
 
@@ -83,37 +64,31 @@ public enum ExifWriter {
             let bytes = Array(text.utf8) + [0]
             add(ifd, tag, EXIF_FORMAT_ASCII, bytes.count, bytes)
         }
-        if let o = spec.orientation { add(EXIF_IFD_0, 0x0112, EXIF_FORMAT_SHORT, 1, u16(o)) }
-        ascii(EXIF_IFD_0, 0x010F, spec.make)
-        ascii(EXIF_IFD_0, 0x0110, spec.model)
-        ascii(EXIF_IFD_0, 0x0131, spec.software)
-        ascii(EXIF_IFD_0, 0x013B, spec.artist)
-        if let t = spec.captureTime {
+        let m = spec.metadata
+        if let o = m.orientation { add(EXIF_IFD_0, ExifFields.orientation, EXIF_FORMAT_SHORT, 1, u16(o)) }
+        if let t = m.captureTime {
             let text = String(format: "%04d:%02d:%02d %02d:%02d:%02d", t.year, t.month, t.day, t.hour, t.minute, t.second)
-            ascii(EXIF_IFD_EXIF, 0x9003, text)
+            ascii(EXIF_IFD_EXIF, ExifFields.dateTimeOriginal, text)
             if let offset = t.utcOffsetSeconds {
                 let sign = offset < 0 ? "-" : "+", a = abs(offset)
-                ascii(EXIF_IFD_EXIF, 0x9011, String(format: "%@%02d:%02d", sign, a / 3600, a % 3600 / 60))
+                ascii(EXIF_IFD_EXIF, ExifFields.offsetTimeOriginal, String(format: "%@%02d:%02d", sign, a / 3600, a % 3600 / 60))
             }
         }
-        ascii(EXIF_IFD_EXIF, 0xA420, spec.imageUniqueID)
-        ascii(EXIF_IFD_EXIF, 0xA430, spec.cameraOwnerName)
-        ascii(EXIF_IFD_EXIF, 0xA431, spec.bodySerialNumber)
-        ascii(EXIF_IFD_EXIF, 0xA435, spec.lensSerialNumber)
-        if let note = spec.makerNote { add(EXIF_IFD_EXIF, 0x927C, EXIF_FORMAT_UNDEFINED, note.count, [UInt8](note)) }
-        if let gps = spec.gps {
+        for f in ExifFields.text { ascii(f.ifd, f.tag, m[keyPath: f.field]) }
+        if let note = spec.makerNote { add(EXIF_IFD_EXIF, ExifFields.makerNote, EXIF_FORMAT_UNDEFINED, note.count, [UInt8](note)) }
+        if let gps = m.gps {
             func dms(_ degrees: Double) -> [UInt8] {
                 let a = abs(degrees), d = a.rounded(.down), m = ((a - d) * 60).rounded(.down), s = (a - d - m / 60) * 3600
                 return rational(d, 1) + rational(m, 1) + rational(s, 10000)
             }
-            add(EXIF_IFD_GPS, 0x0000, EXIF_FORMAT_BYTE, 4, [2, 3, 0, 0])
-            ascii(EXIF_IFD_GPS, 0x0001, gps.latitude < 0 ? "S" : "N")
-            add(EXIF_IFD_GPS, 0x0002, EXIF_FORMAT_RATIONAL, 3, dms(gps.latitude))
-            ascii(EXIF_IFD_GPS, 0x0003, gps.longitude < 0 ? "W" : "E")
-            add(EXIF_IFD_GPS, 0x0004, EXIF_FORMAT_RATIONAL, 3, dms(gps.longitude))
+            add(EXIF_IFD_GPS, ExifFields.gpsVersion, EXIF_FORMAT_BYTE, 4, [2, 3, 0, 0])
+            ascii(EXIF_IFD_GPS, ExifFields.gpsLatitudeRef, gps.latitude < 0 ? "S" : "N")
+            add(EXIF_IFD_GPS, ExifFields.gpsLatitude, EXIF_FORMAT_RATIONAL, 3, dms(gps.latitude))
+            ascii(EXIF_IFD_GPS, ExifFields.gpsLongitudeRef, gps.longitude < 0 ? "W" : "E")
+            add(EXIF_IFD_GPS, ExifFields.gpsLongitude, EXIF_FORMAT_RATIONAL, 3, dms(gps.longitude))
             if let alt = gps.altitude {
-                add(EXIF_IFD_GPS, 0x0005, EXIF_FORMAT_BYTE, 1, [alt < 0 ? 1 : 0])
-                add(EXIF_IFD_GPS, 0x0006, EXIF_FORMAT_RATIONAL, 1, rational(abs(alt), 100))
+                add(EXIF_IFD_GPS, ExifFields.gpsAltitudeRef, EXIF_FORMAT_BYTE, 1, [alt < 0 ? 1 : 0])
+                add(EXIF_IFD_GPS, ExifFields.gpsAltitude, EXIF_FORMAT_RATIONAL, 1, rational(abs(alt), 100))
             }
         }
         if let thumb = spec.thumbnailJPEG, !thumb.isEmpty {

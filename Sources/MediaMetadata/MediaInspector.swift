@@ -119,10 +119,8 @@ public enum MediaInspector {
         }
         if let problem = segments.malformed, status == EXPO_OK { inspection.warnings.append(problem) }
 
-        var metadata = EmbeddedMetadata()
-        var exif = ExifResult()
-        if let tiff = segments.exifTIFF { exif = ExifReader.read(tiff: tiff) }
-        fill(&metadata, from: exif, warnings: &inspection.warnings)
+        let exif = readExif(segments.exifTIFF, warnings: &inspection.warnings)
+        var metadata = exif.metadata
         if let w = width, let h = height {
             let swaps = ImageDecoder.appliesExifOrientation(format) && (exif.orientation ?? 1) >= 5
             metadata.width = swaps ? h : w
@@ -225,10 +223,9 @@ public enum MediaInspector {
     /// WebP: size from the first chunk, EXIF and XMP from the RIFF "EXIF"/"XMP " chunks.
     /// Pixels are not checked here (libwebp validates when decoding).
     private static func inspectWebP(_ data: Data, options: Options, into inspection: inout MediaInspection) {
-        var metadata = EmbeddedMetadata()
-        readWebPSize(data, into: &metadata)
         let segments = EmbeddedSegments.read(data, format: .webp)
-        if let tiff = segments.exifTIFF { fill(&metadata, from: ExifReader.read(tiff: tiff), warnings: &inspection.warnings) }
+        var metadata = readExif(segments.exifTIFF, warnings: &inspection.warnings).metadata
+        readWebPSize(data, into: &metadata)
         if let xmp = segments.xmp {
             let result = XMPReader.read(packet: xmp)
             metadata.faceRegions = result.faceRegions; metadata.personInImage = result.personInImage
@@ -246,21 +243,13 @@ public enum MediaInspector {
         }
     }
 
-    private static func fill(_ metadata: inout EmbeddedMetadata, from exif: ExifResult, warnings: inout [String]) {
+    /// The block's EXIF (none without one), its problems as warnings.
+    private static func readExif(_ tiff: Data?, warnings: inout [String]) -> ExifResult {
+        guard let tiff else { return ExifResult() }
+        let exif = ExifReader.read(tiff: tiff)
         if let problem = exif.problem { warnings.append("EXIF: \(problem)") }
         if exif.makerNotesSkipped > 0 { warnings.append("EXIF: MakerNote not parsed") }
-        metadata.orientation = exif.orientation
-        metadata.captureTime = exif.captureTime
-        metadata.gps = exif.gps
-        metadata.make = exif.make
-        metadata.model = exif.model
-        metadata.bodySerialNumber = exif.bodySerialNumber
-        metadata.lensSerialNumber = exif.lensSerialNumber
-        metadata.cameraOwnerName = exif.cameraOwnerName
-        metadata.artist = exif.artist
-        metadata.software = exif.software
-        metadata.imageUniqueID = exif.imageUniqueID
-        metadata.hasThumbnail = exif.thumbnail != nil
+        return exif
     }
 
     private static func le16(_ data: Data, _ offset: Int) -> Int? {

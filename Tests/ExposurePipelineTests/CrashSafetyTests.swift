@@ -23,10 +23,10 @@ final class CrashSafetyTests: XCTestCase {
         for i in 0..<24 {
             var pixels = [UInt8](repeating: 0, count: 64 * 48 * 3)
             for p in pixels.indices { pixels[p] = UInt8(truncatingIfNeeded: p &* (i + 3) / 7) }
-            let spec = ExifWriter.Spec(captureTime: LocalDateTime(year: 2015 + i % 5, month: 1 + i % 12, day: 1 + i, hour: i % 24, minute: 0,
-                                                                  second: 0, utcOffsetSeconds: 3600),
-                                       gps: GeoPoint(latitude: 48.85 + Double(i % 3), longitude: 2.29), make: "Canon",
-                                       model: "EOS R\(i % 2)", bodySerialNumber: "SN\(i % 3)", cameraOwnerName: nil, thumbnailJPEG: nil)
+            let spec = ExifWriter.Spec(EmbeddedMetadata(captureTime: LocalDateTime(year: 2015 + i % 5, month: 1 + i % 12, day: 1 + i, hour: i % 24, minute: 0,
+                                                                                   second: 0, utcOffsetSeconds: 3600),
+                                                        gps: GeoPoint(latitude: 48.85 + Double(i % 3), longitude: 2.29), make: "Canon",
+                                                        model: "EOS R\(i % 2)", bodySerialNumber: "SN\(i % 3)", cameraOwnerName: nil), thumbnailJPEG: nil)
             let jpeg = try ImageEncoder.jpeg(RGBImage(width: 64, height: 48, pixels: pixels), quality: 80,
                                              exif: try ExifWriter.app1Payload(spec))
             try jpeg.write(to: export.appendingPathComponent(String(format: "small/IMG_%03d.jpg", i)))

@@ -85,7 +85,7 @@ final class DemoScanTests: XCTestCase {
         XCTAssertEqual(s.videos.withOwner, 1)
         XCTAssertEqual(s.videos.withOthers, 0)
         XCTAssertEqual(s.videos.ownerSeconds, 6, accuracy: 0.05)
-        XCTAssertEqual(s.findings.first { $0.rule == "owner-face-on-video" }?.severity, "low")
+        XCTAssertEqual(s.findings.first { $0.rule == "owner-face-on-video" }?.severity, .low)
         XCTAssertGreaterThanOrEqual(s.videos.ownerViews, 1)
         XCTAssertEqual(s.faces.others.identities, 1)
         XCTAssertEqual(s.faces.others.faces, 3)
@@ -111,7 +111,7 @@ final class DemoScanTests: XCTestCase {
         let s = try Workflows.summary(database: Self.beforeDB, extraRules: nil)
         let fired = Dictionary(uniqueKeysWithValues: s.findings.map { ($0.rule, $0) })
         XCTAssertEqual(fired["owner-labelled-faces"]?.value, 6)
-        XCTAssertEqual(fired["owner-labelled-faces"]?.severity, "medium", "6 labelled photos: above MegaFace's minimum of 3, below its average")
+        XCTAssertEqual(fired["owner-labelled-faces"]?.severity, .medium, "6 labelled photos: above MegaFace's minimum of 3, below its average")
         XCTAssertEqual(fired["inferred-home"]?.items, 7, "seven night photos at home")
         XCTAssertNotNil(fired["serial-numbers"])
         XCTAssertNotNil(fired["stale-thumbnails"], "the 2020 photo keeps a thumbnail of another picture")
@@ -131,7 +131,7 @@ final class DemoScanTests: XCTestCase {
         """.write(to: dir.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
         let withExtra = try Workflows.summary(database: Self.beforeDB, extraRules: dir)
         let extra = withExtra.findings.first { $0.rule == "tiny-test-rule" }
-        XCTAssertEqual(extra?.severity, "critical")
+        XCTAssertEqual(extra?.severity, .critical)
         XCTAssertEqual(extra?.value, 14)
         XCTAssertEqual(withExtra.findings.count, s.findings.count + 1)
     }

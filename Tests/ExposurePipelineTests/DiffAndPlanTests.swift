@@ -18,9 +18,9 @@ final class DiffAndPlanTests: XCTestCase {
         try after.write(ItemWrite(sha256: "x", kind: .photo, byteSize: 10, sourceID: fb, path: "posts/x.jpg",
                                   reference: MediaReference(path: "posts/x.jpg"), embedded: nil, unreadableReason: nil, faces: nil))
         var bs = Summary(); bs.items.total = 5
-        bs.findings = [.init(rule: "r1", severity: "high", items: 3, value: 3), .init(rule: "r2", severity: "low", items: 1, value: 1)]
+        bs.findings = [.init(rule: "r1", severity: .high, items: 3, value: 3), .init(rule: "r2", severity: .low, items: 1, value: 1)]
         var asum = Summary(); asum.items.total = 3
-        asum.findings = [.init(rule: "r2", severity: "low", items: 1, value: 1), .init(rule: "r3", severity: "low", items: 1, value: 1)]
+        asum.findings = [.init(rule: "r2", severity: .low, items: 1, value: 1), .init(rule: "r3", severity: .low, items: 1, value: 1)]
         let d = DiffBuilder.diff(before: try before.snapshot(), beforeSummary: bs, after: try after.snapshot(), afterSummary: asum)
         XCTAssertEqual(d.items.kept, 2, "b by hash, c by post id")
         XCTAssertEqual(d.items.removed, 3, "a, d, e")

@@ -13,7 +13,7 @@ final class LinkagePipelineTests: XCTestCase {
         let a = dir.appendingPathComponent("phone-export"), b = dir.appendingPathComponent("other-account")
         for folder in [a, b] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
         let scene = SyntheticScenes.scene(width: 640, height: 480, seed: 21)
-        let exif = try ExifWriter.app1Payload(ExifWriter.Spec(make: "Canon", model: "EOS R", bodySerialNumber: "SN-4711"))
+        let exif = try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(make: "Canon", model: "EOS R", bodySerialNumber: "SN-4711")))
         try ImageEncoder.jpeg(scene, quality: 92, exif: exif).write(to: a.appendingPathComponent("IMG_0001.jpg"))
         try ImageEncoder.jpeg(SyntheticScenes.scene(width: 640, height: 480, seed: 22), quality: 90)
             .write(to: a.appendingPathComponent("IMG_0002.jpg"))

@@ -251,7 +251,7 @@ final class VideoFacesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(v.ownerViews, 1)
         XCTAssertEqual(summary.schema, "exposure.summary/4")
         XCTAssertEqual(summary.metrics["videos.owner_seconds"] ?? nil, v.ownerSeconds)
-        XCTAssertTrue(summary.findings.contains { $0.rule == "owner-face-on-video" && $0.severity == "low" }, "\(summary.findings)")
+        XCTAssertTrue(summary.findings.contains { $0.rule == "owner-face-on-video" && $0.severity == .low }, "\(summary.findings)")
 
         let plan = DeletionPlanner.plan(snapshot, goal: .all, limit: 10)
         let last = try XCTUnwrap(plan.milestones.last)

@@ -90,7 +90,7 @@ enum Fixtures {
         s.faces.owner.faces = 214; s.faces.owner.labelled = 61; s.faces.owner.years = 11
         s.faces.owner.firstYear = 2010; s.faces.owner.lastYear = 2020; s.faces.owner.matchableFromProfile = 198
         s.faces.others.identities = 44; s.faces.others.faces = 956; s.faces.others.labelled = 279
-        s.findings = [.init(rule: "faces.owner.labelled_many_years", severity: "high", items: 61, value: 11)]
+        s.findings = [.init(rule: "faces.owner.labelled_many_years", severity: .high, items: 61, value: 11)]
         return s
     }
 
@@ -128,22 +128,27 @@ enum Fixtures {
         for i in 1..<people.count { edges.append(.init(a: people[0], b: people[i], weight: 30 - i * 2)) }
         edges += [.init(a: "Sam Okafor", b: "Jordan Lee", weight: 9), .init(a: "Priya Shah", b: "Mia Kowalski", weight: 5),
                   .init(a: "Tom Becker", b: "Ben Carter", weight: 4)]
-        let findings = [
-            ReportData.Finding(id: "faces.owner.labelled_many_years", title: "Your named face spans 11 years", severity: "high", items: 61, value: 11,
-                               why: "Photos of one named person over many years are what age-invariant face recognition is trained and tested on.",
-                               whatToDo: "Delete or untag the oldest labelled photos first; start with the years that have the most."),
-            ReportData.Finding(id: "location.home_identified", title: "Your home can be found from photo locations", severity: "high", items: 212,
-                               why: "212 photos carry GPS coordinates within 250 m of one address, mostly taken at night.",
-                               whatToDo: "Remove location from photos before posting (phone camera settings) and delete the located ones."),
-            ReportData.Finding(id: "devices.serial_number", title: "A camera serial number is in 131 photos", severity: "medium", items: 131,
-                               why: "A serial number links photos you post anywhere, even anonymously, to the same camera.",
-                               whatToDo: "Strip metadata (for example with mat2 or ExifTool) before posting photos from this camera."),
-            ReportData.Finding(id: "faces.others.labelled", title: "279 faces of other people are labelled with their names", severity: "medium", items: 279,
-                               why: "Tags of friends train recognition of them too; they did not choose this.",
-                               whatToDo: "Remove tags of others, or ask them before tagging."),
-            ReportData.Finding(id: "metadata.stale_thumbnail", title: "4 photos hide an older preview", severity: "low", items: 4,
-                               why: "An edited or cropped photo may still carry the original in its embedded preview.",
-                               whatToDo: "Re-export these photos without metadata."),
+        let findings: [ReportData.ExplainedFinding] = [
+            .init(Finding(rule: "faces.owner.labelled_many_years", severity: .high, items: 61, value: 11),
+                  title: "Your named face spans 11 years",
+                  why: "Photos of one named person over many years are what age-invariant face recognition is trained and tested on.",
+                  whatToDo: "Delete or untag the oldest labelled photos first; start with the years that have the most."),
+            .init(Finding(rule: "location.home_identified", severity: .high, items: 212, value: nil),
+                  title: "Your home can be found from photo locations",
+                  why: "212 photos carry GPS coordinates within 250 m of one address, mostly taken at night.",
+                  whatToDo: "Remove location from photos before posting (phone camera settings) and delete the located ones."),
+            .init(Finding(rule: "devices.serial_number", severity: .medium, items: 131, value: nil),
+                  title: "A camera serial number is in 131 photos",
+                  why: "A serial number links photos you post anywhere, even anonymously, to the same camera.",
+                  whatToDo: "Strip metadata (for example with mat2 or ExifTool) before posting photos from this camera."),
+            .init(Finding(rule: "faces.others.labelled", severity: .medium, items: 279, value: nil),
+                  title: "279 faces of other people are labelled with their names",
+                  why: "Tags of friends train recognition of them too; they did not choose this.",
+                  whatToDo: "Remove tags of others, or ask them before tagging."),
+            .init(Finding(rule: "metadata.stale_thumbnail", severity: .low, items: 4, value: nil),
+                  title: "4 photos hide an older preview",
+                  why: "An edited or cropped photo may still carry the original in its embedded preview.",
+                  whatToDo: "Re-export these photos without metadata."),
         ]
         return ReportData(summary: summary(), owner: .init(name: "Alex Rivera", reason: .profilePicture, timeline: timeline),
                           otherIdentities: others, places: places, devices: devices,
@@ -197,7 +202,10 @@ enum Fixtures {
             let name = next(); renamed[node.name] = name; return .init(name: name, count: node.count)
         }
         d.peopleGraph.edges = d.peopleGraph.edges.map { .init(a: renamed[$0.a]!, b: renamed[$0.b]!, weight: $0.weight) }
-        d.findings = d.findings.map { .init(id: next(), title: next(), severity: next(), items: $0.items, value: $0.value, why: next(), whatToDo: next()) }
+        d.findings = d.findings.map {  // severities are typed: a rule file cannot bring its own
+            .init(Finding(rule: next(), severity: $0.finding.severity, items: $0.finding.items, value: $0.finding.value),
+                  title: next(), why: next(), whatToDo: next())
+        }
         d.generatedAt = next()
         d.geocoderAttribution = next()
         d.models = [.init(role: next(), file: next(), sha256: next(), licence: next())]

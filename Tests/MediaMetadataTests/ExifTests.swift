@@ -7,13 +7,13 @@ import XCTest
 /// EXIF via libexif: recognises the block, extracts the whitelisted fields, survives
 /// corrupt blocks (reliability.md §3.4 E2-E5) and corrupt MakerNotes.
 final class ExifTests: XCTestCase {
-    static let fullSpec = ExifWriter.Spec(
+    static let fullSpec = ExifWriter.Spec(EmbeddedMetadata(
         orientation: 6,
         captureTime: LocalDateTime(year: 2023, month: 7, day: 14, hour: 18, minute: 5, second: 9, utcOffsetSeconds: -4 * 3600),
         gps: GeoPoint(latitude: -33.856784, longitude: 151.215297, altitude: -12.5),
         make: "Canon", model: "Canon EOS R6", bodySerialNumber: "012345678901", lensSerialNumber: "LS-0042",
         cameraOwnerName: "Jane Q. Public", artist: "Jane Public", software: "Exposure test 1.0",
-        imageUniqueID: "5f1e9c2a0b7d4e3f8a6c1d2e3f405162")
+        imageUniqueID: "5f1e9c2a0b7d4e3f8a6c1d2e3f405162"))
 
     func testReadsEveryWhitelistedField() throws {
         for bigEndian in [false, true] {
@@ -41,7 +41,7 @@ final class ExifTests: XCTestCase {
     }
 
     func testPNGeXIfChunkIsRead() throws {
-        let exif = try ExifWriter.app1Payload(ExifWriter.Spec(gps: GeoPoint(latitude: 48.8584, longitude: 2.2945), model: "Pixel 7"))
+        let exif = try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(gps: GeoPoint(latitude: 48.8584, longitude: 2.2945), model: "Pixel 7")))
         let png = try ImageEncoder.png(Fixtures.pattern(width: 8, height: 8), exif: exif.dropFirst(6))
         let result = ExifReader.read(png)
         XCTAssertEqual(result.model, "Pixel 7")
@@ -53,7 +53,7 @@ final class ExifTests: XCTestCase {
     func testNoExifAndNullIsland() throws {
         XCTAssertFalse(ExifReader.read(try ImageEncoder.jpeg(Fixtures.pattern(width: 8, height: 8))).found)
         XCTAssertFalse(ExifReader.read(Data()).found)
-        let zero = try ExifWriter.app1Payload(ExifWriter.Spec(gps: GeoPoint(latitude: 0, longitude: 0), make: "X"))
+        let zero = try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(gps: GeoPoint(latitude: 0, longitude: 0), make: "X")))
         let result = ExifReader.read(try ImageEncoder.jpeg(Fixtures.pattern(width: 8, height: 8), exif: zero))
         XCTAssertEqual(result.make, "X")
         XCTAssertNil(result.gps, "(0, 0) is 'no fix', not a place")
@@ -61,7 +61,7 @@ final class ExifTests: XCTestCase {
 
     func testOutOfRangeOrientationAndGPSAreIgnored() throws {
         for bad in [0, 9, 300] {
-            let exif = try ExifWriter.app1Payload(ExifWriter.Spec(orientation: bad, gps: GeoPoint(latitude: 95, longitude: 10), make: "Y"))
+            let exif = try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(orientation: bad, gps: GeoPoint(latitude: 95, longitude: 10), make: "Y")))
             let jpeg = try ImageEncoder.jpeg(Fixtures.asymmetric(), exif: exif)
             let result = ExifReader.read(jpeg)
             XCTAssertNil(result.orientation, "orientation \(bad)")
@@ -82,7 +82,7 @@ final class ExifTests: XCTestCase {
 
     func testThumbnailIsExtracted() throws {
         let thumb = try ImageEncoder.jpeg(Fixtures.pattern(width: 16, height: 12), quality: 70)
-        let exif = try ExifWriter.app1Payload(ExifWriter.Spec(make: "Nikon", thumbnailJPEG: thumb))
+        let exif = try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(make: "Nikon"), thumbnailJPEG: thumb))
         let result = ExifReader.read(try ImageEncoder.jpeg(Fixtures.pattern(width: 64, height: 48), exif: exif))
         XCTAssertEqual(result.thumbnail, thumb)
         XCTAssertEqual(result.make, "Nikon")

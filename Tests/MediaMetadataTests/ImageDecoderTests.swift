@@ -247,7 +247,7 @@ final class ImageDecoderTests: XCTestCase {
         let upright = Fixtures.asymmetric()
         for orientation in 1...8 {
             let stored = Self.storedForm(of: upright, orientation: orientation)
-            let exif = try ExifWriter.app1Payload(ExifWriter.Spec(orientation: orientation))
+            let exif = try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(orientation: orientation)))
             let jpeg = try ImageEncoder.jpeg(stored, quality: 95, exif: exif)
             let decoded = try ImageDecoder.decode(jpeg)
             XCTAssertEqual(decoded.width, upright.width, "orientation \(orientation)")

@@ -108,7 +108,7 @@ final class MediaInspectorTests: XCTestCase {
         XCTAssertFalse(junk.canDecodePixels)
         // Truncated, with a thumbnail: the 1/8 decode for the comparison finds the cut.
         let thumb = try ImageEncoder.jpeg(Fixtures.pattern(width: 16, height: 16), quality: 70)
-        let full = try ImageEncoder.jpeg(Fixtures.pattern(width: 128, height: 128), exif: try ExifWriter.app1Payload(.init(make: "M", thumbnailJPEG: thumb)))
+        let full = try ImageEncoder.jpeg(Fixtures.pattern(width: 128, height: 128), exif: try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(make: "M"), thumbnailJPEG: thumb)))
         let cut = MediaInspector.inspect(full.prefix(full.count * 2 / 3), filename: "cut.jpg")
         XCTAssertTrue(cut.unreadableReason?.hasPrefix("truncated") == true, "\(cut.unreadableReason ?? "nil")")
         XCTAssertEqual(cut.metadata.make, "M", "metadata before the cut is kept")

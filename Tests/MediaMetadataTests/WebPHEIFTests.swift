@@ -13,7 +13,7 @@ final class WebPHEIFTests: XCTestCase {
         XCTAssertEqual(try ImageDecoder.decode(webp, scaleDenominator: 2).width, 20)
         // Append EXIF and XMP chunks (RIFF size patched): the inspector reads them.
         var bytes = [UInt8](webp)
-        let exif = [UInt8](try ExifWriter.app1Payload(.init(gps: GeoPoint(latitude: 51.5, longitude: -0.12), make: "Google")))
+        let exif = [UInt8](try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(gps: GeoPoint(latitude: 51.5, longitude: -0.12), make: "Google"))))
         let xmp = [UInt8](XMPWriter.packet(personInImage: ["Zoe"]).utf8)
         for (type, payload) in [("EXIF", exif), ("XMP ", xmp)] {
             bytes += Array(type.utf8) + le32(payload.count) + payload + (payload.count % 2 == 1 ? [0] : [])
@@ -48,9 +48,9 @@ final class WebPHEIFTests: XCTestCase {
 
     func testHEICRoundTripWithExif() throws {
         let original = Fixtures.asymmetric(width: 64, height: 48)
-        let exif = try ExifWriter.app1Payload(.init(captureTime: LocalDateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9),
-                                                    gps: GeoPoint(latitude: 37.3349, longitude: -122.009, altitude: 50),
-                                                    make: "Apple", model: "iPhone 15"))
+        let exif = try ExifWriter.app1Payload(ExifWriter.Spec(EmbeddedMetadata(captureTime: LocalDateTime(year: 2024, month: 5, day: 6, hour: 7, minute: 8, second: 9),
+                                                                               gps: GeoPoint(latitude: 37.3349, longitude: -122.009, altitude: 50),
+                                                    make: "Apple", model: "iPhone 15")))
         let heic = try ImageEncoder.heif(original, quality: 90, exif: exif.dropFirst(6))
         XCTAssertEqual(MediaSniffer.format(of: heic), .heic)
         let decoded = try ImageDecoder.decode(heic)

@@ -80,3 +80,20 @@ public enum DeviceIdentifiers {
         }
     }
 }
+
+/// The identifier metrics (`DeviceIdentifiers.collect` measures them).
+extension MetricTable {
+    static let deviceRows: [Row] = [
+        identifiers("location.upload_ips", "distinct upload IP addresses recorded by the platform", \.uploadIPs),
+        identifiers("devices.camera_models", "distinct camera (make, model) pairs", \.cameraModels),
+        identifiers("devices.serial_numbers", "distinct body/lens serial numbers in EXIF", \.serialNumbers),
+        identifiers("devices.owner_names", "distinct CameraOwnerName/Artist values in EXIF", \.ownerNames),
+        identifiers("devices.instagram_device_ids", "distinct Instagram device ids", \.deviceIDs),
+        same("items.stale_thumbnails", "items whose embedded EXIF thumbnail differs from the picture") { $0.r.devices.staleThumbnails.count },
+    ]
+
+    /// Distinct values of one identifier; the finding concerns the items carrying one.
+    static func identifiers(_ path: String, _ meaning: String, _ set: KeyPath<DevicesResult, IdentifierSet> & Sendable) -> Row {
+        Row(path, meaning, items: "items with one") { c in (Double(c.r.devices[keyPath: set].count), c.r.devices[keyPath: set].items) }
+    }
+}

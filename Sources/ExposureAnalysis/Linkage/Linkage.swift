@@ -120,3 +120,50 @@ public enum Linkage {
         return m
     }
 }
+
+/// The audience.* and linkage.* metrics (`Linkage.audience` and `Linkage.links` measure them).
+extension MetricTable {
+    static let audienceRows: [Row] = [
+        same("audience.public_items",
+             "items anyone could see: public in at least one appearance, by the export's own fields") { $0.r.audience.publicItems },
+        same("audience.shared_items",
+             "items seen by a chosen group only (friends, followers of a private account, a shared album)") { $0.r.audience.sharedItems },
+        same("audience.private_items", "items only the account holder could see (archived, memories)") { $0.r.audience.privateItems },
+        same("audience.unknown_items", "items whose exports do not say who could see them (never guessed)") { $0.r.audience.unknownItems },
+        Row("audience.public_owner_photos", "public items with the owner's face", items: "same") { c in
+            let publicItems = publicItems(c)
+            return (Double(c.r.audience.publicOwnerPhotos), c.distinctItems(c.ownerFaces.filter { publicItems.contains(c.input.faces[$0].itemID) }))
+        },
+        Row("audience.public_labelled_faces", "faces labelled with their person's name on public items", items: "items with them") { c in
+            let publicItems = publicItems(c)
+            return (Double(c.r.audience.publicLabelledFaces), c.distinctItems(c.input.faces.indices.filter {
+                !c.small($0) && c.r.faceLabelled[$0] && publicItems.contains(c.input.faces[$0].itemID)
+            }))
+        },
+        same("audience.public_items_with_gps", "public items with EXIF or platform coordinates") { $0.r.audience.publicItemsWithGPS },
+    ]
+
+    static func publicItems(_ c: Context) -> Set<Int64> { Set(c.input.items.filter { $0.audience == .public }.map(\.id)) }
+
+    static let linkageRows: [Row] = [
+        link("linkage.linked_accounts", "accounts (a platform and owner) tied to another by any link below", items: "items behind the links",
+             nil, \.linkedAccounts),
+        link("linkage.reposted_photos",
+             "photos in more than one account, byte-identical or re-posted (recompressed, resized, cropped, filtered)", items: "items",
+             .repostedPhoto, \.repostedPhotos),
+        link("linkage.camera_serials", "camera body or lens serial numbers in photos of more than one account", items: "items with them",
+             .cameraSerial, \.cameraSerials),
+        link("linkage.owner_names", "camera owner names (CameraOwnerName, Artist) in more than one account", items: "items with them",
+             .ownerName, \.ownerNames),
+        link("linkage.identities", "people whose face is in more than one account", items: "items with their faces", .face, \.identities),
+    ]
+
+    /// A count of links of one kind (nil: any); the finding concerns the items behind them.
+    static func link(_ path: String, _ meaning: String, items: String, _ kind: AccountLink.Kind?,
+                     _ count: KeyPath<LinkageMetrics, Int> & Sendable) -> Row {
+        Row(path, meaning, items: items) { c in
+            let l = c.r.linkage
+            return (Double(l.metrics[keyPath: count]), Set(l.links.filter { kind == nil || $0.kind == kind }.flatMap(\.items)).count)
+        }
+    }
+}

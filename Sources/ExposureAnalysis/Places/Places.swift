@@ -193,3 +193,24 @@ public enum PlaceClustering {
         return GeoPoint(latitude: asin(z / r) * deg, longitude: atan2(y, x) * deg)
     }
 }
+
+/// The location.* metrics from coordinates (`PlaceClustering.places` measures them; upload IPs are `deviceRows`).
+extension MetricTable {
+    static let locationRows: [Row] = [
+        same("location.items_with_gps", "items with coordinates from EXIF or the platform") { $0.r.places.itemsWithLocation },
+        same("location.items_with_exif_gps", "items with EXIF GPS coordinates") { $0.r.places.itemsWithExifGPS },
+        same("location.items_with_platform_location", "items with platform-recorded coordinates") { $0.r.places.itemsWithPlatformLocation },
+        Row("location.places", "distinct places (250 m single-linkage clusters)", items: "items with coordinates") { c in
+            (Double(c.r.places.places.count), c.r.places.itemsWithLocation)
+        },
+        Row("location.home_inferred", "1 when a home was inferred (night items on >= 5 nights at one place), else 0",
+            items: "items at home") { c in
+            let p = c.r.places
+            return (p.home == nil ? 0 : 1, p.home.map { p.places[$0].items.count } ?? 0)
+        },
+        Row("location.regular_places", "places other than home seen on >= 5 distinct days", items: "items there") { c in
+            let p = c.r.places
+            return (Double(p.regularPlaces.count), p.regularPlaces.reduce(0) { $0 + p.places[$1].items.count })
+        },
+    ]
+}

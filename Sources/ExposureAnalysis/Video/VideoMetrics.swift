@@ -76,3 +76,23 @@ extension VideoFaceMetrics {
         return total
     }
 }
+
+/// The videos.* metrics (`VideoFaceMetrics.measure` measures them).
+extension MetricTable {
+    static let videoRows: [Row] = [
+        same("videos.analysed", "videos whose sampled frames were searched for faces (about one frame per second plus keyframes)") {
+            $0.r.videos.analysed
+        },
+        same("videos.with_owner", "videos with a face track of the owner") { $0.r.videos.withOwner },
+        Row("videos.owner_seconds",
+            "seconds of video with the owner's face on screen: each track from its first sighting to one sample after its last, tracks of a video merged",
+            items: "videos with the owner") { c in (c.r.videos.ownerSeconds, c.r.perVideo.filter { $0.ownerSeconds > 0 }.count) },
+        Row("videos.owner_views",
+            "distinct views of the owner's face in videos: frames at a head pose or with a descriptor (L2 >= 0.25) not seen before in the track",
+            items: "videos with the owner") { c in (Double(c.r.videos.ownerViews), c.r.videos.withOwner) },
+        same("videos.with_others", "videos with a face track of someone other than the owner") { $0.r.videos.withOthers },
+        Row("videos.others_seconds", "seconds of video with someone else's face on screen", items: "those videos") { c in
+            (c.r.videos.othersSeconds, c.r.perVideo.filter { $0.othersSeconds > 0 }.count)
+        },
+    ]
+}
