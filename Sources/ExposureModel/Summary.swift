@@ -81,56 +81,13 @@ public struct Summary: Codable, Equatable, Sendable {
         enum CodingKeys: String, CodingKey { case named, tagInstances = "tag_instances", graphEdges = "graph_edges" }
         public init() {}
     }
-    /// Every count but `small` is of faces in dlib's detector's range (40 px and up).
-    public struct Faces: Codable, Equatable, Sendable {
-        public var detected = 0, itemsWithFaces = 0, identities = 0
-        public var owner = OwnerFaces()
-        public var others = OtherFaces()
-        public var small = SmallFaces()
-        enum CodingKeys: String, CodingKey {
-            case detected, itemsWithFaces = "items_with_faces", identities, owner, others, small
-        }
-        public init() {}
-        /// A version 1 summary has no `small`: it counted no faces below dlib's range.
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            detected = try c.decode(Int.self, forKey: .detected)
-            itemsWithFaces = try c.decode(Int.self, forKey: .itemsWithFaces)
-            identities = try c.decode(Int.self, forKey: .identities)
-            owner = try c.decode(OwnerFaces.self, forKey: .owner)
-            others = try c.decode(OtherFaces.self, forKey: .others)
-            small = try c.decodeIfPresent(SmallFaces.self, forKey: .small) ?? SmallFaces()
-        }
-    }
-    public struct OwnerFaces: Codable, Equatable, Sendable {
-        public var faces = 0, labelled = 0, years = 0
-        public var firstYear: Int?
-        public var lastYear: Int?
-        /// Null when no profile picture shows the owner.
-        public var matchableFromProfile: Int?
-        enum CodingKeys: String, CodingKey {
-            case faces, labelled, years, firstYear = "first_year", lastYear = "last_year"
-            case matchableFromProfile = "matchable_from_profile"
-        }
-        public init() {}
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(faces, forKey: .faces); try c.encode(labelled, forKey: .labelled)
-            try c.encode(years, forKey: .years); try c.encode(firstYear, forKey: .firstYear)
-            try c.encode(lastYear, forKey: .lastYear); try c.encode(matchableFromProfile, forKey: .matchableFromProfile)
-        }
-    }
-    public struct OtherFaces: Codable, Equatable, Sendable {
-        public var identities = 0, faces = 0, labelled = 0
-        public init() {}
-    }
-    /// Faces the proposal network found below dlib's detector's 40 px range (their descriptors,
-    /// from an upsampled chip, are less reliable): in no other `faces` count.
-    public struct SmallFaces: Codable, Equatable, Sendable {
-        /// All of them; `owner` of them are the owner's, `others` everyone else's.
-        public var detected = 0, owner = 0, others = 0
-        public init() {}
-    }
+    /// The analysis' face metrics (FaceMetrics.swift): every count but `small` is of faces in
+    /// dlib's detector's range (40 px and up).
+    public typealias Faces = FaceMetrics
+    public typealias OwnerFaces = OwnerFaceMetrics
+    public typealias OtherFaces = OtherFaceMetrics
+    /// Faces the proposal network found below dlib's detector's 40 px range: in no other `faces` count.
+    public typealias SmallFaces = SmallFaceMetrics
     public init(owner: Owner = Owner(name: nil), sources: [Source] = [], items: Items = Items(), time: Time = Time(),
                 location: Location = Location(), devices: Devices = Devices(), people: People = People(),
                 faces: Faces = Faces(), findings: [Finding] = []) {

@@ -56,7 +56,7 @@ public struct ScanOutcome: Sendable {
     /// The workers' time per stage, summed over the files analysed in this run.
     public var stageSeconds = StageSeconds()
     /// What the rules (the shipped ones and `--rules`) found in the inventory after the analysis.
-    public var findings: [Summary.Finding] = []
+    public var findings: [Finding] = []
     /// True when no input could be read at all (exit status 3).
     public var nothingScanned: Bool { sources.isEmpty }
 }

@@ -38,22 +38,7 @@ public enum Workflows {
         var summary = SummaryBuilder.inventorySummary(s)
         let decoder = JSONDecoder()
         if let faces = s.analysis[AnalysisKeys.faces] {
-            let m = try decoder.decode(FaceMetrics.self, from: Data(faces.utf8))
-            summary.faces.detected = m.detected
-            summary.faces.itemsWithFaces = m.itemsWithFaces
-            summary.faces.identities = m.identities
-            summary.faces.owner.faces = m.owner.faces
-            summary.faces.owner.labelled = m.owner.labelled
-            summary.faces.owner.years = m.owner.years
-            summary.faces.owner.firstYear = m.owner.firstYear
-            summary.faces.owner.lastYear = m.owner.lastYear
-            summary.faces.owner.matchableFromProfile = m.owner.matchableFromProfile
-            summary.faces.others.identities = m.others.identities
-            summary.faces.others.faces = m.others.faces
-            summary.faces.others.labelled = m.others.labelled
-            summary.faces.small.detected = m.small.detected
-            summary.faces.small.owner = m.small.owner
-            summary.faces.small.others = m.small.others
+            summary.faces = try decoder.decode(FaceMetrics.self, from: Data(faces.utf8))
         }
         if let stored = s.analysis[AnalysisKeys.audience] {
             summary.audience = try decoder.decode(AudienceMetrics.self, from: Data(stored.utf8))

@@ -33,7 +33,7 @@ enum SummaryText {
 
 /// The findings of the rules, most severe first, as the summary and the scan print them.
 enum FindingsText {
-    static func lines(_ findings: [Summary.Finding]) -> [String] {
+    static func lines(_ findings: [Finding]) -> [String] {
         guard !findings.isEmpty else { return ["Findings: none"] }
         return ["Findings:"] + findings.map { finding in
             "  [\(finding.severity)] \(finding.rule): \(finding.items) items, value \(finding.value.map { formatNumber($0) } ?? "-")"
