@@ -1,12 +1,13 @@
 // swift-tools-version:5.10
 // Exposure: a local-only privacy audit of social-media data exports.
 //
-// Modules by concern; dependencies point one way (ExposureModel at the bottom,
-// the `exposure` command at the top). Each outside library is used by exactly
-// one module: GRDB by ExposureStore, Yams by ExposureRules, ArgumentParser by
-// the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by MediaMetadata, libxml2 (its HTML
-// parser) by HTMLDocument, which ExportFormats' HTML readers use, FFmpeg's libraries (libavformat,
-// libavcodec, libswscale, libavutil) by VideoFrames through its C shim.
+// Modules by concern, in folders by stage (Sources/0-Model ... 8-Tools, the order the data
+// takes); dependencies point one way (ExposureModel at the bottom, the `exposure` command at the
+// top, which imports ExposurePipeline alone). Every import is declared here (DeclaredImportsTests
+// checks). Each outside library is used by exactly one module: GRDB by ExposureStore, Yams by
+// ExposureRules, ArgumentParser by the CLI, libarchive by ArchiveInput, libjpeg/libpng/libexif by
+// MediaMetadata, libxml2 (its HTML parser) by HTMLDocument, which ExportFormats' HTML readers use,
+// FFmpeg's libraries (libavformat, libavcodec, libswscale, libavutil) by VideoFrames through its C shim.
 import PackageDescription
 
 // MARK: - Kernel code generation

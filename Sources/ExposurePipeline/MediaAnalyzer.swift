@@ -8,8 +8,8 @@ import MediaMetadata
 /// their descriptors and thumbnails (unless `--no-faces`). Items already analysed in a
 /// reused inventory (same SHA-256) are copied from it instead.
 ///
-/// The analysis of the bytes runs in worker processes (`exposure worker`, see
-/// Isolation/): this process never parses or decodes an untrusted file, so a crash or
+/// The analysis of the bytes runs in worker processes (`exposure worker`: Worker/ and the
+/// ProcessIsolation module): this process never parses or decodes an untrusted file, so a crash or
 /// hang there costs one file, reported with its reason. Thread-safe: the scan's tasks
 /// share one analyzer.
 final class MediaAnalyzer: @unchecked Sendable {

@@ -4,7 +4,7 @@ import Foundation
 
 /// `exposure worker`: the analysis worker a scan starts (hidden; not for users). Reads
 /// files on standard input and answers with their metadata and faces on standard output,
-/// under resource limits. See ExposurePipeline/Isolation.
+/// under resource limits. See ExposurePipeline/Worker and ProcessIsolation.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Internal: the analysis worker process of a scan.", shouldDisplay: false)
