@@ -96,10 +96,15 @@ let package = Package(
         // test images and generated pictures; tests and benchmarks use its images too.
         .target(name: "DemoArchive", dependencies: ["ExposureModel", "MediaMetadata", "VideoFrames"]),
 
+        // What is read from a finished inventory: its summary (contents, stored analysis, rule
+        // findings), the diff of two inventories and the deletion plan.
+        .target(name: "SnapshotAnalysis", dependencies: ["ExposureModel", "ExposureStore", "ExposureAnalysis", "ExposureRules"]),
+
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
             "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "VideoFrames", "FaceAnalysis",
             "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport", "DemoArchive", "ProcessIsolation",
+            "SnapshotAnalysis",
         ]),
         .executableTarget(name: "exposure", dependencies: [
             "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),

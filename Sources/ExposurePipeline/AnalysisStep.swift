@@ -2,6 +2,7 @@ import ExposureAnalysis
 import ExposureModel
 import ExposureStore
 import Foundation
+import SnapshotAnalysis
 
 /// Runs the analysis over an inventory and stores its results: reads a snapshot, turns it
 /// into the analysis' plain inputs, and writes identities, labels, places, devices and the
@@ -121,18 +122,4 @@ enum AnalysisStep {
                                                    devices: devices, values: values))
         return result
     }
-}
-
-/// Keys of the stored analysis values.
-enum AnalysisKeys {
-    static let faces = "faces"
-    static let metrics = "metrics"
-    static let itemCounts = "item_counts"
-    static let ownerReason = "owner_reason"
-    static let distinctPlaces = "distinct_places"
-    static let staleThumbnails = "stale_thumbnails"
-    static let audience = "audience"
-    static let linkage = "linkage"
-    static let videos = "videos"
-    static let perVideo = "per_video"
 }

@@ -5,6 +5,7 @@ import ExposureRules
 import ExposureStore
 import FaceAnalysis
 import Foundation
+import SnapshotAnalysis
 
 /// Fills the report's data from an inventory: the owner's faces by year, other people,
 /// places, devices, the people-tag graph and the findings with their texts. Only names

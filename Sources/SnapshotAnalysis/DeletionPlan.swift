@@ -1,4 +1,3 @@
-import ExposureAnalysis
 import ExposureModel
 import ExposureStore
 import Foundation
@@ -197,7 +196,8 @@ public enum DeletionPlanner {
         return facts
     }
 
-    static func perVideoMetrics(_ s: InventorySnapshot) -> [VideoFaceMetrics.PerVideo] {
+    /// The stored analysis's per-video metrics (none before the analysis ran).
+    public static func perVideoMetrics(_ s: InventorySnapshot) -> [VideoFaceMetrics.PerVideo] {
         s.analysis[AnalysisKeys.perVideo].flatMap { try? JSONDecoder().decode([VideoFaceMetrics.PerVideo].self, from: Data($0.utf8)) } ?? []
     }
 
