@@ -40,91 +40,91 @@ let package = Package(
     ],
     targets: [
         // MARK: - C libraries (module maps only, or small shims that own setjmp)
-        .systemLibrary(name: "CArchive", path: "Sources/CLibraries/CArchive", pkgConfig: "libarchive",
+        .systemLibrary(name: "CArchive", path: "Sources/1-Ingest/CArchive", pkgConfig: "libarchive",
                        providers: [.apt(["libarchive-dev"])]),
-        .systemLibrary(name: "CExif", path: "Sources/CLibraries/CExif", pkgConfig: "libexif",
+        .systemLibrary(name: "CExif", path: "Sources/2-Media/CExif", pkgConfig: "libexif",
                        providers: [.apt(["libexif-dev"])]),
-        .systemLibrary(name: "CMalloc", path: "Sources/CLibraries/CMalloc"),
-        .systemLibrary(name: "CCrypto", path: "Sources/CLibraries/CCrypto", pkgConfig: "libcrypto",
+        .systemLibrary(name: "CMalloc", path: "Sources/3-Faces/CMalloc"),
+        .systemLibrary(name: "CCrypto", path: "Sources/1-Ingest/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CLibXML2", path: "Sources/CLibraries/CLibXML2", pkgConfig: "libxml-2.0",
+        .systemLibrary(name: "CLibXML2", path: "Sources/1-Ingest/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
-        .target(name: "CImageCodecs", path: "Sources/CLibraries/CImageCodecs",
+        .target(name: "CImageCodecs", path: "Sources/2-Media/CImageCodecs",
                 cSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("webp"), .linkedLibrary("heif")]),
         // FFmpeg (Debian's libavformat-dev, libavcodec-dev, libswscale-dev, libavutil-dev; scripts/setup):
         // demuxing from memory, decoding, scaling; the shim owns every call (include/video_codecs.h).
-        .target(name: "CVideoCodecs", path: "Sources/CLibraries/CVideoCodecs",
+        .target(name: "CVideoCodecs", path: "Sources/2-Media/CVideoCodecs",
                 cSettings: [.unsafeFlags(["-O2", "-I/usr/include/x86_64-linux-gnu", "-I/usr/include/aarch64-linux-gnu"])],
                 linkerSettings: [.linkedLibrary("avformat"), .linkedLibrary("avcodec"), .linkedLibrary("swscale"), .linkedLibrary("avutil")]),
 
         // MARK: - Model types (bottom layer, no dependencies)
-        .target(name: "ExposureModel"),
+        .target(name: "ExposureModel", path: "Sources/0-Model/ExposureModel"),
 
         // MARK: - Input: archives, platform exports, media files
-        .target(name: "ArchiveInput", dependencies: ["ExposureModel", "CArchive", "CCrypto"]),
+        .target(name: "ArchiveInput", dependencies: ["ExposureModel", "CArchive", "CCrypto"], path: "Sources/1-Ingest/ArchiveInput"),
         // HTML exports (Facebook, Instagram): libxml2's HTML parser behind a small DOM, no network, no stderr.
-        .target(name: "HTMLDocument", dependencies: ["CLibXML2"]),
-        .target(name: "ExportFormats", dependencies: ["ExposureModel", "HTMLDocument"]),
+        .target(name: "HTMLDocument", dependencies: ["CLibXML2"], path: "Sources/1-Ingest/HTMLDocument"),
+        .target(name: "ExportFormats", dependencies: ["ExposureModel", "HTMLDocument"], path: "Sources/1-Ingest/ExportFormats"),
         // -O even in debug builds: this is the scan's per-file hot path (segment walks, XMP, thumbnail compare).
-        .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"],
+        .target(name: "MediaMetadata", dependencies: ["ExposureModel", "CImageCodecs", "CExif"], path: "Sources/2-Media/MediaMetadata",
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // Decoded video frames from bytes in memory: the only user of CVideoCodecs (FFmpeg).
-        .target(name: "VideoFrames", dependencies: ["ExposureModel", "CVideoCodecs"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .target(name: "VideoFrames", dependencies: ["ExposureModel", "CVideoCodecs"], path: "Sources/2-Media/VideoFrames", swiftSettings: [.unsafeFlags(["-O"])]),
 
         // MARK: - Faces: tensor kernels, dlib model files, the three networks
-        .target(name: "NeuralNet", dependencies: ["CMalloc"], swiftSettings: kernelFlags),
-        .target(name: "FaceAnalysis", dependencies: ["ExposureModel", "MediaMetadata", "NeuralNet"], swiftSettings: kernelFlags),
+        .target(name: "NeuralNet", dependencies: ["CMalloc"], path: "Sources/3-Faces/NeuralNet", swiftSettings: kernelFlags),
+        .target(name: "FaceAnalysis", dependencies: ["ExposureModel", "MediaMetadata", "NeuralNet"], path: "Sources/3-Faces/FaceAnalysis", swiftSettings: kernelFlags),
 
         // MARK: - Storage, analysis, rules, report
-        .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "ExposureAnalysis", dependencies: ["ExposureModel"], swiftSettings: kernelFlags),
+        .target(name: "ExposureStore", dependencies: ["ExposureModel", .product(name: "GRDB", package: "GRDB.swift")], path: "Sources/4-Store/ExposureStore"),
+        .target(name: "ExposureAnalysis", dependencies: ["ExposureModel"], path: "Sources/5-Analysis/ExposureAnalysis", swiftSettings: kernelFlags),
         // Rules test the metrics of the analysis's MetricTable (its paths are the rule vocabulary).
-        .target(name: "ExposureRules", dependencies: ["ExposureModel", "ExposureAnalysis", "Yams"]),
+        .target(name: "ExposureRules", dependencies: ["ExposureModel", "ExposureAnalysis", "Yams"], path: "Sources/5-Analysis/ExposureRules"),
         .target(name: "DefaultRules", path: "rules", exclude: ["README.md"], resources: ruleFiles.map { .embedInCode($0) }),
         // The report's page skeleton, CSS and JS (reports/assets) are compiled into the binary with
         // .embedInCode. A subfolder, so generated reports (reports/*.html, git-ignored) never become
         // unhandled files of the target: SwiftPM caches the manifest, so an exclude list of them goes stale.
         .target(name: "ReportAssets", path: "reports/assets",
                 resources: [.embedInCode("page.html.template"), .embedInCode("report.css"), .embedInCode("report.js")]),
-        .target(name: "ExposureReport", dependencies: ["ExposureModel", "ReportAssets"]),
+        .target(name: "ExposureReport", dependencies: ["ExposureModel", "ReportAssets"], path: "Sources/6-Report/ExposureReport"),
 
         // Process isolation: worker processes under resource limits, the pipe protocol between them
         // and the scan (frames, binary messages), replacing a worker that crashed or hung.
-        .target(name: "ProcessIsolation", dependencies: ["ExposureModel"]),
+        .target(name: "ProcessIsolation", dependencies: ["ExposureModel"], path: "Sources/7-App/ProcessIsolation"),
         // The built-in demo export (`exposure demo`): a Facebook export made from face_recognition's
         // test images and generated pictures; tests and benchmarks use its images too.
-        .target(name: "DemoArchive", dependencies: ["ExposureModel", "MediaMetadata", "VideoFrames"]),
+        .target(name: "DemoArchive", dependencies: ["ExposureModel", "MediaMetadata", "VideoFrames"], path: "Sources/7-App/DemoArchive"),
 
         // What is read from a finished inventory: its summary (contents, stored analysis, rule
         // findings), the diff of two inventories and the deletion plan.
-        .target(name: "SnapshotAnalysis", dependencies: ["ExposureModel", "ExposureStore", "ExposureAnalysis", "ExposureRules"]),
+        .target(name: "SnapshotAnalysis", dependencies: ["ExposureModel", "ExposureStore", "ExposureAnalysis", "ExposureRules"], path: "Sources/5-Analysis/SnapshotAnalysis"),
 
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
             "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "VideoFrames", "FaceAnalysis",
             "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport", "DemoArchive", "ProcessIsolation",
             "SnapshotAnalysis",
-        ]),
+        ], path: "Sources/7-App/ExposurePipeline"),
         .executableTarget(name: "exposure", dependencies: [
             "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], path: "Sources/7-App/exposure"),
 
         .executableTarget(name: "ExposureBench", dependencies: [
             "ExposurePipeline", "NeuralNet", "FaceAnalysis", "MediaMetadata", "ExposureAnalysis", "ExposureModel", "VideoFrames", "DemoArchive",
             "ExposureTestSupport",  // SyntheticScenes: the generated photos the linkage tests use too
-        ], swiftSettings: kernelFlags),
+        ], path: "Sources/8-Tools/ExposureBench", swiftSettings: kernelFlags),
 
         // MARK: - Fuzz targets (scripts/fuzz builds them with -sanitize=fuzzer,address -DFUZZING;
         // a normal build makes replay tools that run the harness over the files given)
-        .target(name: "FuzzSupport"),
-        .executableTarget(name: "FuzzArchive", dependencies: ["ArchiveInput", "FuzzSupport"]),
-        .executableTarget(name: "FuzzExportFormats", dependencies: ["ExportFormats", "ExposureModel", "FuzzSupport"]),
-        .executableTarget(name: "FuzzHTMLExport", dependencies: ["ExportFormats", "ExposureModel", "HTMLDocument", "FuzzSupport"]),
-        .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata", "FuzzSupport"]),
-        .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
-        .executableTarget(name: "FuzzONNXModel", dependencies: ["FaceAnalysis", "FuzzSupport"]),
-        .executableTarget(name: "FuzzVideo", dependencies: ["VideoFrames", "ExposureModel", "FuzzSupport"]),
+        .target(name: "FuzzSupport", path: "Sources/8-Tools/FuzzSupport"),
+        .executableTarget(name: "FuzzArchive", dependencies: ["ArchiveInput", "FuzzSupport"], path: "Sources/8-Tools/FuzzArchive"),
+        .executableTarget(name: "FuzzExportFormats", dependencies: ["ExportFormats", "ExposureModel", "FuzzSupport"], path: "Sources/8-Tools/FuzzExportFormats"),
+        .executableTarget(name: "FuzzHTMLExport", dependencies: ["ExportFormats", "ExposureModel", "HTMLDocument", "FuzzSupport"], path: "Sources/8-Tools/FuzzHTMLExport"),
+        .executableTarget(name: "FuzzMedia", dependencies: ["MediaMetadata", "FuzzSupport"], path: "Sources/8-Tools/FuzzMedia"),
+        .executableTarget(name: "FuzzDlibModel", dependencies: ["FaceAnalysis", "FuzzSupport"], path: "Sources/8-Tools/FuzzDlibModel"),
+        .executableTarget(name: "FuzzONNXModel", dependencies: ["FaceAnalysis", "FuzzSupport"], path: "Sources/8-Tools/FuzzONNXModel"),
+        .executableTarget(name: "FuzzVideo", dependencies: ["VideoFrames", "ExposureModel", "FuzzSupport"], path: "Sources/8-Tools/FuzzVideo"),
 
         // MARK: - Tests
         // -O: SyntheticScenes generates thousands of test photos (the linkage tests).

@@ -60,7 +60,7 @@ func fuzzOne(_ data: Data) {
     }
 }
 
-// MARK: - Entry points (see Sources/FuzzSupport/FuzzDriver.swift)
+// MARK: - Entry points (see Sources/8-Tools/FuzzSupport/FuzzDriver.swift)
 #if FUZZING
 @_cdecl("FuzzExportFormats_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {

@@ -30,7 +30,7 @@
 // canvases 100% for faces >= 60 px, and for 40-59 px 100% up to 3.1 MP (72% over all sizes: the
 // budget caps 6 MP photos at 11/8 and 12 MP at 1), 3.7x faster than the reference.
 // `--smallest-face 80` (scale 1): 100% >= 60 px, 7.0x faster. The measurements behind them:
-// README "Detection defaults", produced by `exposure-bench policy-recall` (Sources/ExposureBench/
+// README "Detection defaults", produced by `exposure-bench policy-recall` (Sources/8-Tools/ExposureBench/
 // E2EBench.swift), which composites the face_recognition test faces at 30-400 px onto 1-12 MP
 // canvases and matches the policy's boxes against full-resolution upsample-1 detection (IoU >= 0.5).
 import ExposureModel

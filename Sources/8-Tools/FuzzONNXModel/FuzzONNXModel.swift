@@ -11,7 +11,7 @@ func fuzzOne(_ data: Data) {
     _ = ProposalNetwork.fuzzLoad(model)
 }
 
-// MARK: - Entry points (see Sources/FuzzSupport/FuzzDriver.swift)
+// MARK: - Entry points (see Sources/8-Tools/FuzzSupport/FuzzDriver.swift)
 #if FUZZING
 @_cdecl("FuzzONNXModel_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
