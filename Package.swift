@@ -97,7 +97,7 @@ let package = Package(
 
         // What is read from a finished inventory: its summary (contents, stored analysis, rule
         // findings), the diff of two inventories and the deletion plan.
-        .target(name: "SnapshotAnalysis", dependencies: ["ExposureModel", "ExposureStore", "ExposureAnalysis", "ExposureRules"]),
+        .target(name: "SnapshotAnalysis", dependencies: ["ExposureModel", "ExposureStore", "ExposureRules"]),
 
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [
