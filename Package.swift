@@ -98,7 +98,7 @@ let package = Package(
 
         // What is read from a finished inventory: its summary (contents, stored analysis, rule
         // findings), the diff of two inventories and the deletion plan.
-        .target(name: "SnapshotAnalysis", dependencies: ["ExposureModel", "ExposureStore", "ExposureAnalysis", "ExposureRules"], path: "Sources/5-Analysis/SnapshotAnalysis"),
+        .target(name: "SnapshotAnalysis", dependencies: ["ExposureModel", "ExposureStore", "ExposureRules"], path: "Sources/5-Analysis/SnapshotAnalysis"),
 
         // MARK: - Orchestration and the command line
         .target(name: "ExposurePipeline", dependencies: [

@@ -103,13 +103,13 @@ struct CanonicalInventory {
         }
         out += s.missing.map { "missing \(source[$0.sourceID]!) \($0.path)" }
         out += s.skipped.map { "skipped \($0.sourceID.flatMap { source[$0] } ?? "-") \($0.path) \($0.reason)" }
-        out += s.analysis.map { key, value in
-            // stale_thumbnails lists item ids, which depend on the order files were written.
-            if key == "stale_thumbnails", let ids = try? JSONDecoder().decode([Int64].self, from: Data(value.utf8)) {
-                return "analysis \(key) \(ids.map { sha[$0] ?? "\($0)" }.sorted())"
-            }
-            return "analysis \(key) \(value)"
-        }
+        let a = s.storedAnalysis
+        // stale_thumbnails lists item ids, which depend on the order files were written.
+        out += ["analysis faces \(json(a.faces))", "analysis metrics \(json(a.metrics))", "analysis item_counts \(json(a.itemCounts))",
+                "analysis owner_reason \(a.ownerReason ?? "-")", "analysis distinct_places \(a.distinctPlaces.map(String.init) ?? "-")",
+                "analysis stale_thumbnails \(a.staleThumbnails.map { $0.map { sha[$0] ?? "\($0)" }.sorted() }.map { "\($0)" } ?? "-")",
+                "analysis audience \(json(a.audience))", "analysis linkage \(json(a.linkage))", "analysis videos \(json(a.videos))",
+                "analysis per_video \(json(a.perVideo))"]
         out += s.identities.map { "identity \(identity[$0.id]!)" }
         out += s.places.map { "place \($0.latitude) \($0.longitude) \($0.itemCount) \($0.nightDays) \($0.isHome) \($0.isRegular) \($0.city ?? "-")" }
         out += s.devices.map { "device \($0.kind) \($0.value) \($0.itemCount)" }

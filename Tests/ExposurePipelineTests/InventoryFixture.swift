@@ -77,7 +77,7 @@ enum InventoryFixture {
             identities: [.init(id: 1, name: "Ann Example", isOwner: true, faceIDs: ownerFaces),
                          .init(id: 2, name: "Bob", isOwner: false, faceIDs: [bob]),
                          .init(id: 3, name: nil, isOwner: false, faceIDs: [cy])],
-            labelledFaceIDs: Set(ownerFaces + [bob]), places: [], devices: [], values: [:]))
+            labelledFaceIDs: Set(ownerFaces + [bob]), places: [], devices: [], analysis: StoredAnalysis()))
         return db
     }
 }

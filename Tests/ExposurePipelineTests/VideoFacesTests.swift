@@ -241,7 +241,7 @@ final class VideoFacesTests: XCTestCase {
         XCTAssertNotNil(tracks[1])
         XCTAssertNotEqual(tracks[1], owner)
 
-        let summary = try Workflows.summary(snapshot, rules: try RuleBook.load(extra: nil)).summary
+        let summary = Workflows.summary(snapshot, rules: try RuleBook.load(extra: nil)).summary
         let v = summary.videos
         XCTAssertEqual(v.analysed, 1); XCTAssertEqual(v.tracks, 2)
         XCTAssertEqual(v.withOwner, 1); XCTAssertEqual(v.withOthers, 1)
@@ -276,7 +276,7 @@ final class VideoFacesTests: XCTestCase {
         try AnalysisStep.run(database: after, me: nil)
         let a = try after.snapshot()
         let rules = try RuleBook.load(extra: nil)
-        let d = DiffBuilder.diff(before: snapshot, beforeSummary: summary, after: a, afterSummary: try Workflows.summary(a, rules: rules).summary)
+        let d = DiffBuilder.diff(before: snapshot, beforeSummary: summary, after: a, afterSummary: Workflows.summary(a, rules: rules).summary)
         XCTAssertEqual(d.metrics["videos.with_owner"], .init(before: 1, after: 0))
         XCTAssertEqual(d.metrics["videos.owner_seconds"]?.after, 0)
         XCTAssertTrue(d.findings.resolved.contains("owner-face-on-video"))

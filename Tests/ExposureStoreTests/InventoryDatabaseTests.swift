@@ -96,17 +96,17 @@ final class InventoryDatabaseTests: XCTestCase {
                                    faces: [face(1), face(1)]))
             let faces = try db.snapshot().faces.map(\.id)
             try db.replaceAnalysis(AnalysisWrite(identities: [.init(id: 1, name: "Ann", isOwner: true, faceIDs: faces)],
-                                                 labelledFaceIDs: [faces[0]], places: [], devices: [], values: ["k": "1"]))
+                                                 labelledFaceIDs: [faces[0]], places: [], devices: [], analysis: StoredAnalysis(ownerReason: "me", distinctPlaces: 1)))
             try db.replaceAnalysis(AnalysisWrite(identities: [.init(id: 7, name: nil, isOwner: false, faceIDs: [faces[1]])],
                                                  labelledFaceIDs: [], places: [], devices: [.init(kind: "serial_number", value: "S1", itemCount: 1)],
-                                                 values: ["k": "2"]))
+                                                 analysis: StoredAnalysis(distinctPlaces: 2, staleThumbnails: [1])))
         }
         let db = try InventoryDatabase(path: path)
         let s = try db.snapshot()
         XCTAssertEqual(s.identities.map(\.id), [7])
         XCTAssertEqual(s.faces.map(\.identityID), [nil, 7])
         XCTAssertEqual(s.faces.filter(\.labelled).count, 0)
-        XCTAssertEqual(s.analysis, ["k": "2"])
+        XCTAssertEqual(s.storedAnalysis, StoredAnalysis(distinctPlaces: 2, staleThumbnails: [1]))
         XCTAssertEqual(s.devices.map(\.value), ["S1"])
     }
 
@@ -169,5 +169,64 @@ final class InventoryDatabaseTests: XCTestCase {
         var flagged = face
         flagged.belowDetectorRange = true
         XCTAssertEqual(try JSONDecoder().decode(DetectedFace.self, from: JSONEncoder().encode(flagged)), flagged)
+    }
+
+    /// An inventory analysed before the typed record (migrations up to v6: the analysis as
+    /// key/value JSON rows) reads the same results after v7-stored-analysis copies them; a key
+    /// that version did not write reads as nil, and an inventory never analysed reads empty.
+    func testKeyValueAnalysisOfAnOlderInventoryReadsTheSameAfterTheMigration() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var faces = FaceMetrics(detected: 3, itemsWithFaces: 2, identities: 1)
+        faces.owner.faces = 2
+        var audience = AudienceMetrics()
+        audience.publicItems = 4
+        var linkMetrics = LinkageMetrics()
+        linkMetrics.cameraSerials = 1
+        let linkage = LinkageResult(links: [AccountLink(kind: .cameraSerial, value: "S1", isOwner: false, accounts: ["A", "B"], items: [1, 2])],
+                                    metrics: linkMetrics)
+        var videos = VideoFaceMetrics()
+        videos.analysed = 1
+        let expected = StoredAnalysis(
+            faces: faces, metrics: ["faces.owner.faces": 2, "location.home_precision_m": nil], itemCounts: ["faces.owner.faces": 2],
+            ownerReason: "me_photo", distinctPlaces: 3, staleThumbnails: [2, 1], audience: audience, linkage: linkage, videos: videos,
+            perVideo: [.init(itemID: 2, ownerSeconds: 1.5, ownerViews: 1, othersSeconds: 0, identities: [0])])
+        // The values as the analysis step of v6 wrote them: sorted-key JSON, distinct_places as text.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ v: T) throws -> String { String(decoding: try encoder.encode(v), as: UTF8.self) }
+        let rows: [(String, String)] = [
+            ("faces", try json(faces)), ("metrics", try json(expected.metrics!)), ("item_counts", try json(expected.itemCounts!)),
+            ("owner_reason", "me_photo"), ("distinct_places", "3"), ("stale_thumbnails", try json([Int64(2), 1])),
+            ("audience", try json(audience)), ("linkage", try json(linkage)), ("videos", try json(videos)),
+            ("per_video", try json(expected.perVideo!)),
+        ]
+        func oldInventory(_ name: String, rows: [(String, String)]) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            let old = try InventoryDatabase(path: path, upTo: "v6-video-tracks")
+            for (key, value) in rows {
+                try old.execute("INSERT INTO analysis(key, value) VALUES ('\(key)', '\(value.replacingOccurrences(of: "'", with: "''"))')")
+            }
+            XCTAssertThrowsError(try old.execute("SELECT * FROM stored_analysis"), "the v6 schema has no typed table")
+            return path
+        }
+        let full = try oldInventory("full.sqlite", rows: rows)
+        XCTAssertEqual(try InventoryDatabase(path: full).snapshot().storedAnalysis, expected)
+        // Written again by this version, the same record reads back.
+        let fresh = try InventoryDatabase()
+        try fresh.replaceAnalysis(AnalysisWrite(identities: [], labelledFaceIDs: [], places: [], devices: [], analysis: expected))
+        XCTAssertEqual(try fresh.snapshot().storedAnalysis, expected)
+
+        // An earlier analysis without linkage, videos and audience: those parts are absent.
+        let partial = try oldInventory("partial.sqlite", rows: rows.filter { !["linkage", "videos", "per_video", "audience"].contains($0.0) })
+        var withoutThem = expected
+        withoutThem.linkage = nil; withoutThem.videos = nil; withoutThem.perVideo = nil; withoutThem.audience = nil
+        XCTAssertEqual(try InventoryDatabase(path: partial).snapshot().storedAnalysis, withoutThem)
+
+        // Never analysed: nothing stored, before and after the migration alike.
+        let empty = try oldInventory("empty.sqlite", rows: [])
+        let db = try InventoryDatabase(path: empty)
+        XCTAssertEqual(try db.snapshot().storedAnalysis, StoredAnalysis())
+        XCTAssertEqual(try InventoryDatabase().snapshot().storedAnalysis, StoredAnalysis())
     }
 }

@@ -281,11 +281,11 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     // MARK: - Analysis
 
-    /// Replaces the analysis results as a whole (identities, labels, places, devices, values).
+    /// Replaces the analysis results as a whole (identities, labels, places, devices, the stored analysis).
     public func replaceAnalysis(_ a: AnalysisWrite) throws {
         try writer.write { db in
             try db.execute(sql: "UPDATE face SET identity_id = NULL, labelled = 0")
-            try db.execute(sql: "DELETE FROM identity; DELETE FROM place; DELETE FROM device; DELETE FROM analysis;")
+            try db.execute(sql: "DELETE FROM identity; DELETE FROM place; DELETE FROM device;")
             for identity in a.identities {
                 try db.execute(sql: "INSERT INTO identity(id, name, is_owner, face_count) VALUES (?,?,?,?)",
                                arguments: [identity.id, identity.name, identity.isOwner ? 1 : 0, identity.faceIDs.count])
@@ -312,9 +312,7 @@ public final class InventoryDatabase: @unchecked Sendable {
                 try db.execute(sql: "INSERT OR REPLACE INTO device(kind, value, item_count) VALUES (?,?,?)",
                                arguments: [d.kind, d.value, d.itemCount])
             }
-            for (key, value) in a.values {
-                try db.execute(sql: "INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)", arguments: [key, value])
-            }
+            try a.analysis.write(db)
         }
     }
 
@@ -383,8 +381,7 @@ public final class InventoryDatabase: @unchecked Sendable {
             let skipped = try Row.fetchAll(db, sql: "SELECT source_id, path, reason FROM skipped_entry ORDER BY id").map {
                 (sourceID: $0[0] as Int64?, path: $0[1] as String, reason: $0[2] as String)
             }
-            var analysis: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM analysis") { analysis[row[0]] = row[1] }
+            let analysis = try StoredAnalysis.read(db)
             let identities = try Row.fetchAll(db, sql: "SELECT * FROM identity ORDER BY id").map { row in
                 IdentityRecord(id: row["id"], name: row["name"], isOwner: (row["is_owner"] as Int64) != 0,
                                faceCount: row["face_count"])
@@ -400,7 +397,7 @@ public final class InventoryDatabase: @unchecked Sendable {
             var settings: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") { settings[row[0]] = row[1] }
             var snapshot = InventorySnapshot(sources: sources, items: items, files: files, tags: tags, faces: faces,
-                                             missing: missing, skipped: skipped, analysis: analysis,
+                                             missing: missing, skipped: skipped, storedAnalysis: analysis,
                                              identities: identities, places: places, devices: devices, settings: settings)
             snapshot.videos = try Self.videos(db)
             for row in try Row.fetchAll(db, sql: "SELECT item_id, track_index, identity_id FROM video_track WHERE identity_id IS NOT NULL") {

@@ -64,7 +64,8 @@ public struct InventorySnapshot: Sendable {
     public var faces: [FaceRecord]
     public var missing: [(sourceID: Int64, path: String)]
     public var skipped: [(sourceID: Int64?, path: String, reason: String)]
-    public var analysis: [String: String]
+    /// The analysis's results beside identities, places and devices (every part nil before it ran).
+    public var storedAnalysis: StoredAnalysis
     public var identities: [IdentityRecord]
     public var places: [AnalysisWrite.Place]
     public var devices: [AnalysisWrite.Device]
@@ -146,12 +147,12 @@ public struct AnalysisWrite: Sendable {
     public var labelledFaceIDs: Set<Int64>
     public var places: [Place]
     public var devices: [Device]
-    /// Free-form results by key (JSON strings): owner reason, summary, findings.
-    public var values: [String: String]
+    /// The rest of the results: metrics, the summary's analysed objects, linkage, per-video facts.
+    public var analysis: StoredAnalysis
 
-    public init(identities: [Identity], labelledFaceIDs: Set<Int64>, places: [Place], devices: [Device], values: [String: String]) {
+    public init(identities: [Identity], labelledFaceIDs: Set<Int64>, places: [Place], devices: [Device], analysis: StoredAnalysis) {
         self.identities = identities; self.labelledFaceIDs = labelledFaceIDs; self.places = places
-        self.devices = devices; self.values = values
+        self.devices = devices; self.analysis = analysis
     }
 }
 

@@ -207,6 +207,42 @@ enum Migrations {
                 CREATE INDEX video_track_item ON video_track(item_id);
                 """)
         }
+        migrator.registerMigration("v7-stored-analysis") { db in
+            // The analysis's results as one typed row (StoredAnalysis: one JSON column per part)
+            // instead of free key/value rows. An inventory analysed by an earlier version keeps its
+            // results: each key's value is copied into its column (distinct_places was text), a key
+            // that version did not write stays NULL, and no row is made when it was never analysed.
+            try db.execute(sql: """
+                CREATE TABLE stored_analysis (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),   -- one row, replaced with the analysis
+                    faces TEXT,                              -- JSON FaceMetrics
+                    metrics TEXT,                            -- JSON {path: number|null}
+                    item_counts TEXT,                        -- JSON {path: count}
+                    owner_reason TEXT,
+                    distinct_places INTEGER,
+                    stale_thumbnails TEXT,                   -- JSON [item id]
+                    audience TEXT,                           -- JSON AudienceMetrics
+                    linkage TEXT,                            -- JSON LinkageResult
+                    videos TEXT,                             -- JSON VideoFaceMetrics
+                    per_video TEXT                           -- JSON [VideoFaceMetrics.PerVideo]
+                );
+                INSERT INTO stored_analysis(id, faces, metrics, item_counts, owner_reason, distinct_places, stale_thumbnails,
+                                            audience, linkage, videos, per_video)
+                SELECT 1,
+                    (SELECT value FROM analysis WHERE key = 'faces'),
+                    (SELECT value FROM analysis WHERE key = 'metrics'),
+                    (SELECT value FROM analysis WHERE key = 'item_counts'),
+                    (SELECT value FROM analysis WHERE key = 'owner_reason'),
+                    (SELECT CAST(value AS INTEGER) FROM analysis WHERE key = 'distinct_places'),
+                    (SELECT value FROM analysis WHERE key = 'stale_thumbnails'),
+                    (SELECT value FROM analysis WHERE key = 'audience'),
+                    (SELECT value FROM analysis WHERE key = 'linkage'),
+                    (SELECT value FROM analysis WHERE key = 'videos'),
+                    (SELECT value FROM analysis WHERE key = 'per_video')
+                WHERE EXISTS (SELECT 1 FROM analysis);
+                DROP TABLE analysis;
+                """)
+        }
         return migrator
     }
 }

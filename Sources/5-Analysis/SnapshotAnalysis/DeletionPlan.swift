@@ -187,18 +187,13 @@ public enum DeletionPlanner {
             facts[face.itemID] = f
         }
         // Videos: the analysis' per-video seconds (tracks merged where they overlap).
-        for video in perVideoMetrics(s) {
+        for video in s.storedAnalysis.perVideo ?? [] {
             var f = facts[video.itemID] ?? ItemFacts()
             f.ownerVideoSeconds = video.ownerSeconds
             f.othersOnVideo = video.othersSeconds > 0
             facts[video.itemID] = f
         }
         return facts
-    }
-
-    /// The stored analysis's per-video metrics (none before the analysis ran).
-    public static func perVideoMetrics(_ s: InventorySnapshot) -> [VideoFaceMetrics.PerVideo] {
-        s.analysis[AnalysisKeys.perVideo].flatMap { try? JSONDecoder().decode([VideoFaceMetrics.PerVideo].self, from: Data($0.utf8)) } ?? []
     }
 
     /// Posts (by platform post id) and single photos outside posts.

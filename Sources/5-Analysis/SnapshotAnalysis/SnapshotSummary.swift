@@ -1,4 +1,3 @@
-import ExposureAnalysis
 import ExposureModel
 import ExposureRules
 import ExposureStore
@@ -9,30 +8,15 @@ import Foundation
 /// over the stored metrics. The summary, report and diff all read an inventory through it.
 public enum SnapshotSummary {
     /// The summary of a snapshot and the rules that fired (each with its finding).
-    public static func summary(_ s: InventorySnapshot, rules: RuleSet) throws -> (summary: Summary, fired: [(Rule, Finding)]) {
+    public static func summary(_ s: InventorySnapshot, rules: RuleSet) -> (summary: Summary, fired: [(Rule, Finding)]) {
         var summary = SummaryBuilder.inventorySummary(s)
-        let decoder = JSONDecoder()
-        if let faces = s.analysis[AnalysisKeys.faces] {
-            summary.faces = try decoder.decode(FaceMetrics.self, from: Data(faces.utf8))
-        }
-        if let stored = s.analysis[AnalysisKeys.audience] {
-            summary.audience = try decoder.decode(AudienceMetrics.self, from: Data(stored.utf8))
-        }
-        if let stored = s.analysis[AnalysisKeys.linkage] {
-            summary.linkage = try decoder.decode(LinkageResult.self, from: Data(stored.utf8)).metrics
-        }
-        if let videos = s.analysis[AnalysisKeys.videos] {
-            summary.videos = try decoder.decode(VideoFaceMetrics.self, from: Data(videos.utf8))
-        }
+        let stored = s.storedAnalysis
+        if let faces = stored.faces { summary.faces = faces }
+        if let audience = stored.audience { summary.audience = audience }
+        if let linkage = stored.linkage { summary.linkage = linkage.metrics }
+        if let videos = stored.videos { summary.videos = videos }
         summary.location.distinctPlaces = s.places.count
-        var metrics: [String: Double?] = [:]
-        var itemCounts: [String: Int] = [:]
-        if let stored = s.analysis[AnalysisKeys.metrics] {
-            metrics = try decoder.decode([String: Double?].self, from: Data(stored.utf8))
-        }
-        if let stored = s.analysis[AnalysisKeys.itemCounts] {
-            itemCounts = try decoder.decode([String: Int].self, from: Data(stored.utf8))
-        }
+        let metrics = stored.metrics ?? [:], itemCounts = stored.itemCounts ?? [:]
         let findings = evaluate(rules, metrics: metrics, itemCounts: itemCounts)
         summary.findings = findings
         let fired = findings.compactMap { f in rules[f.rule].map { ($0, f) } }

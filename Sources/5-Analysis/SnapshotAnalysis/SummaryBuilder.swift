@@ -4,7 +4,7 @@ import Foundation
 
 /// Computes the parts of `Summary` that come straight from the inventory (sources, items,
 /// time, location, devices, people). Faces, places and findings come from the analysis
-/// and are filled in by `Analyzer`. Definitions: see the summary contract in README.md.
+/// and are filled in by `SnapshotSummary`. Definitions: see the summary contract in README.md.
 public enum SummaryBuilder {
 
     public static func inventorySummary(_ s: InventorySnapshot) -> Summary {

@@ -2,7 +2,6 @@ import ExposureAnalysis
 import ExposureModel
 import ExposureStore
 import Foundation
-import SnapshotAnalysis
 
 /// Runs the analysis over an inventory and stores its results: reads a snapshot, turns it
 /// into the analysis' plain inputs, and writes identities, labels, places, devices and the
@@ -103,23 +102,12 @@ enum AnalysisStep {
                 AnalysisWrite.Device(kind: kind, value: set.values[i], itemCount: i < set.itemsPerValue.count ? set.itemsPerValue[i] : 0)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        func json<T: Encodable>(_ v: T) throws -> String { String(decoding: try encoder.encode(v), as: UTF8.self) }
-        var values: [String: String] = [
-            AnalysisKeys.faces: try json(result.faces),
-            AnalysisKeys.metrics: try json(result.metrics),
-            AnalysisKeys.itemCounts: try json(result.itemCounts),
-            AnalysisKeys.distinctPlaces: String(result.places.places.count),
-            AnalysisKeys.staleThumbnails: try json(d.staleThumbnails),
-            AnalysisKeys.audience: try json(result.audience),
-            AnalysisKeys.linkage: try json(result.linkage),
-            AnalysisKeys.videos: try json(result.videos),
-            AnalysisKeys.perVideo: try json(result.perVideo),
-        ]
-        if let reason = result.ownerReason { values[AnalysisKeys.ownerReason] = reason.rawValue }
+        let analysis = StoredAnalysis(
+            faces: result.faces, metrics: result.metrics, itemCounts: result.itemCounts, ownerReason: result.ownerReason?.rawValue,
+            distinctPlaces: result.places.places.count, staleThumbnails: d.staleThumbnails, audience: result.audience,
+            linkage: result.linkage, videos: result.videos, perVideo: result.perVideo)
         try database.replaceAnalysis(AnalysisWrite(identities: identities, labelledFaceIDs: labelled, places: places,
-                                                   devices: devices, values: values))
+                                                   devices: devices, analysis: analysis))
         return result
     }
 }

@@ -34,7 +34,7 @@ enum ReportBuilder {
                                       thumbnails: faces.compactMap(\.thumbnail).prefix(thumbnailsPerYear).map { $0 }))
             }
         }
-        let reason = s.analysis[AnalysisKeys.ownerReason].flatMap(ReportData.OwnerReason.init(rawValue:)) ?? .mostFrequent
+        let reason = s.storedAnalysis.ownerReason.flatMap(ReportData.OwnerReason.init(rawValue:)) ?? .mostFrequent
         let others = s.identities.filter { !$0.isOwner && facesByIdentity[$0.id] != nil }.map { identity in
             let faces = facesByIdentity[identity.id, default: []]
             return (identity.id, ReportData.Identity(name: identity.name, faces: faces.count, labelled: faces.filter(\.labelled).count,
@@ -47,7 +47,7 @@ enum ReportBuilder {
         func counted(_ kind: String) -> [ReportData.Counted] {
             s.devices.filter { $0.kind == kind }.map { ReportData.Counted($0.value, items: $0.itemCount) }
         }
-        let stale = (s.analysis[AnalysisKeys.staleThumbnails]).flatMap { try? JSONDecoder().decode([Int64].self, from: Data($0.utf8)) }?.count ?? 0
+        let stale = s.storedAnalysis.staleThumbnails?.count ?? 0
         let devices = ReportData.Devices(cameras: counted("camera_model"), serialNumbers: counted("serial_number"),
                                          ownerNames: counted("owner_name"), uploadIPs: counted("upload_ip"),
                                          deviceIDs: counted("device_id"), staleThumbnails: stale)
@@ -102,8 +102,7 @@ enum ReportBuilder {
 
     /// The stored links across accounts, most items first, with a few file names (no folders) each.
     static func links(_ s: InventorySnapshot, filesByItem: [Int64: [ItemFileRecord]]) -> [ReportData.Link] {
-        guard let stored = s.analysis[AnalysisKeys.linkage],
-              let linkage = try? JSONDecoder().decode(LinkageResult.self, from: Data(stored.utf8)) else { return [] }
+        guard let linkage = s.storedAnalysis.linkage else { return [] }
         return linkage.links.sorted { ($0.items.count, $1.kind.rawValue, $1.value) > ($1.items.count, $0.kind.rawValue, $0.value) }
             .map { link in
                 let what: String
@@ -121,7 +120,7 @@ enum ReportBuilder {
 
     /// Videos with a face track, the owner's most seconds first (then others' seconds, then name).
     static func videos(_ s: InventorySnapshot, files: [Int64: [ItemFileRecord]]) -> [ReportData.Video] {
-        DeletionPlanner.perVideoMetrics(s).compactMap { per -> ReportData.Video? in
+        (s.storedAnalysis.perVideo ?? []).compactMap { per -> ReportData.Video? in
             guard let video = s.videos[per.itemID], !video.tracks.isEmpty else { return nil }
             let name = files[per.itemID]?.map(\.path).min().map { ($0 as NSString).lastPathComponent } ?? "video"
             return ReportData.Video(name: name, duration: video.duration, ownerSeconds: per.ownerSeconds, ownerViews: per.ownerViews,

@@ -124,7 +124,7 @@ public final class Scanner {
         }
         if !outcome.sources.isEmpty {
             try Workflows.analyze(database: database, me: options.me, media: media)
-            outcome.findings = try Workflows.summary(try database.snapshot(), rules: rules).summary.findings
+            outcome.findings = Workflows.summary(try database.snapshot(), rules: rules).summary.findings
         }
         return outcome
     }

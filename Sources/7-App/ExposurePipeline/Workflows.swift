@@ -31,12 +31,12 @@ public enum Workflows {
     /// The full summary of an inventory: its contents, the stored analysis and the findings
     /// of the rules (the defaults plus `extraRules`).
     public static func summary(database path: String, extraRules: URL?) throws -> Summary {
-        try summary(InventoryDatabase(path: path).snapshot(), rules: try RuleBook.load(extra: extraRules)).summary
+        summary(try InventoryDatabase(path: path).snapshot(), rules: try RuleBook.load(extra: extraRules)).summary
     }
 
     /// The summary of a snapshot and the rules that fired.
-    static func summary(_ s: InventorySnapshot, rules: RuleSet) throws -> (summary: Summary, fired: [(Rule, Finding)]) {
-        try SnapshotSummary.summary(s, rules: rules)
+    static func summary(_ s: InventorySnapshot, rules: RuleSet) -> (summary: Summary, fired: [(Rule, Finding)]) {
+        SnapshotSummary.summary(s, rules: rules)
     }
 
     // MARK: - Report
@@ -44,7 +44,7 @@ public enum Workflows {
     /// The HTML report of an inventory.
     public static func report(database path: String, extraRules: URL?, includeThumbnails: Bool, now: Date = Date()) throws -> String {
         let snapshot = try InventoryDatabase(path: path).snapshot()
-        let (summary, fired) = try summary(snapshot, rules: try RuleBook.load(extra: extraRules))
+        let (summary, fired) = summary(snapshot, rules: try RuleBook.load(extra: extraRules))
         let data = ReportBuilder.data(snapshot, summary: summary, fired: fired, generatedAt: timestamp(now))
         return ReportRenderer.render(data, includeThumbnails: includeThumbnails)
     }
@@ -60,8 +60,8 @@ public enum Workflows {
     public static func diff(before: String, after: String, extraRules: URL?, now: Date = Date()) throws -> DiffResult {
         let rules = try RuleBook.load(extra: extraRules)
         let b = try InventoryDatabase(path: before).snapshot(), a = try InventoryDatabase(path: after).snapshot()
-        let (bs, bFired) = try summary(b, rules: rules)
-        let (asum, aFired) = try summary(a, rules: rules)
+        let (bs, bFired) = summary(b, rules: rules)
+        let (asum, aFired) = summary(a, rules: rules)
         let diff = DiffBuilder.diff(before: b, beforeSummary: bs, after: a, afterSummary: asum)
         var titles: [String: (String, String)] = [:]
         for (rule, finding) in bFired + aFired { titles[rule.id] = (rule.title, finding.severity.rawValue) }

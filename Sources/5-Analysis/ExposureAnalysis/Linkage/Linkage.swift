@@ -5,27 +5,7 @@
 import ExposureModel
 import Foundation
 
-/// One thing that appears in more than one account.
-public struct AccountLink: Codable, Hashable, Sendable {
-    public enum Kind: String, Codable, Sendable {
-        case repostedPhoto = "reposted_photo", cameraSerial = "camera_serial", ownerName = "owner_name", face
-    }
-    public var kind: Kind
-    /// The serial number or name; for a face the identity's name (or "" when unnamed) and whether
-    /// it is the owner's; for a photo "".
-    public var value: String
-    public var isOwner: Bool
-    /// The accounts' labels (`AccountInput.label`), sorted.
-    public var accounts: [String]
-    /// The items behind the link, ascending.
-    public var items: [Int64]
-}
-
-public struct LinkageResult: Codable, Sendable {
-    public var links: [AccountLink]
-    public var metrics: LinkageMetrics
-}
-
+// The result types (AccountLink, LinkageResult) are ExposureModel's: the store keeps them.
 public enum Linkage {
     /// Links across accounts. `identityOfFace` and `owner` come from the clustering; faces below
     /// dlib's range take no part (their descriptors are less reliable).

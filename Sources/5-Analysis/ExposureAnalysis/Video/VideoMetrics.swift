@@ -18,15 +18,7 @@ public struct VideoInput: Codable, Hashable, Sendable {
 
 /// Measuring the summary's `videos` object (ExposureModel's `VideoFaceMetrics`).
 extension VideoFaceMetrics {
-    /// Per-video facts behind the counts, for the report and the item counts of findings.
-    public struct PerVideo: Codable, Hashable, Sendable {
-        public var itemID: Int64
-        public var ownerSeconds: Double
-        public var ownerViews: Int
-        public var othersSeconds: Double
-        /// Distinct identities (ids of `AnalysisResult.identities`) with a track in the video.
-        public var identities: [Int]
-    }
+    // `PerVideo`, the per-video facts, is ExposureModel's (the store keeps it).
 
     /// Measures `videos`; `identityOfTrack(video, track)` is the track's identity (nil when its
     /// face is not among the analysed faces), `owner` the owner's identity.
