@@ -1,5 +1,5 @@
 import ExposureModel
-import ExposurePipeline
+@testable import ExposurePipeline
 import ExposureStore
 import ExposureTestSupport
 import DemoArchive
@@ -183,5 +183,20 @@ final class DemoScanTests: XCTestCase {
                                 progress: SilentProgress()).run()
         XCTAssertEqual(again.written, 0)
         XCTAssertEqual(again.resumed, 14)
+    }
+
+    /// The report's faces do not depend on the order the scan's workers finished (the store's
+    /// order): the same export gives the same thumbnails in every scan.
+    func testReportFacesAreInContentOrder() throws {
+        let snapshot = try InventoryDatabase(path: Self.beforeDB).snapshot()
+        let (summary, fired) = try Workflows.summary(snapshot, rules: try RuleBook.load(extra: nil))
+        var shuffled = snapshot
+        shuffled.faces.reverse()
+        let a = ReportBuilder.data(snapshot, summary: summary, fired: fired, generatedAt: "t")
+        let b = ReportBuilder.data(shuffled, summary: summary, fired: fired, generatedAt: "t")
+        XCTAssertGreaterThan(a.owner.timeline.flatMap(\.thumbnails).count, 8)
+        XCTAssertEqual(a.owner.timeline, b.owner.timeline)
+        XCTAssertEqual(a.otherIdentities, b.otherIdentities)
+        XCTAssertEqual(a, b)
     }
 }

@@ -21,7 +21,13 @@ enum ReportBuilder {
         }
         let owner = s.identities.first(where: \.isOwner)
         // Faces in dlib's range only, as the summary counts them; the ones below it are a count of their own.
-        let facesByIdentity = Dictionary(grouping: s.faces.filter { $0.identityID != nil && !$0.face.belowDetectorRange },
+        // In content order (the item's SHA-256, then the box), not the store's, which is the order the
+        // scan's workers finished: the same export gives the same thumbnails in every scan.
+        let contentOrder = s.faces.sorted { a, b in
+            let ka = itemsByID[a.itemID]?.sha256 ?? "", kb = itemsByID[b.itemID]?.sha256 ?? ""
+            return ka != kb ? ka < kb : (a.face.box.left, a.face.box.top, a.id) < (b.face.box.left, b.face.box.top, b.id)
+        }
+        let facesByIdentity = Dictionary(grouping: contentOrder.filter { $0.identityID != nil && !$0.face.belowDetectorRange },
                                          by: { $0.identityID! })
 
         // The owner's timeline: faces per capture year (undated last), a few thumbnails each.
