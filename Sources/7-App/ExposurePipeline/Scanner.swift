@@ -123,8 +123,8 @@ public final class Scanner {
             try scan(archive, into: &outcome)
         }
         if !outcome.sources.isEmpty {
-            try Workflows.analyze(database: database, me: options.me, media: media)
-            outcome.findings = Workflows.summary(try database.snapshot(), rules: rules).summary.findings
+            // From the analysis' own result: no second read of the whole inventory.
+            outcome.findings = try Workflows.analyze(database: database, me: options.me, media: media, rules: rules)
         }
         return outcome
     }

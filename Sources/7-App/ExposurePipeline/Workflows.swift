@@ -4,7 +4,6 @@ import ExposureReport
 import DefaultRules
 import ExposureRules
 import ExposureStore
-import FaceAnalysis
 import Foundation
 import SnapshotAnalysis
 
@@ -14,10 +13,12 @@ public enum Workflows {
 
     // MARK: - Scan
 
-    /// Runs the analysis over the inventory (after a scan).
-    static func analyze(database: InventoryDatabase, me: URL?, media: MediaAnalyzer) throws {
+    /// Runs the analysis over the inventory (after a scan) and returns what `rules` find in it,
+    /// from the metrics just computed (as `summary` reads them back from the store).
+    static func analyze(database: InventoryDatabase, me: URL?, media: MediaAnalyzer, rules: RuleSet) throws -> [Finding] {
         let meDescriptor = try me.map { try media.meDescriptor($0) }
-        try AnalysisStep.run(database: database, me: meDescriptor)
+        let result = try AnalysisStep.run(database: database, me: meDescriptor)
+        return evaluate(rules, metrics: result.metrics, itemCounts: result.itemCounts)
     }
 
     /// The analysis's input for an inventory, as the scan's analysis step builds it (for
