@@ -28,7 +28,7 @@ final class LinkagePipelineTests: XCTestCase {
         XCTAssertEqual(scan.status, 0, scan.err)
         let summary = try ScanProcess.run(["summary", "--json", db])
         let json = try JSONSerialization.jsonObject(with: Data(summary.out.utf8)) as! [String: Any]
-        XCTAssertEqual(json["schema"] as? String, "exposure.summary/4")
+        XCTAssertEqual(json["schema"] as? String, "exposure.summary/5")
         XCTAssertEqual(json["linkage"] as? [String: Int],
                        ["linked_accounts": 2, "reposted_photos": 1, "camera_serials": 1, "owner_names": 0, "identities": 0])
         XCTAssertEqual(json["audience"] as? [String: Int],

@@ -249,7 +249,7 @@ final class VideoFacesTests: XCTestCase {
         XCTAssertEqual(v.ownerSeconds, 6, accuracy: 0.5)
         XCTAssertEqual(v.othersSeconds, 3, accuracy: 0.5)
         XCTAssertGreaterThanOrEqual(v.ownerViews, 1)
-        XCTAssertEqual(summary.schema, "exposure.summary/4")
+        XCTAssertEqual(summary.schema, "exposure.summary/5")
         XCTAssertEqual(summary.metrics["videos.owner_seconds"] ?? nil, v.ownerSeconds)
         XCTAssertTrue(summary.findings.contains { $0.rule == "owner-face-on-video" && $0.severity == .low }, "\(summary.findings)")
 

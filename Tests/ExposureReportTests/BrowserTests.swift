@@ -148,7 +148,7 @@ final class BrowserTests: XCTestCase {
         let hostile = try XCTUnwrap(results["hostile"])
         let dom = hostile.stdout
         XCTAssertTrue(dom.contains("data-enhanced=\"1\""), "the report's own script did not run (CSP hash or JSON broken)")
-        XCTAssertTrue(dom.contains("data-schema=\"exposure.summary/4\""))
+        XCTAssertTrue(dom.contains("data-schema=\"exposure.summary/5\""))
         XCTAssertFalse(dom.contains("data-script-error=\""))
         XCTAssertFalse(dom.contains("data-pwned=\""), "a payload executed")
         let title = dom.range(of: #"<head>[\s\S]*?<title>[^<]*</title>"#, options: .regularExpression).map { String(dom[$0]) } ?? ""

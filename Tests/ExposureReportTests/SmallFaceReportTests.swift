@@ -45,7 +45,7 @@ final class SmallFaceReportTests: XCTestCase {
         XCTAssertEqual(s.metrics["faces.small.detected"], 6)
         XCTAssertEqual(s.metrics["faces.small.owner"], 2)
         XCTAssertEqual(s.metrics["faces.small.others"], 4)
-        XCTAssertEqual(s.schema, "exposure.summary/4")
+        XCTAssertEqual(s.schema, "exposure.summary/5")
         let json = String(decoding: try JSONEncoder().encode(s), as: UTF8.self)
         XCTAssertTrue(json.contains(#""small":{"#), json)
         XCTAssertEqual(try JSONDecoder().decode(Summary.self, from: Data(json.utf8)), s)

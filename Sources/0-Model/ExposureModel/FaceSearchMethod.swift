@@ -4,6 +4,9 @@
 public enum FaceSearchMethod: String, Sendable, CaseIterable {
     case fast, dlib
 
+    /// The inventory's `setting` key recording how its faces were searched (absent: `--no-faces`).
+    public static let settingKey = "face_search"
+
     /// The smallest face looked for unless told otherwise (`--smallest-face`).
     public var defaultSmallestFace: Int { self == .fast ? 20 : 40 }
     /// `--smallest-face` bounds: the proposal network sees faces from 20 px, dlib's detector at upsample 1 from 40.

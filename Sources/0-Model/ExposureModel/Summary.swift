@@ -1,10 +1,16 @@
-/// `exposure summary --json`: the contract ("schema": "exposure.summary/4").
+/// `exposure summary --json`: the contract ("schema": "exposure.summary/5").
 /// Key names are the JSON names; every count is an integer, seconds have one decimal.
 /// Version 2 added `faces.small` (faces below dlib's detector's 40 px range, counted apart);
 /// version 3 `audience` (who could see the items) and `linkage` (what ties the accounts together);
-/// version 4 `videos` (faces in videos: tracks, seconds on screen, distinct views).
+/// version 4 `videos` (faces in videos: tracks, seconds on screen, distinct views);
+/// version 5 `scan` (finished or not, faces searched or not): `faces` and `videos` are null when
+/// faces were not searched, and every part the analysis computes (`faces`, `audience`, `linkage`,
+/// `videos`, `findings`) is null while the scan is unfinished, never zeros.
 public struct Summary: Codable, Equatable, Sendable {
-    public var schema: String = "exposure.summary/4"
+    public static let currentSchema = "exposure.summary/5"
+    public var schema: String = Summary.currentSchema
+    /// Whether the numbers below are whole (schema 5).
+    public var scan = ScanStatus()
     public var owner: Owner
     public var sources: [Source]
     public var items: Items
@@ -18,7 +24,7 @@ public struct Summary: Codable, Equatable, Sendable {
     public var videos: Videos = Videos()
     public var findings: [Finding]
 
-    enum CodingKeys: String, CodingKey { case schema, owner, sources, items, time, location, devices, people, faces, audience, linkage, videos, findings }
+    enum CodingKeys: String, CodingKey { case schema, scan, owner, sources, items, time, location, devices, people, faces, audience, linkage, videos, findings }
 
     /// Faces in videos (version 4): the analysis's own metrics type.
     public typealias Videos = VideoFaceMetrics
@@ -96,10 +102,12 @@ public struct Summary: Codable, Equatable, Sendable {
     }
 
     /// Summaries of versions 1 to 3 lack some of `audience`, `linkage` (before 3) and `videos`
-    /// (before 4: no video's frames were searched): they read as zeros.
+    /// (before 4: no video's frames were searched): they read as zeros. Before 5 there is no
+    /// `scan`: a finished scan with faces. A null part (schema 5) reads as zeros with `scan` saying why.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schema = try c.decode(String.self, forKey: .schema)
+        scan = try c.decodeIfPresent(ScanStatus.self, forKey: .scan) ?? ScanStatus()
         owner = try c.decode(Owner.self, forKey: .owner)
         sources = try c.decode([Source].self, forKey: .sources)
         items = try c.decode(Items.self, forKey: .items)
@@ -107,11 +115,33 @@ public struct Summary: Codable, Equatable, Sendable {
         location = try c.decode(Location.self, forKey: .location)
         devices = try c.decode(Devices.self, forKey: .devices)
         people = try c.decode(People.self, forKey: .people)
-        faces = try c.decode(Faces.self, forKey: .faces)
+        faces = try c.decodeIfPresent(Faces.self, forKey: .faces) ?? Faces()
         audience = try c.decodeIfPresent(AudienceMetrics.self, forKey: .audience) ?? AudienceMetrics()
         linkage = try c.decodeIfPresent(LinkageMetrics.self, forKey: .linkage) ?? LinkageMetrics()
         videos = try c.decodeIfPresent(Videos.self, forKey: .videos) ?? Videos()
-        findings = try c.decode([Finding].self, forKey: .findings)
+        findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? []
+    }
+
+    /// Whether the face numbers can be read: faces were searched and the scan finished.
+    public var facesKnown: Bool { scan.facesSearched && scan.finished }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schema, forKey: .schema)
+        try c.encode(scan, forKey: .scan)
+        try c.encode(owner, forKey: .owner)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(items, forKey: .items)
+        try c.encode(time, forKey: .time)
+        try c.encode(location, forKey: .location)
+        try c.encode(devices, forKey: .devices)
+        try c.encode(people, forKey: .people)
+        // null, not zeros: unknown is not none.
+        try c.encode(facesKnown ? faces : nil, forKey: .faces)
+        try c.encode(scan.finished ? audience : nil, forKey: .audience)
+        try c.encode(scan.finished ? linkage : nil, forKey: .linkage)
+        try c.encode(facesKnown ? videos : nil, forKey: .videos)
+        try c.encode(scan.finished ? findings : nil, forKey: .findings)
     }
 
     /// Every numeric metric by its dotted JSON path ("faces.owner.labelled"), for rules and diffs.
@@ -149,8 +179,23 @@ public struct Summary: Codable, Equatable, Sendable {
         m["videos.tracks"] = Double(videos.tracks); m["videos.with_owner"] = Double(videos.withOwner)
         m["videos.owner_seconds"] = videos.ownerSeconds; m["videos.owner_views"] = Double(videos.ownerViews)
         m["videos.with_others"] = Double(videos.withOthers); m["videos.others_seconds"] = videos.othersSeconds
+        if !facesKnown {
+            // Unknown, not zero: every number that needs faces.
+            for key in m.keys where key.hasPrefix("faces.") || key.hasPrefix("videos.") || Self.needsFaces.contains(key) {
+                m.updateValue(nil, forKey: key)
+            }
+        }
+        if !scan.finished {
+            // The analysis of an unfinished scan is missing or stale.
+            for key in m.keys where key.hasPrefix("audience.") || key.hasPrefix("linkage.") || key == "location.distinct_places" {
+                m.updateValue(nil, forKey: key)
+            }
+        }
         return m
     }
+
+    /// Metric paths outside `faces` and `videos` that count faces.
+    public static let needsFaces: Set<String> = ["audience.public_owner_photos", "audience.public_labelled_faces", "linkage.identities"]
 }
 
 /// The summary's `audience` object, computed by the analysis (one type for both). An item's

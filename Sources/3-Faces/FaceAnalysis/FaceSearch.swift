@@ -230,7 +230,7 @@ public struct FaceSearch: Sendable, Hashable {
         let p = policy
         return "faces from \(p.smallestFace) px, at most \(p.detectorPixelBudget) detector pixels, every \(p.levelStep == 1 ? "" : "\(p.levelStep)nd ")pyramid level"
     }
-    public static let settingKey = "face_search"
+    public static let settingKey = FaceSearchMethod.settingKey
 
     public func faces(in image: RGBImage, engine: FaceEngine) -> [DetectedFace] {
         var stages = StageSeconds()

@@ -11,22 +11,111 @@ import GRDB
 /// already there.
 public final class InventoryDatabase: @unchecked Sendable {
     private let writer: any DatabaseWriter
+    /// The path as the user gave it: every error names it.
+    public let path: String
+    private let closeLock = NSLock()
+    private var closed = false
 
-    /// Opens (creating if needed) the inventory at `path` and migrates it.
+    /// Opens (creating if needed) the inventory at `path` for a scan and migrates it. A file that
+    /// is not an inventory, or one of a later version, is refused before SQLite opens it for
+    /// writing, and stays byte-identical.
     public init(path: String) throws {
+        self.path = path
+        switch InventoryFile.inspect(path) {
+        case .absent, .empty, .current, .older: break
+        case let kind: throw InventoryError(path: path, refusing: kind)
+        }
         var config = Configuration()
         config.foreignKeysEnabled = true
+        // Two scans into one inventory take turns instead of failing at once.
+        config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        let pool = try DatabasePool(path: path, configuration: config)
-        writer = pool
-        try Migrations.migrator.migrate(pool)
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            writer = pool
+            try Migrations.migrator.migrate(pool)
+            try Self.mark(pool)
+        } catch {
+            throw InventoryError(path: path, error: error)
+        }
+    }
+
+    /// Opens the inventory at `path` read-only, as summary, report, diff and plan do: nothing is
+    /// migrated, created or written (immutable on read-only media). Refuses anything that is not
+    /// an inventory of this version, saying what it is and what to do.
+    public init(readingPath path: String) throws {
+        self.path = path
+        closed = true
+        switch InventoryFile.inspect(path) {
+        case .current: break
+        case let kind: throw InventoryError(path: path, refusing: kind)
+        }
+        do {
+            writer = try InventoryConnection.open(path, readOnly: true) { $0.foreignKeysEnabled = true }
+        } catch {
+            throw InventoryError(path: path, error: error)
+        }
+    }
+
+    /// Brings an inventory of an earlier version up to this version's schema (`exposure upgrade`).
+    /// Returns the schema versions before and after.
+    public static func upgrade(path: String) throws -> (from: Int, to: Int) {
+        let kind = InventoryFile.inspect(path)
+        guard case .older(let from) = kind else {
+            if kind == .current { return (InventoryFile.schemaVersion, InventoryFile.schemaVersion) }
+            throw InventoryError(path: path, refusing: kind)
+        }
+        let db = try InventoryDatabase(path: path)
+        db.close()
+        return (from, InventoryFile.schemaVersion)
+    }
+
+    /// Exposure's marks in the file header: application_id and the schema version (user_version).
+    private static func mark(_ writer: any DatabaseWriter) throws {
+        try writer.writeWithoutTransaction { db in
+            let version = InventoryFile.schemaVersion
+            if try Int32.fetchOne(db, sql: "PRAGMA application_id") != InventoryFile.applicationID
+                || Int.fetchOne(db, sql: "PRAGMA user_version") != version {
+                try db.execute(sql: "PRAGMA application_id = \(InventoryFile.applicationID); PRAGMA user_version = \(version)")
+            }
+        }
+    }
+
+    /// Leaves the inventory one self-contained file and closes it: what the write-ahead log holds
+    /// is copied into the file, the log emptied, and the file switched back to a rollback journal,
+    /// so that the file alone (copied, moved, on read-only media) is the whole inventory. Called
+    /// when a command that wrote ends, on every path (success, error, interrupt). When another
+    /// process still has the inventory open, the switch is left to it. Later calls do nothing.
+    public func close() {
+        closeLock.lock()
+        defer { closeLock.unlock() }
+        guard !closed else { return }
+        closed = true
+        try? writer.writeWithoutTransaction { db in try? db.checkpoint(.truncate) }
+        guard let pool = writer as? DatabasePool else { return }
+        try? pool.close()
+        // The pool's reader connections keep the file in WAL mode while open: switch with a
+        // connection of its own (refused, harmlessly, while another process has it open).
+        if let queue = try? DatabaseQueue(path: path) {
+            _ = try? queue.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = DELETE") }
+            try? queue.close()
+        }
+    }
+
+    private func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do { return try writer.write(updates) } catch { throw InventoryError(path: path, error: error) }
+    }
+
+    private func read<T>(_ value: (Database) throws -> T) throws -> T {
+        do { return try writer.read(value) } catch { throw InventoryError(path: path, error: error) }
     }
 
     /// Opens the inventory at `path` migrated only up to the migration named `lastMigration`:
     /// tests make inventories as an earlier version of Exposure left them.
     init(path: String, upTo lastMigration: String) throws {
+        self.path = path
         let pool = try DatabasePool(path: path)
         writer = pool
         try Migrations.migrator.migrate(pool, upTo: lastMigration)
@@ -34,11 +123,12 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// Runs SQL as it stands (tests: rows written the way an earlier version wrote them).
     func execute(_ sql: String) throws {
-        try writer.write { db in try db.execute(sql: sql) }
+        try write { db in try db.execute(sql: sql) }
     }
 
     /// An in-memory inventory, for tests.
     public init() throws {
+        path = ":memory:"
         var config = Configuration()
         config.foreignKeysEnabled = true
         let queue = try DatabaseQueue(configuration: config)
@@ -50,7 +140,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// The id of the source with this name and platform, creating it if needed.
     public func source(name: String, platform: Platform, ownerName: String?) throws -> Int64 {
-        try writer.write { db in
+        try write { db in
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE name = ? AND platform = ?",
                                            arguments: [name, platform.rawValue]) {
                 if let ownerName {
@@ -66,7 +156,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// Records the media a source's JSON names but its archive lacks, and marks the source listed.
     public func recordListing(sourceID: Int64, missingPaths: [String]) throws {
-        try writer.write { db in
+        try write { db in
             for path in missingPaths {
                 try db.execute(sql: "INSERT OR IGNORE INTO missing_media(source_id, path) VALUES (?, ?)",
                                arguments: [sourceID, path])
@@ -76,7 +166,7 @@ public final class InventoryDatabase: @unchecked Sendable {
     }
 
     public func recordSkipped(sourceID: Int64?, path: String, reason: String) throws {
-        try writer.write { db in
+        try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO skipped_entry(source_id, path, reason) VALUES (?, ?, ?)",
                            arguments: [sourceID, path, reason])
         }
@@ -86,7 +176,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// Paths of a source already written, with whether their item's faces were analysed.
     public func writtenPaths(sourceID: Int64) throws -> [String: Bool] {
-        try writer.read { db in
+        try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT f.path, i.faces_analysed FROM item_file f JOIN item i ON i.id = f.item_id WHERE f.source_id = ?
                 """, arguments: [sourceID])
@@ -98,7 +188,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// An item already in this inventory, by content hash: the scan reuses its metadata and faces.
     public func item(sha256: String) throws -> (record: ItemRecord, faces: [FaceRecord])? {
-        try writer.read { db in
+        try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM item WHERE sha256 = ?", arguments: [sha256]) else {
                 return nil
             }
@@ -128,7 +218,7 @@ public final class InventoryDatabase: @unchecked Sendable {
         // Sorted keys: the same file gives the same bytes in every run (resumed scans compare equal).
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return try writer.write { db in
+        return try write { db in
             try batch.map { try Self.insert($0, into: db, encoder: encoder) }
         }
     }
@@ -205,7 +295,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// Stores the faces of an item analysed after its metadata (a resumed or upgraded scan).
     public func writeFaces(itemID: Int64, faces: [FaceWrite]) throws {
-        try writer.write { db in
+        try write { db in
             guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT faces_analysed FROM item WHERE id = ?"), arguments: [itemID]) == false else { return }
             try Self.insertFaces(db, itemID: itemID, faces: faces)
         }
@@ -244,7 +334,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// A video's stored analysis (the scan's --reuse copies it with the item's faces).
     public func video(itemID: Int64) throws -> VideoAnalysis? {
-        try writer.read { db in try Self.videos(db, itemID: itemID)[itemID] }
+        try read { db in try Self.videos(db, itemID: itemID)[itemID] }
     }
 
     /// Videos with their tracks, all of them or one item's.
@@ -283,7 +373,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// Replaces the analysis results as a whole (identities, labels, places, devices, the stored analysis).
     public func replaceAnalysis(_ a: AnalysisWrite) throws {
-        try writer.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE face SET identity_id = NULL, labelled = 0")
             try db.execute(sql: "DELETE FROM identity; DELETE FROM place; DELETE FROM device;")
             for identity in a.identities {
@@ -320,13 +410,23 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// A setting the inventory was made with, or nil when it was never recorded.
     public func setting(_ key: String) throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) }
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key]) }
     }
 
     /// Records `value` for `key` unless a value is already recorded (the first scan's setting stays).
     public func recordSetting(_ key: String, _ value: String) throws {
-        try writer.write { db in
+        try write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    /// Records that a scan is writing into the inventory (`finished: false`, before its first
+    /// write) or that it finished (after its analysis is stored). A scan interrupted or failed in
+    /// between leaves "scanning", which every reader reports as an unfinished scan.
+    public func recordScanState(finished: Bool) throws {
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)",
+                           arguments: [ScanStatus.settingKey, finished ? ScanStatus.finished : ScanStatus.scanning])
         }
     }
 
@@ -334,7 +434,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// The whole inventory, read in one consistent snapshot.
     public func snapshot() throws -> InventorySnapshot {
-        try writer.read { db in
+        try read { db in
             let sources = try Row.fetchAll(db, sql: "SELECT * FROM source ORDER BY id").map { row in
                 SourceRecord(id: row["id"], name: row["name"], platform: row["platform"], ownerName: row["owner_name"],
                              listed: (row["listed"] as Int64) != 0)
@@ -409,7 +509,7 @@ public final class InventoryDatabase: @unchecked Sendable {
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
-        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
     }
 
     // MARK: - Row mapping

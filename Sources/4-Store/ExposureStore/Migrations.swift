@@ -3,6 +3,9 @@ import GRDB
 /// The inventory's schema, one migration per version. Migrations are never edited once
 /// landed: a change to the schema is a new migration appended here.
 enum Migrations {
+    /// Every migration's identifier, in order (the schema version is their count).
+    static let identifiers = migrator.migrations
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
 
@@ -241,6 +244,18 @@ enum Migrations {
                     (SELECT value FROM analysis WHERE key = 'per_video')
                 WHERE EXISTS (SELECT 1 FROM analysis);
                 DROP TABLE analysis;
+                """)
+        }
+        migrator.registerMigration("v8-scan-state") { db in
+            // Whether the inventory's last scan finished (`scan_state`: scanning | finished): an
+            // interrupted or failed scan must not read as a finished one. An inventory analysed by an
+            // earlier version finished its scan (the analysis ran last); one never analysed did not.
+            // The file's marks (application_id, user_version) are set after every migration by
+            // InventoryDatabase, from the number of migrations.
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO setting(key, value)
+                SELECT 'scan_state', CASE WHEN EXISTS (SELECT 1 FROM stored_analysis) THEN 'finished' ELSE 'scanning' END
+                WHERE EXISTS (SELECT 1 FROM source);
                 """)
         }
         return migrator

@@ -14,8 +14,11 @@ public enum PlanGoal: String, CaseIterable, Codable, Sendable {
 }
 
 public struct DeletionPlan: Codable, Sendable {
-    public var schema = "exposure.plan/1"
+    /// Version 2 added `notes` (faces not searched: face counts left out, not counted as zero).
+    public var schema = "exposure.plan/2"
     public var goal: PlanGoal
+    /// What the plan could not count, one line each.
+    public var notes: [String] = []
     public var steps: [Step]
     /// What the first 10, 50 and 100 deletions (or all, when fewer) remove of each metric.
     public var milestones: [Milestone]
@@ -63,6 +66,9 @@ public enum DeletionPlanner {
         var step: DeletionPlan.Step
         var sortDate: Double
     }
+
+    /// Whether the goal counts faces (refused on an inventory whose faces were not searched).
+    public static func needsFaces(_ goal: PlanGoal) -> Bool { goal == .labelledFaces || goal == .ownerFaces }
 
     public static func plan(_ s: InventorySnapshot, goal: PlanGoal, limit: Int) -> DeletionPlan {
         let facts = itemFacts(s)
@@ -152,7 +158,16 @@ public enum DeletionPlanner {
             milestones.append(.init(deletions: k, removed: removed, remaining: remaining))
             if k < n { break }
         }
-        return DeletionPlan(goal: goal, steps: steps, milestones: milestones)
+        var plan = DeletionPlan(goal: goal, steps: steps, milestones: milestones)
+        if !SnapshotSummary.scanStatus(s).facesSearched {
+            // Unknown, not zero: without a face search the plan counts no face metric.
+            func known(_ m: [String: Int]) -> [String: Int] {
+                m.filter { !$0.key.hasPrefix("faces.") && !$0.key.hasPrefix("videos.") && !Summary.needsFaces.contains($0.key) }
+            }
+            plan.milestones = plan.milestones.map { .init(deletions: $0.deletions, removed: known($0.removed), remaining: known($0.remaining)) }
+            plan.notes.append(ScanStatus.noFacesNote)
+        }
+        return plan
     }
 
     static func itemFacts(_ s: InventorySnapshot) -> [Int64: ItemFacts] {

@@ -50,6 +50,26 @@ public enum DiffBuilder {
                             new: afterRules.subtracting(beforeRules).sorted()))
     }
 
+    /// Why two inventories are not a before and after of one person's exports, or nil when they
+    /// are: they share content (an item's bytes or a platform id), or an account (a platform with
+    /// the same owner name, or without one on both sides).
+    public static func unrelated(before: InventorySnapshot, after: InventorySnapshot) -> String? {
+        if !Set(before.items.map(\.sha256)).isDisjoint(with: after.items.map(\.sha256)) { return nil }
+        func accounts(_ s: InventorySnapshot) -> Set<String> {
+            Set(s.sources.map { "\($0.platform)\u{0}\(($0.ownerName ?? "").trimmingCharacters(in: .whitespaces).lowercased())" })
+        }
+        if !accounts(before).isDisjoint(with: accounts(after)) { return nil }
+        func describe(_ s: InventorySnapshot) -> String {
+            guard !s.sources.isEmpty else { return "nothing" }
+            let names = s.sources.map { source -> String in
+                let platform = Platform(rawValue: source.platform)?.displayName ?? source.platform
+                return source.ownerName.map { "\(platform) of \($0)" } ?? platform
+            }
+            return Array(Set(names)).sorted().joined(separator: ", ") + " (\(s.items.count) item\(s.items.count == 1 ? "" : "s"))"
+        }
+        return "the first holds \(describe(before)), the second \(describe(after)), with no account and no photo in common"
+    }
+
     /// (removed, added, kept) counts of distinct items.
     static func matchItems(before: InventorySnapshot, after: InventorySnapshot) -> (Int, Int, Int) {
         let beforeHashes = Dictionary(uniqueKeysWithValues: before.items.map { ($0.id, $0.sha256) })

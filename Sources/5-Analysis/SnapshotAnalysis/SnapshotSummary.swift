@@ -10,6 +10,7 @@ public enum SnapshotSummary {
     /// The summary of a snapshot and the rules that fired (each with its finding).
     public static func summary(_ s: InventorySnapshot, rules: RuleSet) -> (summary: Summary, fired: [(Rule, Finding)]) {
         var summary = SummaryBuilder.inventorySummary(s)
+        summary.scan = scanStatus(s)
         let stored = s.storedAnalysis
         if let faces = stored.faces { summary.faces = faces }
         if let audience = stored.audience { summary.audience = audience }
@@ -21,5 +22,14 @@ public enum SnapshotSummary {
         summary.findings = findings
         let fired = findings.compactMap { f in rules[f.rule].map { ($0, f) } }
         return (summary, fired)
+    }
+
+    /// Whether the inventory's numbers are whole: its last scan finished, and faces were searched
+    /// in every readable item (a `--no-faces` scan records no face search).
+    public static func scanStatus(_ s: InventorySnapshot) -> ScanStatus {
+        let faceSearch = s.settings[FaceSearchMethod.settingKey]
+        let unsearched = s.items.contains { $0.unreadableReason == nil && !$0.facesAnalysed }
+        return ScanStatus(finished: s.settings[ScanStatus.settingKey] == ScanStatus.finished,
+                          facesSearched: faceSearch != nil && !unsearched, faceSearch: faceSearch)
     }
 }

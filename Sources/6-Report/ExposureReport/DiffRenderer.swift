@@ -65,10 +65,16 @@ extension ReportRenderer {
             guard let change = data.metrics[key], let v = after ? change.after : change.before, v.isFinite else { return nil }
             return Int(v)
         }
-        let before = value("faces.owner.labelled", false) ?? 0
-        let after = value("faces.owner.labelled", true) ?? 0
-        let years = value("faces.owner.years", true) ?? 0
         let removed = data.items.removed
+        guard let before = value("faces.owner.labelled", false), let after = value("faces.owner.labelled", true) else {
+            // One side has no face numbers (not searched, or an unfinished scan): say so, never "none remain".
+            let items = removed > 0 ? "Deleting \(Text.plural(removed, "item", "items"))"
+                : data.items.added > 0 ? "Adding \(Text.plural(data.items.added, "item", "items"))" : "No items changed"
+            return items + "; what that did to the labelled photos of you is unknown: "
+                + "the \(value("faces.owner.labelled", false) == nil ? "first" : "second") inventory has no face numbers"
+                + " (\(data.notes.isEmpty ? "faces not searched" : data.notes.joined(separator: "; ")))"
+        }
+        let years = value("faces.owner.years", true) ?? 0
         var sentence: String
         if removed > 0 {
             sentence = "Deleting \(Text.plural(removed, "item", "items")) "
@@ -99,6 +105,7 @@ extension ReportRenderer {
         body += "<p class=\"eyebrow\">Exposure: before and after</p>\n"
         body += "<h1 class=\"headline\">\(HTML.escapeText(diffHeadline(data))).</h1>\n"
         body += "<p class=\"subline\">Comparing “\(HTML.escapeText(data.beforeLabel))” with “\(HTML.escapeText(data.afterLabel))”: \(Text.plural(data.items.removed, "item", "items")) gone, \(Text.count(data.items.added)) new, \(Text.count(data.items.kept)) in both.</p>\n"
+        for note in data.notes { body += "<p class=\"subline scan-note\"><strong>Note:</strong> \(HTML.escapeText(note))</p>\n" }
         body += "<p class=\"local-note\">Made on this computer. Nothing was uploaded, and this page loads nothing from the internet.</p>\n"
         body += "</div></header>\n<main>\n"
 

@@ -17,6 +17,12 @@ extension ReportRenderer {
     public static func headline(_ summary: Summary) -> String {
         let owner = summary.faces.owner
         let faces = owner.faces
+        guard summary.scan.finished else {
+            return "Unfinished scan: these numbers are partial; run the same scan command again to resume"
+        }
+        guard summary.facesKnown else {
+            return "Faces were not searched in this scan (--no-faces): \(Text.plural(summary.items.photos, "photo", "photos")) read for their metadata only"
+        }
         guard faces > 0 else {
             if summary.items.photos > 0 {
                 return "No photos of your face found among \(Text.plural(summary.items.photos, "photo", "photos")) in this export"

@@ -249,6 +249,9 @@ public struct DiffData: Codable, Sendable, Equatable {
     /// When the comparison was made, shown verbatim.
     public var generatedAt: String
 
+    /// What the reader must know first: an unfinished scan or one without faces on either side.
+    public var notes: [String] = []
+
     public init(metrics: [String: MetricChange], items: ItemChanges, findings: FindingChanges = FindingChanges(),
                 beforeLabel: String = "Before", afterLabel: String = "After", generatedAt: String) {
         self.metrics = metrics; self.items = items; self.findings = findings
@@ -265,6 +268,7 @@ public struct DiffData: Codable, Sendable, Equatable {
         }
         self.init(metrics: metrics, items: items, findings: findings, beforeLabel: beforeLabel,
                   afterLabel: afterLabel, generatedAt: generatedAt)
+        notes = before.scan.notes.map { "\(beforeLabel): \($0)" } + after.scan.notes.map { "\(afterLabel): \($0)" }
     }
 
     public struct MetricChange: Codable, Sendable, Equatable {

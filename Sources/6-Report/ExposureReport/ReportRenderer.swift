@@ -41,6 +41,7 @@ public enum ReportRenderer {
         h += "<p class=\"eyebrow\">Exposure report\(data.owner.name.map { " for " + HTML.escapeText($0) } ?? "")</p>\n"
         h += "<h1 class=\"headline\">\(HTML.escapeText(headline(s))).</h1>\n"
         h += "<p class=\"subline\">\(HTML.escapeText(subline(s)))</p>\n"
+        for note in s.scan.notes { h += "<p class=\"subline scan-note\"><strong>Note:</strong> \(HTML.escapeText(note))</p>\n" }
         if includeThumbnails {
             // One face per year, so the reader sees at once whose face was counted, and for how long.
             var strip = ""
@@ -87,14 +88,19 @@ public enum ReportRenderer {
             "<div class=\"card\(alert ? " alert" : "")\"><span class=\"num\">\(number)</span><span class=\"label\">\(label)</span></div>\n"
         }
         let owner = s.faces.owner
-        h += card(Text.count(owner.faces), "photos of your face", alert: owner.faces > 0)
-        h += card(Text.count(owner.labelled), "labelled with your name", alert: owner.labelled > 0)
+        // A face number that was not measured is shown as unknown, never as 0.
+        let unknown = s.facesKnown ? nil : (s.scan.facesSearched ? "not yet analysed" : "faces not searched")
+        func faceCard(_ value: Int, _ label: String, alert: Bool = false) -> String {
+            unknown.map { card("?", label + " (\($0))") } ?? card(Text.count(value), label, alert: alert)
+        }
+        h += faceCard(owner.faces, "photos of your face", alert: owner.faces > 0)
+        h += faceCard(owner.labelled, "labelled with your name", alert: owner.labelled > 0)
         var yearsLabel = owner.years == 1 ? "year with your face" : "years with your face"
         if let first = owner.firstYear, let last = owner.lastYear, first != last { yearsLabel += " (\(first)–\(last))" }
-        h += card(Text.count(owner.years), yearsLabel)
+        h += faceCard(owner.years, yearsLabel)
         let home = data.places.first(where: { $0.isHome })
         h += card(Text.count(s.location.distinctPlaces), home != nil ? "places, your home among them" : "places on the map")
-        h += card(Text.count(s.faces.others.identities), s.faces.others.identities == 1 ? "other person in your photos" : "other people in your photos")
+        h += faceCard(s.faces.others.identities, s.faces.others.identities == 1 ? "other person in your photos" : "other people in your photos")
         let identifiers = s.devices.serialNumbers + s.devices.ownerNames
         h += card(Text.count(identifiers), "camera serial numbers and owner names")
         h += "</div>\n"
@@ -107,6 +113,8 @@ public enum ReportRenderer {
             }
             h += "</ul>\n"
             if ordered.count > 3 { h += "<p class=\"muted\">\(Text.plural(ordered.count, "finding", "findings")) in all: see <a href=\"#findings\">Findings</a>.</p>\n" }
+        } else if !s.scan.finished {
+            h += "<p class=\"muted\">The rules were not evaluated: the scan is unfinished (run the same scan command again to resume).</p>\n"
         } else {
             h += "<p class=\"ok\">No rule found anything to flag.</p>\n"
         }
@@ -129,6 +137,7 @@ public enum ReportRenderer {
     static func facesSection(_ data: ReportData, includeThumbnails: Bool) -> String {
         let owner = data.summary.faces.owner
         var h = "<section id=\"faces\" aria-labelledby=\"faces-h\">\n<h2 id=\"faces-h\">Your face over time</h2>\n"
+        if let unknown = facesUnknownSentence(data.summary) { return h + unknown + "</section>\n" }
         h += "<p class=\"lead\">\(ownerReasonText(data.owner)) Photos of the same face across many years are exactly what is used to train and test face recognition that works at any age. "
         if let matchable = owner.matchableFromProfile {
             h += "Starting from your profile picture alone, \(Text.plural(matchable, "photo", "photos")) of you can be found by face.</p>\n"
@@ -167,6 +176,14 @@ public enum ReportRenderer {
 
     /// The faces found below dlib's 40 px range, counted apart from every other face figure of
     /// the report; nil when there are none.
+    /// Why a face section has no numbers (faces not searched, or the scan unfinished), or nil.
+    static func facesUnknownSentence(_ s: Summary) -> String? {
+        guard !s.facesKnown else { return nil }
+        let why = s.scan.facesSearched ? "The scan is unfinished: run the same scan command again to resume, and the faces will be counted."
+            : "Faces were not searched in this scan (it ran with --no-faces), so how many there are is unknown, not zero. Scan again without --no-faces to count them."
+        return "<p class=\"muted\">\(why)</p>\n"
+    }
+
     static func smallFacesSentence(_ small: Summary.SmallFaces) -> String? {
         guard small.detected > 0 else { return nil }
         let yours = small.owner == 0 ? "" : small.detected == 1 ? " (yours)" : " (\(Text.count(small.owner)) of them yours)"
@@ -178,6 +195,7 @@ public enum ReportRenderer {
     static func othersSection(_ data: ReportData, includeThumbnails: Bool) -> String {
         let others = data.summary.faces.others
         var h = "<section id=\"others\" aria-labelledby=\"others-h\">\n<h2 id=\"others-h\">Other people in your photos</h2>\n"
+        if let unknown = facesUnknownSentence(data.summary) { return h + unknown + "</section>\n" }
         h += "<p class=\"lead\">Your export also holds \(Text.plural(others.faces, "face", "faces")) of \(Text.plural(others.identities, "other person", "other people")), \(Text.count(others.labelled)) of them labelled with a name. Sharing them exposed these people too; they cannot see or delete what you posted.</p>\n"
         if data.otherIdentities.isEmpty {
             h += "<p class=\"muted\">No other faces were found.</p>\n</section>\n"

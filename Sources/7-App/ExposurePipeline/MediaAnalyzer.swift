@@ -71,25 +71,34 @@ final class MediaAnalyzer: @unchecked Sendable {
             throw ScanError.meUnreadable(url.lastPathComponent, failure.description)
         case .success(let response):
             if let error = response.error { throw ScanError.meUnreadable(url.lastPathComponent, error) }
-            let faces = response.analysis?.faces ?? []
-            guard let face = faces.map(\.face).max(by: { $0.box.width * $0.box.height < $1.box.width * $1.box.height }) else {
-                throw ScanError.noFaceInMe(url.lastPathComponent)
+            // The faces in dlib's range: a photo of you shows one face, yours.
+            let faces = (response.analysis?.faces ?? []).map(\.face).filter { !$0.belowDetectorRange }
+            guard faces.count == 1, let face = faces.first else {
+                throw faces.isEmpty ? ScanError.noFaceInMe(url.lastPathComponent) : ScanError.severalFacesInMe(url.lastPathComponent, faces.count)
             }
             return face.descriptor
         }
     }
 }
 
-enum ScanError: Error, CustomStringConvertible {
+enum ScanError: UserFacingError {
     case meNeedsFaces
     case noFaceInMe(String)
+    case severalFacesInMe(String, Int)
     case meUnreadable(String, String)
     case noWorkerBinary(String)
     case faceSearchDiffers(what: String, recorded: String, asked: String)
+    /// All but a missing worker binary are the command line's fault.
+    var isUsageError: Bool {
+        if case .noWorkerBinary = self { return false }
+        return true
+    }
     var description: String {
         switch self {
         case .meNeedsFaces: return "--me needs face analysis (drop --no-faces)"
-        case .noFaceInMe(let name): return "--me \(name): no face found in that photo"
+        case .noFaceInMe(let name): return "--me \(name): no face found in that photo; give a photo that shows your face (40 px or larger)"
+        case .severalFacesInMe(let name, let count):
+            return "--me \(name): \(count) faces in that photo; give a photo that shows only your face"
         case .meUnreadable(let name, let why): return "--me \(name): \(why)"
         case .noWorkerBinary(let path): return "cannot find the exposure binary to run analysis workers (looked for \(path))"
         case .faceSearchDiffers(let what, let recorded, let asked):

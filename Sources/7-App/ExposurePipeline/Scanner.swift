@@ -57,8 +57,12 @@ public struct ScanOutcome: Sendable {
     public var stageSeconds = StageSeconds()
     /// What the rules (the shipped ones and `--rules`) found in the inventory after the analysis.
     public var findings: [Finding] = []
-    /// True when no input could be read at all (exit status 3).
-    public var nothingScanned: Bool { sources.isEmpty }
+    /// Photos and videos the inputs hold (present, whether written now, resumed or skipped).
+    public var mediaFound = 0
+    /// True when no input could be read, or none held a photo or video (exit status 3).
+    public var nothingScanned: Bool { sources.isEmpty || mediaFound == 0 }
+    /// The scan created the inventory and found nothing: the file was removed again.
+    public var inventoryRemoved = false
 }
 
 /// Drives a scan: inputs → platform readers → per-file hashing, metadata and faces →
@@ -72,35 +76,68 @@ public final class Scanner {
     /// file stops the scan at once (with its file and line) and creates no inventory.
     let rules: RuleSet
 
+    /// True when this scan created the inventory file: a scan that finds nothing removes it again.
+    let createdInventory: Bool
+    /// `--me`'s descriptor, computed before anything is written.
+    let meDescriptor: [Float]?
+
+    /// Checks everything a scan could refuse before it writes anything: the rules, the `--reuse`
+    /// inventory (read-only), the workers, `--me` (decoded and searched: exactly one face), the
+    /// inventory file (an existing file must be an inventory) and its face search.
     public init(options: ScanOptions, progress: any ScanProgress) throws {
         self.options = options
         self.progress = progress
         rules = try RuleBook.load(extra: options.extraRules)
-        database = try InventoryDatabase(path: options.database)
-        let reuse = try options.reuse.map { try InventoryDatabase(path: $0) }
-        if options.analyzeFaces {
-            // Faces found with another search cannot be mixed with this one's (or resumed by it).
-            let search = options.faceSearch.settingValue
-            if let recorded = try database.setting(FaceSearch.settingKey), recorded != search {
-                throw ScanError.faceSearchDiffers(what: "--db \(options.database)", recorded: recorded, asked: search)
-            }
-            if let reuse, let theirs = try reuse.setting(FaceSearch.settingKey), theirs != search {
-                throw ScanError.faceSearchDiffers(what: "--reuse \(options.reuse ?? "")", recorded: theirs, asked: search)
-            }
-            try database.recordSetting(FaceSearch.settingKey, search)
-            try database.recordSetting(VideoSampling.settingKey, AnalysisWorker.Options().videoSampling.settingValue)
+        let reuse = try options.reuse.map { try InventoryDatabase(readingPath: $0) }
+        let search = options.faceSearch.settingValue
+        if options.analyzeFaces, let reuse, let theirs = try reuse.setting(FaceSearch.settingKey), theirs != search {
+            throw ScanError.faceSearchDiffers(what: "--reuse \(options.reuse ?? "")", recorded: theirs, asked: search)
         }
         let workers = try WorkerPool(try WorkerConfiguration.analysis(search: options.faceSearch, analyzeFaces: options.analyzeFaces,
                                                                       modelDirectory: options.modelDirectory, jobs: options.jobs,
                                                                       fileTimeout: options.fileTimeout, memoryLimit: options.workerMemoryLimit,
                                                                       executable: options.workerExecutable),
                                      count: max(1, options.jobs))
-        media = MediaAnalyzer(analyzeFaces: options.analyzeFaces, reuse: reuse, workers: workers)
+        let media = MediaAnalyzer(analyzeFaces: options.analyzeFaces, reuse: reuse, workers: workers)
+        self.media = media
+        do {
+            meDescriptor = try options.me.map { try media.meDescriptor($0) }
+            createdInventory = !FileManager.default.fileExists(atPath: options.database)
+            database = try InventoryDatabase(path: options.database)
+        } catch {
+            workers.shutDown()
+            throw error
+        }
+        do {
+            if options.analyzeFaces {
+                // Faces found with another search cannot be mixed with this one's (or resumed by it).
+                if let recorded = try database.setting(FaceSearch.settingKey), recorded != search {
+                    throw ScanError.faceSearchDiffers(what: "--db \(options.database)", recorded: recorded, asked: search)
+                }
+                try database.recordSetting(FaceSearch.settingKey, search)
+                try database.recordSetting(VideoSampling.settingKey, AnalysisWorker.Options().videoSampling.settingValue)
+            }
+        } catch {
+            workers.shutDown()
+            database.close()
+            throw error
+        }
+    }
+
+    /// Leaves the inventory whole and closed now (Ctrl-C, SIGTERM): what is committed stays, the
+    /// scan state says "scanning", and the same command resumes.
+    public func saveForInterrupt() {
+        database.close()
+        WorkerPool.killAllWorkers()
     }
 
     public func run() throws -> ScanOutcome {
-        defer { media.workers.shutDown() }
+        defer {
+            media.workers.shutDown()
+            database.close()
+        }
         var outcome = ScanOutcome()
+        try database.recordScanState(finished: false)
         var archives: [ExportArchive] = []
         for group in ExportInputs.groupParts(options.inputs) {
             do {
@@ -122,10 +159,18 @@ public final class Scanner {
             }
             try scan(archive, into: &outcome)
         }
-        if !outcome.sources.isEmpty {
-            // From the analysis' own result: no second read of the whole inventory.
-            outcome.findings = try Workflows.analyze(database: database, me: options.me, media: media, rules: rules)
+        if outcome.nothingScanned {
+            if createdInventory {
+                // Nothing to keep: no empty inventory is left behind to be mistaken for a result.
+                database.close()
+                for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: options.database + suffix) }
+                outcome.inventoryRemoved = true
+            }
+            return outcome
         }
+        // From the analysis' own result: no second read of the whole inventory.
+        outcome.findings = try Workflows.analyze(database: database, me: meDescriptor, rules: rules)
+        try database.recordScanState(finished: true)
         return outcome
     }
 
@@ -142,6 +187,7 @@ public final class Scanner {
         let written = try database.writtenPaths(sourceID: sourceID)
         var references: [String: MediaReference] = [:]
         for ref in parsed.media where ref.isPresent { references[ref.path] = ref }
+        outcome.mediaFound += references.count
         let todo = references.keys.filter { path in
             guard let facesDone = written[path] else { return true }
             return options.analyzeFaces && !facesDone

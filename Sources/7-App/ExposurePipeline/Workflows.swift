@@ -15,8 +15,7 @@ public enum Workflows {
 
     /// Runs the analysis over the inventory (after a scan) and returns what `rules` find in it,
     /// from the metrics just computed (as `summary` reads them back from the store).
-    static func analyze(database: InventoryDatabase, me: URL?, media: MediaAnalyzer, rules: RuleSet) throws -> [Finding] {
-        let meDescriptor = try me.map { try media.meDescriptor($0) }
+    static func analyze(database: InventoryDatabase, me meDescriptor: [Float]?, rules: RuleSet) throws -> [Finding] {
         let result = try AnalysisStep.run(database: database, me: meDescriptor)
         return evaluate(rules, metrics: result.metrics, itemCounts: result.itemCounts)
     }
@@ -24,7 +23,29 @@ public enum Workflows {
     /// The analysis's input for an inventory, as the scan's analysis step builds it (for
     /// benchmarks that time one stage of the analysis on a real inventory).
     public static func analysisInput(database path: String) throws -> AnalysisInput {
-        AnalysisStep.input(try InventoryDatabase(path: path).snapshot(), me: nil).0
+        AnalysisStep.input(try InventoryDatabase(readingPath: path).snapshot(), me: nil).0
+    }
+
+    /// Refuses (with an `InventoryError` naming what it is) a `--db` that is not an inventory a
+    /// scan may write: a folder, another application's file, one of a later version. Reads only.
+    public static func checkInventoryForScan(_ path: String) throws {
+        switch InventoryFile.inspect(path) {
+        case .absent, .empty, .current, .older: return
+        case .directory: throw InventoryError(path: path, reason: .isDirectory)
+        case .newer(let schema): throw InventoryError(path: path, reason: .newerSchema(schema))
+        case .foreignSQLite: throw InventoryError(path: path, reason: .notAnInventory(what: "an SQLite database of another application"))
+        case .notSQLite(let what): throw InventoryError(path: path, reason: .notAnInventory(what: what))
+        }
+    }
+
+    /// Refuses what summary, report, diff, plan and `--reuse` cannot read as it is. Reads only.
+    public static func checkInventoryForReading(_ path: String) throws {
+        _ = try InventoryDatabase(readingPath: path)
+    }
+
+    /// `exposure upgrade`: brings an inventory of an earlier version up to this one's schema.
+    public static func upgrade(database path: String) throws -> (from: Int, to: Int) {
+        try InventoryDatabase.upgrade(path: path)
     }
 
     // MARK: - Summary
@@ -32,7 +53,7 @@ public enum Workflows {
     /// The full summary of an inventory: its contents, the stored analysis and the findings
     /// of the rules (the defaults plus `extraRules`).
     public static func summary(database path: String, extraRules: URL?) throws -> Summary {
-        summary(try InventoryDatabase(path: path).snapshot(), rules: try RuleBook.load(extra: extraRules)).summary
+        summary(try InventoryDatabase(readingPath: path).snapshot(), rules: try RuleBook.load(extra: extraRules)).summary
     }
 
     /// The summary of a snapshot and the rules that fired.
@@ -44,7 +65,7 @@ public enum Workflows {
 
     /// The HTML report of an inventory.
     public static func report(database path: String, extraRules: URL?, includeThumbnails: Bool, now: Date = Date()) throws -> String {
-        let snapshot = try InventoryDatabase(path: path).snapshot()
+        let snapshot = try InventoryDatabase(readingPath: path).snapshot()
         let (summary, fired) = summary(snapshot, rules: try RuleBook.load(extra: extraRules))
         let data = ReportBuilder.data(snapshot, summary: summary, fired: fired, generatedAt: timestamp(now))
         return ReportRenderer.render(data, includeThumbnails: includeThumbnails)
@@ -58,9 +79,15 @@ public enum Workflows {
         public var text: String
     }
 
-    public static func diff(before: String, after: String, extraRules: URL?, now: Date = Date()) throws -> DiffResult {
+    /// Compares two inventories. Unless `force`, refuses two that do not belong together (no
+    /// account and no content in common: not a before and after of one person's exports).
+    public static func diff(before: String, after: String, extraRules: URL?, force: Bool = false, now: Date = Date()) throws -> DiffResult {
         let rules = try RuleBook.load(extra: extraRules)
-        let b = try InventoryDatabase(path: before).snapshot(), a = try InventoryDatabase(path: after).snapshot()
+        let b = try InventoryDatabase(readingPath: before).snapshot(), a = try InventoryDatabase(readingPath: after).snapshot()
+        if !force, let difference = DiffBuilder.unrelated(before: b, after: a) {
+            throw Refusal("\(before) and \(after) do not look like one person's exports before and after deleting: \(difference). "
+                          + "Compare them anyway with --force")
+        }
         let (bs, bFired) = summary(b, rules: rules)
         let (asum, aFired) = summary(a, rules: rules)
         let diff = DiffBuilder.diff(before: b, beforeSummary: bs, after: a, afterSummary: asum)
@@ -81,8 +108,26 @@ public enum Workflows {
 
     // MARK: - Plan
 
+    /// The deletion plan. Refused on an unfinished scan (its numbers are not whole) and, for a
+    /// goal that counts faces, on an inventory whose faces were not searched.
     public static func plan(database path: String, goal: PlanGoal, limit: Int) throws -> DeletionPlan {
-        DeletionPlanner.plan(try InventoryDatabase(path: path).snapshot(), goal: goal, limit: limit)
+        let snapshot = try InventoryDatabase(readingPath: path).snapshot()
+        let status = SnapshotSummary.scanStatus(snapshot)
+        guard status.finished else {
+            throw Refusal("\(path): unfinished scan: the last scan into it was interrupted or failed; run the same command again to resume, then plan")
+        }
+        if DeletionPlanner.needsFaces(goal) && !status.facesSearched {
+            throw Refusal("--goal \(goal.rawValue) counts faces, but faces were not searched in \(path) (scanned with --no-faces): "
+                          + "rescan without --no-faces, or use --goal location, public or all")
+        }
+        return DeletionPlanner.plan(snapshot, goal: goal, limit: limit)
+    }
+
+    /// A command refused for what it was given (exit status 2), in a person's words.
+    public struct Refusal: UserFacingError {
+        public var description: String
+        public var isUsageError: Bool { true }
+        public init(_ description: String) { self.description = description }
     }
 
     static func timestamp(_ date: Date) -> String {

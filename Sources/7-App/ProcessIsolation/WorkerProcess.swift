@@ -51,11 +51,27 @@ final class WorkerProcess {
     let pid: pid_t
     private let toWorker: Int32
     private let fromWorker: Int32
-    private var reaped = false
+    private var reaped = false {
+        didSet { if reaped { Self.forget(pid) } }
+    }
+
+    /// Workers started and not yet reaped, so that an interrupted scan can stop them at once.
+    private static let liveLock = NSLock()
+    nonisolated(unsafe) private static var live = Set<pid_t>()
+    private static func forget(_ pid: pid_t) { liveLock.lock(); live.remove(pid); liveLock.unlock() }
+
+    /// Kills every worker still running (the scan was interrupted: their files are redone on resume).
+    static func killAll() {
+        liveLock.lock()
+        let pids = live
+        liveLock.unlock()
+        for pid in pids { kill(pid, SIGKILL) }
+    }
 
     /// Starts a worker and waits for its hello (models loaded).
     init(_ config: WorkerConfiguration) throws {
         (pid, toWorker, fromWorker) = try Self.spawn(config)
+        Self.liveLock.lock(); Self.live.insert(pid); Self.liveLock.unlock()
         // Writes wait on poll with a deadline, so a worker that stops reading cannot block the scan.
         _ = fcntl(toWorker, F_SETFL, fcntl(toWorker, F_GETFL) | O_NONBLOCK)
 
@@ -113,7 +129,10 @@ final class WorkerProcess {
         for s in [SIGPIPE, SIGXCPU, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // A process group of its own: Ctrl-C in the terminal reaches the scan alone, which saves the
+        // inventory and then stops its workers, instead of every worker dying mid-file first.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         var child: pid_t = 0
         let status = withCStrings(argv) { cArgv in
             withCStrings(envp) { cEnv in
@@ -298,6 +317,9 @@ public final class WorkerPool: @unchecked Sendable {
         }
         return result
     }
+
+    /// Kills every worker of every pool now (an interrupted scan, after saving its inventory).
+    public static func killAllWorkers() { WorkerProcess.killAll() }
 
     public func shutDown() {
         lock.lock()

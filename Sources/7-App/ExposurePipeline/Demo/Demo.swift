@@ -16,7 +16,9 @@ public enum Demo {
 
     /// Writes `demo.html` and `demo-diff.html` into `outputDirectory`; the generated exports
     /// and inventories go in `outputDirectory/demo-work` (replaced on each run).
-    public static func run(outputDirectory: URL, modelDirectory: URL?, progress: any ScanProgress) throws -> Result {
+    /// `willScan` is given each scan before it starts (the command saves it on Ctrl-C).
+    public static func run(outputDirectory: URL, modelDirectory: URL?, progress: any ScanProgress,
+                           willScan: (Scanner) -> Void = { _ in }) throws -> Result {
         let fm = FileManager.default
         let work = outputDirectory.appendingPathComponent("demo-work")
         try? fm.removeItem(at: work)
@@ -29,7 +31,9 @@ public enum Demo {
             options.modelDirectory = modelDirectory
             options.reuse = reuse
             let start = Date()
-            let outcome = try Scanner(options: options, progress: progress).run()
+            let scanner = try Scanner(options: options, progress: progress)
+            willScan(scanner)
+            let outcome = try scanner.run()
             return (outcome, Date().timeIntervalSince(start))
         }
         let beforeDB = work.appendingPathComponent("before.sqlite").path

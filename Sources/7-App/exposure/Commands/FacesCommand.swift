@@ -24,7 +24,7 @@ struct FacesCommand: ParsableCommand {
     @Flag(help: "Print JSON (schema exposure.faces/2).")
     var json = false
 
-    @Option(help: "Model directory (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
+    @Option(help: "Folder with the six model files, dlib's three and MTCNN's three (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
     var models: String?
 
     func validate() throws {

