@@ -13,9 +13,12 @@ enum ScanProcess {
 
     /// Runs `exposure args`; with `killAfter`, sends SIGKILL after that many seconds if it is
     /// still running (`killed` says whether it was).
-    static func run(_ args: [String], environment: [String: String] = [:], killAfter: Double? = nil) throws -> Run {
+    /// With `interruptWhen`, sends SIGINT (as Ctrl-C does) once it returns true (polled; at most 60 s).
+    /// `executable`: another program than `exposure` (`unshare`, to run it in a namespace).
+    static func run(_ args: [String], environment: [String: String] = [:], killAfter: Double? = nil,
+                    interruptWhen: (() -> Bool)? = nil, executable: String? = nil) throws -> Run {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? binary
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
@@ -34,6 +37,11 @@ enum ScanProcess {
             let until = start.addingTimeInterval(killAfter)
             while p.isRunning && Date() < until { usleep(2_000) }
             if p.isRunning { kill(p.processIdentifier, SIGKILL); killed = true }
+        }
+        if let interruptWhen {
+            let until = start.addingTimeInterval(60)
+            while p.isRunning && !interruptWhen() && Date() < until { usleep(20_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGINT) }
         }
         p.waitUntilExit()
         return Run(status: p.terminationStatus, out: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",

@@ -24,12 +24,15 @@ public enum SnapshotSummary {
         return (summary, fired)
     }
 
-    /// Whether the inventory's numbers are whole: its last scan finished, and faces were searched
-    /// in every readable item (a `--no-faces` scan records no face search).
+    /// Whether the inventory's numbers are whole. Unfinished: the last scan recorded "scanning" and
+    /// never "finished". Faces searched: the scan recorded its face search (a `--no-faces` scan
+    /// records none) and every readable item's faces were searched. An inventory no scan recorded a
+    /// state in (built through the store directly) has nothing that says otherwise: finished, searched.
     public static func scanStatus(_ s: InventorySnapshot) -> ScanStatus {
+        let state = s.settings[ScanStatus.settingKey]
         let faceSearch = s.settings[FaceSearchMethod.settingKey]
         let unsearched = s.items.contains { $0.unreadableReason == nil && !$0.facesAnalysed }
-        return ScanStatus(finished: s.settings[ScanStatus.settingKey] == ScanStatus.finished,
-                          facesSearched: faceSearch != nil && !unsearched, faceSearch: faceSearch)
+        let searched = faceSearch != nil ? !unsearched : state == nil
+        return ScanStatus(finished: state != ScanStatus.scanning, facesSearched: searched, faceSearch: faceSearch)
     }
 }

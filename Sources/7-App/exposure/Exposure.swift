@@ -39,6 +39,9 @@ struct Exposure: ParsableCommand {
             exitForArgumentParser(error)
         } catch let error as CleanExit {
             exit(withError: error)
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // Help and version requests reach here from the help command's run().
+            exitForArgumentParser(error)
         } catch {
             // Anything else that reaches here: its message without Foundation's decoration.
             printError(FileProblem.describe(error))
