@@ -34,7 +34,7 @@ final class SummaryBuilderTests: XCTestCase {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(Summary()), as: UTF8.self)
-        for key in ["\"schema\":\"exposure.summary\\/4\"", "\"profile_pictures\":0", "\"items_with_capture_time\":0",
+        for key in ["\"schema\":\"exposure.summary\\/5\"", "\"profile_pictures\":0", "\"items_with_capture_time\":0",
                     "\"first\":null", "\"matchable_from_profile\":null", "\"items_with_exif_gps\":0", "\"graph_edges\":0",
                     "\"findings\":[]", "\"others\":{\"faces\":0,\"identities\":0,\"labelled\":0}", "\"name\":null",
                     "\"small\":{\"detected\":0,\"others\":0,\"owner\":0}",

@@ -57,9 +57,9 @@ public struct ScanOutcome: Sendable {
     public var stageSeconds = StageSeconds()
     /// What the rules (the shipped ones and `--rules`) found in the inventory after the analysis.
     public var findings: [Finding] = []
-    /// Photos and videos the inputs hold (present, whether written now, resumed or skipped).
+    /// Photos and videos the inputs hold or name (present or missing from the archive).
     public var mediaFound = 0
-    /// True when no input could be read, or none held a photo or video (exit status 3).
+    /// True when no input could be read, or none held or named a photo or video (exit status 3).
     public var nothingScanned: Bool { sources.isEmpty || mediaFound == 0 }
     /// The scan created the inventory and found nothing: the file was removed again.
     public var inventoryRemoved = false
@@ -187,7 +187,7 @@ public final class Scanner {
         let written = try database.writtenPaths(sourceID: sourceID)
         var references: [String: MediaReference] = [:]
         for ref in parsed.media where ref.isPresent { references[ref.path] = ref }
-        outcome.mediaFound += references.count
+        outcome.mediaFound += parsed.media.count
         let todo = references.keys.filter { path in
             guard let facesDone = written[path] else { return true }
             return options.analyzeFaces && !facesDone

@@ -11,6 +11,23 @@ struct DemoCommand: ParsableCommand {
     var out = "reports"
     @Option(help: "Folder with the six model files, dlib's three and MTCNN's three (default: the model cache).") var models: String?
 
+    func validate() throws {
+        var folder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &folder), !folder.boolValue {
+            throw ValidationError("--out \(out) is a file: give a folder for the demo's reports")
+        }
+        // Its two pages may replace only pages Exposure wrote.
+        if folder.boolValue {
+            do {
+                for page in ["demo.html", "demo-diff.html"] {
+                    try OutputFile.check((out as NSString).appendingPathComponent(page), inputs: [], force: false)
+                }
+            } catch let problem as UsageProblem {
+                throw ValidationError(problem.description)
+            }
+        }
+    }
+
     func run() throws {
         let current = CurrentScan()
         Interrupts.onInterrupt(message: "the demo's inventories are saved; run `exposure demo` again to start over") { current.save() }
