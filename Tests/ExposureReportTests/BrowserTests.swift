@@ -8,96 +8,13 @@ import Foundation
 /// skips, without it) and checks what a user's browser would do: the script runs, no payload from
 /// the archive executes, no CSP violation or script error is logged, and the page asks the network
 /// for nothing. Screenshots go to .build/test-artifacts/ for people to look at.
+/// The browser helpers are in Chromium.swift.
 final class BrowserTests: XCTestCase {
-    struct Run { let stdout: String; let stderr: String; let netLog: URL }
-    struct ChromiumMissing: Error, CustomStringConvertible {
-        var description: String { "chromium not found on PATH: run scripts/setup (CI installs it)" }
-    }
-
-    static let artifacts: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/test-artifacts", isDirectory: true)
-
-    /// `$EXPOSURE_CHROMIUM` if set (it must then exist), else `chromium` or `chromium-browser` on PATH.
-    func chromiumPath() throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment["EXPOSURE_CHROMIUM"] {
-            guard FileManager.default.isExecutableFile(atPath: explicit) else { throw ChromiumMissing() }
-            return explicit
-        }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
-            for name in ["chromium", "chromium-browser"] {
-                let candidate = "\(dir)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            }
-        }
-        // A failure, not a skip: CI installs chromium, and a silently skipped XSS test proves nothing.
-        throw ChromiumMissing()
-    }
-
-    struct Pending { let process: Process; let name: String; let out: URL; let err: URL; let netLog: URL }
-
-    /// Starts one headless Chromium with its own profile, background networking off, every host name
-    /// unresolvable, and a NetLog of every request it starts. Several run at once to keep the test short.
-    func startChromium(_ mode: [String], page: URL, in dir: URL, name: String) throws -> Pending {
-        let binary = try chromiumPath()
-        let netLog = dir.appendingPathComponent("\(name).netlog.json")
-        let out = dir.appendingPathComponent("\(name).stdout"), err = dir.appendingPathComponent("\(name).stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--no-default-browser-check",
-            "--user-data-dir=" + dir.appendingPathComponent("profile-\(name)").path,
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
-            "--disable-extensions", "--disable-features=Translate,OptimizationHints,MediaRouter,SpellCheck",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--log-net-log=" + netLog.path, "--enable-logging=stderr", "--v=0",
-        ] + mode + [page.absoluteString]
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        return Pending(process: process, name: name, out: out, err: err, netLog: netLog)
-    }
-
-    func finish(_ pending: Pending, deadline: Date) throws -> Run {
-        while pending.process.isRunning && Date() < deadline { usleep(50_000) }
-        if pending.process.isRunning {
-            pending.process.terminate()
-            XCTFail("chromium did not finish in time for \(pending.name)")
-        }
-        pending.process.waitUntilExit()
-        return Run(stdout: try String(contentsOf: pending.out, encoding: .utf8),
-                   stderr: try String(contentsOf: pending.err, encoding: .utf8), netLog: pending.netLog)
-    }
-
-    /// URLs of requests the page itself started (the browser's own housekeeping has initiator
-    /// "not an origin"). A `file://` page load is not a URL request, so the expected list is empty.
-    func pageRequests(_ netLog: URL) throws -> [String] {
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: netLog)) as? [String: Any]
-        let constants = json?["constants"] as? [String: Any]
-        let types = constants?["logEventTypes"] as? [String: Int]
-        let startJob = try XCTUnwrap(types?["URL_REQUEST_START_JOB"], "NetLog without URL_REQUEST_START_JOB")
-        let events = json?["events"] as? [[String: Any]] ?? []
-        return events.compactMap { event in
-            guard event["type"] as? Int == startJob, let params = event["params"] as? [String: Any],
-                  let url = params["url"] as? String, params["initiator"] as? String != "not an origin" else { return nil }
-            return url
-        }
-    }
-
-    func consoleLines(_ stderr: String) -> [String] {
-        stderr.split(separator: "\n").map(String.init).filter {
-            $0.contains(":CONSOLE") || $0.contains("Uncaught") || $0.contains("Content Security Policy") || $0.contains("Refused to")
-        }
-    }
-
     func testReportsInHeadlessChromium() throws {
         let started = Date()
         let dir = try TestSupport.temporaryDirectory("exposure-report-browser")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: Chromium.artifacts, withIntermediateDirectories: true)
 
         var pages: [(String, String)] = [
             ("hostile", ReportRenderer.render(Fixtures.hostile(), includeThumbnails: true)),
@@ -121,27 +38,27 @@ final class BrowserTests: XCTestCase {
 
         var screenshots: [String: URL] = [:]
         for name in ["demo", "diff"] {
-            screenshots[name] = Self.artifacts.appendingPathComponent("report-\(name).png")
+            screenshots[name] = Chromium.artifacts.appendingPathComponent("report-\(name).png")
             try? FileManager.default.removeItem(at: screenshots[name]!)
         }
         let runs = [
-            try startChromium(["--dump-dom"], page: urls["control"]!, in: dir, name: "control"),
-            try startChromium(["--dump-dom"], page: urls["hostile"]!, in: dir, name: "hostile"),
-            try startChromium(["--dump-dom"], page: urls["diff"]!, in: dir, name: "diff"),
-            try startChromium(["--dump-dom"], page: urls["noscript"]!, in: dir, name: "noscript"),
+            try Chromium.start(["--dump-dom"], page: urls["control"]!, in: dir, name: "control"),
+            try Chromium.start(["--dump-dom"], page: urls["hostile"]!, in: dir, name: "hostile"),
+            try Chromium.start(["--dump-dom"], page: urls["diff"]!, in: dir, name: "diff"),
+            try Chromium.start(["--dump-dom"], page: urls["noscript"]!, in: dir, name: "noscript"),
         ] + (try ["demo", "diff"].map {
-            try startChromium(["--screenshot=" + screenshots[$0]!.path, "--window-size=1280,900", "--hide-scrollbars"],
+            try Chromium.start(["--screenshot=" + screenshots[$0]!.path, "--window-size=1280,900", "--hide-scrollbars"],
                               page: urls[$0]!, in: dir, name: "shot-\($0)")
         })
         // A guard against a hung browser, not a speed assertion (the machine may be shared and busy).
         let deadline = Date().addingTimeInterval(120)
-        var results: [String: Run] = [:]
-        for pending in runs { results[pending.name] = try finish(pending, deadline: deadline) }
+        var results: [String: Chromium.Run] = [:]
+        for pending in runs { results[pending.name] = try Chromium.finish(pending, deadline: deadline) }
 
         // The control run: the detectors must fire.
         let control = try XCTUnwrap(results["control"])
         XCTAssertTrue(control.stderr.contains("violates the following Content Security Policy"), "CSP refusals are not visible in stderr:\n\(control.stderr)")
-        XCTAssertEqual(try pageRequests(control.netLog), ["https://tracker.example/p.gif"])
+        XCTAssertEqual(try Chromium.pageRequests(control.netLog), ["https://tracker.example/p.gif"])
         XCTAssertTrue(control.stdout.contains("<title>control</title>"))
 
         // The hostile report: every archive string is an XSS payload.
@@ -161,15 +78,15 @@ final class BrowserTests: XCTestCase {
         XCTAssertTrue(dom.contains("&lt;img src=x onerror=\"document.title='PWNED'\"&gt;"), "payload not shown as text")
         XCTAssertTrue(dom.contains("&lt;/script&gt;&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;"))
         XCTAssertTrue(dom.contains("214 photos of you, 61 labelled with your name, across 11 years"))
-        XCTAssertEqual(consoleLines(hostile.stderr), [])
-        XCTAssertEqual(try pageRequests(hostile.netLog), [])
+        XCTAssertEqual(Chromium.consoleLines(hostile.stderr), [])
+        XCTAssertEqual(try Chromium.pageRequests(hostile.netLog), [])
 
         // The diff page.
         let diff = try XCTUnwrap(results["diff"])
         XCTAssertTrue(diff.stdout.contains("data-enhanced=\"1\""))
         XCTAssertTrue(diff.stdout.contains("Deleting 40 items removed 12 labelled photos of you; 49 remain, across 10 years."))
-        XCTAssertEqual(consoleLines(diff.stderr), [])
-        XCTAssertEqual(try pageRequests(diff.netLog), [])
+        XCTAssertEqual(Chromium.consoleLines(diff.stderr), [])
+        XCTAssertEqual(try Chromium.pageRequests(diff.netLog), [])
 
         // Without its script the page is complete; only the enhancements are missing.
         let noscript = try XCTUnwrap(results["noscript"])
@@ -183,16 +100,16 @@ final class BrowserTests: XCTestCase {
         for name in ["demo", "diff"] {
             let png = screenshots[name]!
             let shot = try XCTUnwrap(results["shot-\(name)"])
-            XCTAssertEqual(consoleLines(shot.stderr), [])
-            XCTAssertEqual(try pageRequests(shot.netLog), [])
+            XCTAssertEqual(Chromium.consoleLines(shot.stderr), [])
+            XCTAssertEqual(try Chromium.pageRequests(shot.netLog), [])
             let bytes = try Data(contentsOf: png)
             XCTAssertEqual(Array(bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "screenshot is not a PNG")
             XCTAssertGreaterThan(bytes.count, 20_000, "screenshot looks empty")
         }
         try ReportRenderer.render(Fixtures.demo(), includeThumbnails: false)
-            .write(to: Self.artifacts.appendingPathComponent("report-demo-shared.html"), atomically: true, encoding: .utf8)
-        try pages.first { $0.0 == "hostile" }!.1.write(to: Self.artifacts.appendingPathComponent("report-hostile.html"), atomically: true, encoding: .utf8)
-        try pages.first { $0.0 == "demo" }!.1.write(to: Self.artifacts.appendingPathComponent("report-demo.html"), atomically: true, encoding: .utf8)
-        print("BrowserTests: 6 Chromium runs (in parallel) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; screenshots in \(Self.artifacts.path)")
+            .write(to: Chromium.artifacts.appendingPathComponent("report-demo-shared.html"), atomically: true, encoding: .utf8)
+        try pages.first { $0.0 == "hostile" }!.1.write(to: Chromium.artifacts.appendingPathComponent("report-hostile.html"), atomically: true, encoding: .utf8)
+        try pages.first { $0.0 == "demo" }!.1.write(to: Chromium.artifacts.appendingPathComponent("report-demo.html"), atomically: true, encoding: .utf8)
+        print("BrowserTests: 6 Chromium runs (in parallel) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; screenshots in \(Chromium.artifacts.path)")
     }
 }

@@ -150,13 +150,21 @@ enum Fixtures {
                   why: "An edited or cropped photo may still carry the original in its embedded preview.",
                   whatToDo: "Re-export these photos without metadata."),
         ]
-        return ReportData(summary: summary(), owner: .init(name: "Alex Rivera", reason: .profilePicture, timeline: timeline),
-                          otherIdentities: others, places: places, devices: devices,
-                          peopleGraph: .init(nodes: nodes, edges: edges), findings: findings,
-                          generatedAt: "2026-11-27 09:00 UTC",
-                          models: [.init(role: "Face detector (MMOD CNN)", file: "mmod_human_face_detector.dat", licence: "CC0 1.0"),
-                                   .init(role: "5-point landmarks", file: "shape_predictor_5_face_landmarks.dat", licence: "CC0 1.0"),
-                                   .init(role: "Face descriptor (ResNet, 128-D)", file: "dlib_face_recognition_resnet_model_v1.dat", licence: "CC0 1.0")])
+        var data = ReportData(summary: summary(), owner: .init(name: "Alex Rivera", reason: .profilePicture, timeline: timeline),
+                              otherIdentities: others, places: places, devices: devices,
+                              peopleGraph: .init(nodes: nodes, edges: edges), findings: findings,
+                              generatedAt: "2026-11-27 09:00 UTC",
+                              models: [.init(role: "Face detector (MMOD CNN)", file: "mmod_human_face_detector.dat",
+                                             sha256: "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6", licence: "CC0 1.0"),
+                                       .init(role: "5-point landmarks", file: "shape_predictor_5_face_landmarks.dat",
+                                             sha256: "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888", licence: "CC0 1.0"),
+                                       .init(role: "Face descriptor (ResNet, 128-D)", file: "dlib_face_recognition_resnet_model_v1.dat",
+                                             sha256: "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30", licence: "CC0 1.0")])
+        data.links = [.init(what: "Camera serial number", value: "083024001234", accounts: ["Facebook (facebook-alexrivera-2026.zip)", "Instagram (instagram-alexr-2026.zip)"],
+                            examples: ["IMG_20190614_183502_HDR_Portrait_edited.jpg", "17918273645501234_n.jpg"], items: 131),
+                      .init(what: "The same photo", value: "", accounts: ["Facebook (facebook-alexrivera-2026.zip)", "Instagram (instagram-alexr-2026.zip)"],
+                            examples: ["10156789012345678_1234567890123456_n.jpg"], items: 44)]
+        return data
     }
 
     // MARK: - Hostile strings
@@ -209,6 +217,7 @@ enum Fixtures {
         d.generatedAt = next()
         d.geocoderAttribution = next()
         d.models = [.init(role: next(), file: next(), sha256: next(), licence: next())]
+        d.links = d.links.map { .init(what: next(), value: next(), accounts: [next(), next()], examples: [next()], items: $0.items) }
         d.method.homeRule = next()
         return d
     }

@@ -141,8 +141,16 @@ final class RenderTests: XCTestCase {
     }
 
     func testMapMarksHomeAndFitsPointsInside() throws {
-        let svg = Charts.placesMap(Fixtures.demo().places, attribution: "GeoNames")
+        let figure = Charts.placesMap(Fixtures.demo().places, attribution: "GeoNames")
+        XCTAssertEqual(allMatches("<svg class=\"(chart-wide|chart-narrow)\"", in: figure), ["chart-wide", "chart-narrow"], "a drawing for wide screens and one for phones")
+        XCTAssertEqual(allMatches("aria-labelledby=\"map-cap\"", in: figure, group: 0).count, 2)
+        XCTAssertEqual(allMatches("<figcaption id=\"map-cap\">", in: figure, group: 0).count, 1)
+        for layout in [Charts.Layout.wide, .phone] { try checkMap(Charts.placesSVG(Fixtures.demo().places, layout: layout), layout.width) }
+    }
+
+    func checkMap(_ svg: String, _ width: Double) throws {
         XCTAssertTrue(svg.contains(">Home · Lyon</text>"))
+        XCTAssertTrue(svg.contains("viewBox=\"0 0 \(Int(width)) "))
         let size = try XCTUnwrap(firstMatch(#"viewBox="0 0 (\d+ \d+)""#, in: svg)).split(separator: " ").compactMap { Double($0) }
         let centres = allMatches(#"<circle cx="([\d.\-]+)" cy="([\d.\-]+)""#, in: svg, group: 0)
         XCTAssertEqual(centres.count, 7 + 1, "seven places plus the home ring")
@@ -165,13 +173,27 @@ final class RenderTests: XCTestCase {
     func testPeopleGraphIsCircularAndIgnoresUnknownNames() {
         var graph = Fixtures.demo().peopleGraph
         graph.edges.append(.init(a: "Nobody", b: "Alex Rivera", weight: 99))
-        let svg = Charts.peopleGraph(graph, ownerName: "Alex Rivera")
-        XCTAssertEqual(allMatches("<line ", in: svg, group: 0).count, Fixtures.demo().peopleGraph.edges.count)
-        XCTAssertFalse(svg.contains("Nobody"))
-                // The owner sits in the centre; the most tagged other person at the top of the circle (radius 181).
+        let figure = Charts.peopleGraph(graph, ownerName: "Alex Rivera")
+        XCTAssertEqual(allMatches("<line ", in: figure, group: 0).count, 2 * Fixtures.demo().peopleGraph.edges.count, "in both drawings")
+        XCTAssertFalse(figure.contains("Nobody"))
+        let svg = Charts.peopleGraphSVG(graph, ownerName: "Alex Rivera", layout: .wide)
+        // The owner sits in the centre; the most tagged other person at the top of the circle (radius 181).
         XCTAssertTrue(svg.contains("<title>Alex Rivera: 90 tags</title><circle cx=\"380.0\" cy=\"226.0\""))
         XCTAssertTrue(svg.contains("<title>Sam Okafor: 83 tags</title><circle cx=\"380.0\" cy=\"45.0\""))
         XCTAssertTrue(svg.contains("fill=\"#b42318\""))
+        // Phone: the owner above a tall ellipse (11 others: 6 down its right side, 5 up its left), labels outwards.
+        let phone = Charts.peopleGraphSVG(graph, ownerName: "Alex Rivera", layout: .phone)
+        XCTAssertTrue(phone.contains("<title>Alex Rivera: 90 tags</title><circle cx=\"160.0\" cy=\"30.0\""), phone)
+        let nodes = allMatches(##"<circle cx="[\d.]+" cy="[\d.]+" r="[\d.]+" fill="#1d2330"/><text x="[\d.]+" y="[\d.]+" text-anchor="(start|end)""##, in: phone, group: 0)
+            .map { node in (allMatches(#""([\d.]+)""#, in: node).compactMap(Double.init), node.hasSuffix("\"start\"")) }
+        XCTAssertEqual(nodes.count, 11)
+        for (right, count) in [(true, 6), (false, 5)] {
+            let side = nodes.filter { $0.1 == right }.map(\.0)
+            XCTAssertEqual(side.count, count)
+            XCTAssertTrue(side.allSatisfy { right ? $0[0] > 160 : $0[0] < 160 }, "labels point away from the middle")
+            let ys = side.map { $0[4] }.sorted()
+            XCTAssertTrue(zip(ys, ys.dropFirst()).allSatisfy { $1 - $0 >= 16 }, "labels on one side at least 16 px apart: \(ys)")
+        }
     }
 
     func testReportDataRoundTripsThroughJSON() throws {
@@ -200,7 +222,9 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(html.contains("And 50 more places with fewer items."))
         XCTAssertTrue(html.contains("And 30 more."))
         let map = Charts.placesMap(data.places, attribution: data.geocoderAttribution)
-        XCTAssertEqual(map.components(separatedBy: "<circle").count - 1, 250, "the map still shows every place")
+        for layout in [Charts.Layout.wide, .phone] {
+            XCTAssertEqual(Charts.placesSVG(data.places, layout: layout).components(separatedBy: "<circle").count - 1, 250, "the map still shows every place")
+        }
         XCTAssertTrue(html.contains(map))
     }
 

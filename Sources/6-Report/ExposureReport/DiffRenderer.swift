@@ -128,7 +128,7 @@ extension ReportRenderer {
         body += "</div>\n</section>\n"
 
         body += "<section id=\"metrics\" aria-labelledby=\"metrics-h\">\n<h2 id=\"metrics-h\">Every measure, side by side</h2>\n"
-        body += "<table class=\"sortable\"><thead><tr><th>Measure</th><th class=\"n\">\(HTML.escapeText(data.beforeLabel))</th><th class=\"n\">\(HTML.escapeText(data.afterLabel))</th><th class=\"n\">Change</th></tr></thead><tbody>\n"
+        body += "<div class=\"table-box\"><table class=\"sortable\"><thead><tr><th>Measure</th><th class=\"n\">\(HTML.escapeText(data.beforeLabel))</th><th class=\"n\">\(HTML.escapeText(data.afterLabel))</th><th class=\"n\">Change</th></tr></thead><tbody>\n"
         let known = Set(metricNames.map(\.0))
         let rows = metricNames.filter { data.metrics[$0.0] != nil } + data.metrics.keys.filter { !known.contains($0) }.sorted().map { ($0, $0) }
         for (key, label) in rows {
@@ -144,7 +144,7 @@ extension ReportRenderer {
             let shown = { (v: Double?) in isYear ? (v.map { String(Int($0)) } ?? "–") : Text.metric(v) }
             body += "<tr><td>\(HTML.escapeText(label))</td><td class=\"n\">\(shown(change.before))</td><td class=\"n\">\(shown(change.after))</td><td class=\"n\(cls)\">\(delta)</td></tr>\n"
         }
-        body += "</tbody></table>\n</section>\n"
+        body += "</tbody></table></div>\n</section>\n"
 
         body += "<section id=\"findings\" aria-labelledby=\"findings-h\">\n<h2 id=\"findings-h\">Findings</h2>\n"
         func list(_ title: String, _ refs: [DiffData.FindingRef], empty: String) -> String {

@@ -18,6 +18,9 @@
 //   writes only through textContent/setAttribute.
 // - Complete with JavaScript off: the script only adds table sorting and a face-blur button.
 // - Source names are shown without directories.
+// - Fits a phone (360 CSS px) without sideways scrolling: a wide table scrolls inside its own box,
+//   long names and hashes break, and every chart is drawn twice (Charts.swift), for a wide screen
+//   and for a phone, so no label renders below 11 px (PhoneLayoutTests, in headless Chromium).
 //
 // The page skeleton, CSS and JS live in the top-level `reports/assets/` folder (target ReportAssets)
 // and are compiled in with SwiftPM's `.embedInCode`.

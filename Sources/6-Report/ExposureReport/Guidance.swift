@@ -99,11 +99,11 @@ extension ReportRenderer {
         h += "<li>“Labelled” means the item names the person: a platform tag, a face region with a name in the photo’s metadata, or the name in a caption.</li>\n"
         h += "</ul>\n"
         if !data.models.isEmpty {
-            h += "<table><thead><tr><th>Model</th><th>File</th><th>Licence</th><th>SHA-256</th></tr></thead><tbody>\n"
+            h += "<div class=\"table-box\"><table><thead><tr><th>Model</th><th>File</th><th>Licence</th><th>SHA-256</th></tr></thead><tbody>\n"
             for model in data.models {
                 h += "<tr><td>\(HTML.escapeText(model.role))</td><td class=\"mono\">\(HTML.escapeText(model.file))</td><td>\(HTML.escapeText(model.licence))</td><td class=\"mono\">\(HTML.escapeText(model.sha256 ?? "not recorded"))</td></tr>\n"
             }
-            h += "</tbody></table>\n"
+            h += "</tbody></table></div>\n"
         }
         h += "<h3>Places</h3>\n<ul class=\"plain\">\n"
         h += "<li>Locations come from the camera’s GPS tags and from locations the platform recorded. Locations closer than \(Text.metric(m.placeRadiusMeters)) m are one place.</li>\n"
@@ -118,11 +118,11 @@ extension ReportRenderer {
         if data.summary.sources.isEmpty {
             h += "<p class=\"muted\">None recorded.</p>\n"
         } else {
-            h += "<table><thead><tr><th>Export</th><th>Platform</th></tr></thead><tbody>\n"
+            h += "<div class=\"table-box\"><table><thead><tr><th>Export</th><th>Platform</th></tr></thead><tbody>\n"
             for source in data.summary.sources {
                 h += "<tr><td class=\"mono\">\(HTML.escapeText(displayName(source.name)))</td><td>\(HTML.escapeText(platformName(source.platform)))</td></tr>\n"
             }
-            h += "</tbody></table>\n"
+            h += "</tbody></table></div>\n"
         }
         let items = data.summary.items
         h += "<p class=\"muted\">\(Text.plural(items.total, "item", "items")) in all: \(Text.count(items.photos)) photos, \(Text.count(items.videos)) videos, \(Text.count(items.unreadable)) unreadable, \(Text.count(items.missing)) listed by the platform but missing from the export. Generated \(HTML.escapeText(data.generatedAt)).</p>\n"

@@ -44,13 +44,13 @@ extension ReportRenderer {
             h += "<p class=\"muted\">Nothing found in more than one account\(data.summary.sources.count < 2 ? " (scan exports of several accounts together to see links)" : "").</p>\n</section>\n"
             return h
         }
-        h += "<table class=\"sortable\"><thead><tr><th>What</th><th>Value</th><th>Accounts</th><th class=\"n\">Items</th><th>For example</th></tr></thead><tbody>\n"
+        h += "<div class=\"table-box\"><table class=\"sortable\"><thead><tr><th>What</th><th>Value</th><th>Accounts</th><th class=\"n\">Items</th><th>For example</th></tr></thead><tbody>\n"
         for link in data.links.prefix(rowLimit) {
             h += "<tr><td>\(HTML.escapeText(link.what))</td><td class=\"mono\">\(HTML.escapeText(link.value))</td>"
             h += "<td>\(HTML.escapeText(link.accounts.joined(separator: ", ")))</td><td class=\"n\">\(Text.count(link.items))</td>"
             h += "<td class=\"mono\">\(HTML.escapeText(link.examples.joined(separator: ", ")))</td></tr>\n"
         }
-        h += "</tbody></table>\n"
+        h += "</tbody></table></div>\n"
         if data.links.count > rowLimit { h += "<p class=\"muted\">And \(Text.count(data.links.count - rowLimit)) more.</p>\n" }
         h += "</section>\n"
         return h

@@ -278,14 +278,14 @@ public enum ReportRenderer {
             return h
         }
         h += Charts.placesMap(data.places, attribution: data.geocoderAttribution)
-        h += "<table class=\"sortable\"><thead><tr><th>Place</th><th>Country</th><th class=\"n\">Items</th><th>Kind</th><th class=\"n\">Latitude</th><th class=\"n\">Longitude</th></tr></thead><tbody>\n"
+        h += "<div class=\"table-box\"><table class=\"sortable\"><thead><tr><th>Place</th><th>Country</th><th class=\"n\">Items</th><th>Kind</th><th class=\"n\">Latitude</th><th class=\"n\">Longitude</th></tr></thead><tbody>\n"
         let sorted = data.places.sorted(by: { ($0.isHome ? 1 : 0, $0.items) > ($1.isHome ? 1 : 0, $1.items) })
         for p in sorted.prefix(rowLimit) {
             let kind = p.isHome ? "Home" : (p.isRegular ? "Regular" : "")
             h += "<tr><td>\(HTML.escapeText(p.city ?? "Unknown"))</td><td>\(HTML.escapeText(p.country ?? ""))</td><td class=\"n\">\(Text.count(p.items))</td><td>\(kind)</td>"
             h += "<td class=\"n\">\(String(format: "%.4f", p.latitude))</td><td class=\"n\">\(String(format: "%.4f", p.longitude))</td></tr>\n"
         }
-        h += "</tbody></table>\n"
+        h += "</tbody></table></div>\n"
         if sorted.count > rowLimit { h += "<p class=\"muted\">And \(Text.plural(sorted.count - rowLimit, "more place", "more places")) with fewer items.</p>\n" }
         h += "</section>\n"
         return h
@@ -300,9 +300,9 @@ public enum ReportRenderer {
         h += "<p class=\"lead\">Cameras write their model, and sometimes a serial number or the owner's name, into every photo. A serial number links photos you post anywhere back to the same camera.</p>\n"
         func table(_ title: String, _ column: String, _ rows: [ReportData.Counted]) -> String {
             guard !rows.isEmpty else { return "" }
-            var t = "<h3>\(title)</h3>\n<table class=\"sortable\"><thead><tr><th>\(column)</th><th class=\"n\">Items</th></tr></thead><tbody>\n"
+            var t = "<h3>\(title)</h3>\n<div class=\"table-box\"><table class=\"sortable\"><thead><tr><th>\(column)</th><th class=\"n\">Items</th></tr></thead><tbody>\n"
             for row in rows.prefix(rowLimit) { t += "<tr><td class=\"mono\">\(HTML.escapeText(row.value))</td><td class=\"n\">\(Text.count(row.items))</td></tr>\n" }
-            t += "</tbody></table>\n"
+            t += "</tbody></table></div>\n"
             if rows.count > rowLimit { t += "<p class=\"muted\">And \(Text.count(rows.count - rowLimit)) more.</p>\n" }
             return t
         }
@@ -332,11 +332,11 @@ public enum ReportRenderer {
         h += Charts.peopleGraph(data.peopleGraph, ownerName: data.owner.name)
         let edges = data.peopleGraph.edges.sorted { ($0.weight, $1.a, $1.b) > ($1.weight, $0.a, $0.b) }
         if !edges.isEmpty {
-            h += "<h3>Pairs most often tagged together</h3>\n<table class=\"sortable\"><thead><tr><th>Person</th><th>Person</th><th class=\"n\">Photos together</th></tr></thead><tbody>\n"
+            h += "<h3>Pairs most often tagged together</h3>\n<div class=\"table-box\"><table class=\"sortable\"><thead><tr><th>Person</th><th>Person</th><th class=\"n\">Photos together</th></tr></thead><tbody>\n"
             for e in edges.prefix(15) {
                 h += "<tr><td>\(HTML.escapeText(e.a))</td><td>\(HTML.escapeText(e.b))</td><td class=\"n\">\(Text.count(e.weight))</td></tr>\n"
             }
-            h += "</tbody></table>\n"
+            h += "</tbody></table></div>\n"
         }
         h += "</section>\n"
         return h

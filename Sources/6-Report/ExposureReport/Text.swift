@@ -43,4 +43,30 @@ enum Text {
     static func short(_ s: String, _ limit: Int = 22) -> String {
         s.count <= limit ? s : String(s.prefix(limit - 1)) + "…"
     }
+
+    /// A generous estimate of how wide `s` is set in `size` px: per-character advances of DejaVu
+    /// Sans, the widest of the report's fonts (bold 10% wider). Chart labels are fitted with it.
+    static func labelWidth(_ s: String, size: Double, bold: Bool = false) -> Double {
+        var em = 0.0
+        for c in s.unicodeScalars {
+            switch c {
+            case "i", "j", "l", "I", ".", ",", ":", ";", "'", "!", "|", " ": em += 0.32
+            case "f", "t", "r", "(", ")", "[", "]", "-", "/", "\\", "\"", "`", "*": em += 0.5
+            case "m", "w": em += 0.98
+            case "M", "W", "<", ">", "=", "+", "~", "#", "%", "&", "@": em += 1.0
+            case "a"..."z", "0"..."9", "{", "}", "_", "?", "$", "^", "…": em += 0.66
+            case "A"..."Z": em += 0.8
+            default: em += c.value >= 0x2E80 ? 1.0 : 0.8
+            }
+        }
+        return em * size * (bold ? 1.1 : 1)
+    }
+
+    /// `s`, shortened with "…" until `labelWidth` fits in `room` px.
+    static func fit(_ s: String, room: Double, size: Double, bold: Bool = false) -> String {
+        if labelWidth(s, size: size, bold: bold) <= room { return s }
+        var kept = Array(s)
+        while !kept.isEmpty && labelWidth(String(kept) + "…", size: size, bold: bold) > room { kept.removeLast() }
+        return kept.isEmpty ? "" : String(kept) + "…"
+    }
 }
