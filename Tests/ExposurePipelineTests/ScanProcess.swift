@@ -7,7 +7,12 @@ import Glibc
 /// environment (the workers' test hooks) and, for the crash tests, a kill at a chosen moment.
 enum ScanProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var binary: URL { packageRoot.appendingPathComponent(".build/debug/exposure") }
+    /// `$EXPOSURE_TEST_BINARY` when set (to run these tests against another build, e.g. an earlier
+    /// commit's, and see which fail there), else this package's debug build.
+    static var binary: URL {
+        ProcessInfo.processInfo.environment["EXPOSURE_TEST_BINARY"].map(URL.init(fileURLWithPath:))
+            ?? packageRoot.appendingPathComponent(".build/debug/exposure")
+    }
 
     struct Run { var status: Int32; var out: String; var err: String; var killed: Bool; var seconds: Double }
 

@@ -44,7 +44,7 @@ struct Exposure: ParsableCommand {
             exitForArgumentParser(error)
         } catch {
             // Anything else that reaches here: its message without Foundation's decoration.
-            printError(FileProblem.describe(error))
+            printError(FileProblem.message(error))
             Foundation.exit(1)
         }
     }

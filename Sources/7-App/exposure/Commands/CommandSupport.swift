@@ -130,6 +130,12 @@ enum FileProblem {
         return nil
     }
 
+    /// Any error in words: Foundation's and the system's through `describe`, Exposure's own as they say.
+    static func message(_ error: Error) -> String {
+        if error is CocoaError || error is POSIXError || type(of: error) == NSError.self { return describe(error) }
+        return "\(error)"
+    }
+
     /// An error of the file system in words ("no space left on the device"), without error domains.
     static func describe(_ error: Error) -> String {
         let ns = error as NSError

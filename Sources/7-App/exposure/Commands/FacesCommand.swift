@@ -28,6 +28,11 @@ struct FacesCommand: ParsableCommand {
     var models: String?
 
     func validate() throws {
+        for image in images {
+            var folder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: image, isDirectory: &folder) else { throw ValidationError("no such file: \(image)") }
+            if folder.boolValue { throw ValidationError("\(image) is a folder: name image files (for a folder of photos, use `exposure scan FOLDER --db me.sqlite`)") }
+        }
         guard (0...3).contains(upsample) else { throw ValidationError("--upsample must be 0...3") }
         guard let method = FaceSearchMethod(rawValue: search) else { throw ValidationError("--search must be fast or dlib") }
         if method == .fast && upsample != 1 { throw ValidationError("--upsample applies to --search dlib only") }
@@ -41,7 +46,7 @@ struct FacesCommand: ParsableCommand {
             switch result {
             case .failure(let error):
                 failures += 1
-                FileHandle.standardError.write(Data("exposure faces: \(shownPath): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("exposure faces: \(shownPath): \(FileProblem.message(error))\n".utf8))
             case .success(let image):
                 if json {
                     entries.append(FacesJSON.image(path: shownPath, width: image.width, height: image.height, faces: image.faces))

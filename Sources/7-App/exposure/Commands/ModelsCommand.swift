@@ -20,7 +20,7 @@ struct ModelsCommand: ParsableCommand {
             do {
                 checks = try Workflows.fetchModels(directory: models) { print($0) }
             } catch {
-                FileHandle.standardError.write(Data("exposure models fetch: \(error)\n".utf8))
+                FileHandle.standardError.write(Data("exposure models fetch: \(FileProblem.message(error))\n".utf8))
                 throw ExitCode(1)
             }
             try Verify.print(checks)

@@ -87,6 +87,9 @@ struct ScanCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw ValidationError("--db \(db): the folder \(folder) does not exist")
         }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw ValidationError("--db \(db): the folder \(folder) is not writable (read-only media?): give --db a file in a folder you can write to")
+        }
         do {
             try Workflows.checkInventoryForScan(db)
             if let reuse { try Workflows.checkInventoryForReading(reuse) }
