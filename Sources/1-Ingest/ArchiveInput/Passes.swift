@@ -102,6 +102,10 @@ struct Indexer {
     private mutating func indexArchiveEntries(_ part: ExportArchive.Part, number: Int) throws {
         let cursor: PartCursor
         do { cursor = try PartCursor(part) } catch let error as ReaderOpenError {
+            if let compressor = part.compressor,
+               let reason = ForeignFile.compressedNonTar(compressor, fileName: part.name, message: error.message) {
+                throw part.issue(nil, .notAnArchive, reason)
+            }
             throw part.issue(nil, part.isTar ? .notAnArchive : .corrupt, "cannot be read: \(error.message)")
         }
         let issuesBefore = issues.count
@@ -183,6 +187,10 @@ struct Indexer {
         if let fatal = fatalMessage, cursor.ordinal < 0 {
             // Not one header could be read: the part is unreadable, not an empty archive.
             issues.removeSubrange(issuesBefore...)
+            if let compressor = part.compressor,
+               let reason = ForeignFile.compressedNonTar(compressor, fileName: part.name, message: fatal) {
+                throw part.issue(nil, .notAnArchive, reason)
+            }
             throw part.issue(nil, .corrupt, "no readable entries: \(fatal)")
         }
     }
