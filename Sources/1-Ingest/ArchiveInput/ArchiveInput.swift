@@ -51,7 +51,8 @@
 //   Nothing is extracted and nothing is written: entries are read into memory or streamed to
 //   the caller. Inputs are opened O_RDONLY. Entry names are sanitised (EntryNames.swift);
 //   unsafe names, links, special files, encrypted entries, duplicates and overlapping zip
-//   entries are skipped and reported as ArchiveIssues. Every entry read is capped (per entry
+//   entries are skipped and reported as ArchiveIssues (a password-protected zip in one line:
+//   `Indexer.summariseEncrypted`). Every entry read is capped (per entry
 //   and, for zips, at its declared size) and every pass has a total decompressed-byte budget,
 //   so zip bombs stop with a message. Problems are collected; only a wholly unreadable input
 //   throws.
@@ -103,9 +104,12 @@ public struct ArchiveIssue: Error, Hashable, Sendable, CustomStringConvertible {
     public var entry: String?
     public var kind: Kind
     public var reason: String
+    /// Entries this issue stands for: 1, or how many one line sums up (a password-protected
+    /// zip's encrypted entries).
+    public var entryCount: Int
 
-    public init(archive: String, entry: String?, kind: Kind, reason: String) {
-        self.archive = archive; self.entry = entry; self.kind = kind; self.reason = reason
+    public init(archive: String, entry: String?, kind: Kind, reason: String, entryCount: Int = 1) {
+        self.archive = archive; self.entry = entry; self.kind = kind; self.reason = reason; self.entryCount = entryCount
     }
 
     public var description: String {
@@ -121,10 +125,11 @@ public struct ArchiveIssue: Error, Hashable, Sendable, CustomStringConvertible {
         var counts: [Kind: Int] = [:]
         for issue in issues {
             if counts[issue.kind] == nil { order.append(issue.kind) }
-            counts[issue.kind, default: 0] += 1
+            counts[issue.kind, default: 0] += max(1, issue.entryCount)
         }
+        let total = counts.values.reduce(0, +)
         let parts = order.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", ")
-        return "skipped \(issues.count) \(issues.count == 1 ? "entry" : "entries"): \(parts)"
+        return "skipped \(total) \(total == 1 ? "entry" : "entries"): \(parts)"
     }
 }
 
