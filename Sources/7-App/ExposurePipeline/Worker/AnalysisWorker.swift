@@ -67,7 +67,7 @@ public enum AnalysisWorker {
                 let image = try ImageDecoder.decode(bytes)
                 response.analysis = FileAnalysis(kind: .photo, embedded: EmbeddedMetadata(width: image.width, height: image.height),
                     unreadableReason: nil,
-                    faces: options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
+                    faces: try options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
             } catch {
                 response.error = "\(error)"
             }
@@ -99,7 +99,7 @@ extension FileAnalysis {
         if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
             do {
                 let image = try StageSeconds.time(&stages.decode) { try ImageDecoder.decode(bytes) }
-                faces = search.facesAndThumbnails(in: image, engine: engine, stages: &stages)
+                faces = try search.facesAndThumbnails(in: image, engine: engine, stages: &stages)
                     .map { Face(face: $0.face, thumbnail: $0.thumbnail) }
             } catch {
                 unreadable = "\(error)"
