@@ -62,7 +62,7 @@ final class VideoFacesTests: XCTestCase {
     static func distance(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
 
     static func analyse(_ data: Data, name: String = "clip.mp4") throws -> FileAnalysis {
-        FileAnalysis.of(data, filename: name, engine: try XCTUnwrap(engine), search: FaceSearch())
+        try FileAnalysis.of(data, filename: name, engine: try XCTUnwrap(engine), search: FaceSearch())
     }
 
     /// Two tracks, with the right people, times and frame counts; one face per track in `faces`.
