@@ -30,7 +30,7 @@ final class FacesCommandTests: XCTestCase {
         let image = try ImageDecoder.decode(try Data(contentsOf: obama))
         XCTAssertEqual(images[0]["width"] as? Int, image.width)
         XCTAssertEqual(images[0]["height"] as? Int, image.height)
-        let expected = FaceSearch(method: .fast).faces(in: image, engine: engine)
+        let expected = try FaceSearch(method: .fast).faces(in: image, engine: engine)
         let faces = try XCTUnwrap(images[0]["faces"] as? [[String: Any]])
         XCTAssertEqual(faces.count, expected.count)
         XCTAssertEqual(faces.count, 1)

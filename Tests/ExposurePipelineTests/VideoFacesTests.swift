@@ -56,13 +56,13 @@ final class VideoFacesTests: XCTestCase {
     /// The descriptor of the face in one of the test photos.
     static func photoDescriptor(_ name: String) throws -> [Float] {
         let image = try ImageDecoder.decode(try Data(contentsOf: URL(fileURLWithPath: "\(imageDirectory)/\(name)")))
-        return try XCTUnwrap(FaceSearch().faces(in: image, engine: try XCTUnwrap(engine)).first).descriptor
+        return try XCTUnwrap(try FaceSearch().faces(in: image, engine: try XCTUnwrap(engine)).first).descriptor
     }
 
     static func distance(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
 
     static func analyse(_ data: Data, name: String = "clip.mp4") throws -> FileAnalysis {
-        FileAnalysis.of(data, filename: name, engine: try XCTUnwrap(engine), search: FaceSearch())
+        try FileAnalysis.of(data, filename: name, engine: try XCTUnwrap(engine), search: FaceSearch())
     }
 
     /// Two tracks, with the right people, times and frame counts; one face per track in `faces`.
@@ -222,7 +222,7 @@ final class VideoFacesTests: XCTestCase {
                                embedded: EmbeddedMetadata(), unreadableReason: nil, faces: faces, video: analysis.video))
         // The owner's profile picture: obama.jpg, so the Obama track is the owner's.
         let photo = try Data(contentsOf: URL(fileURLWithPath: "\(Self.imageDirectory)/obama2.jpg"))
-        let photoFaces = FaceSearch().faces(in: try ImageDecoder.decode(photo), engine: try XCTUnwrap(Self.engine))
+        let photoFaces = try FaceSearch().faces(in: try ImageDecoder.decode(photo), engine: try XCTUnwrap(Self.engine))
         func writeProfilePicture(to db: InventoryDatabase, source: Int64) throws {
             try db.write(ItemWrite(sha256: "p1", kind: .photo, byteSize: 1, sourceID: source, path: "media/profile/me.jpg",
                                    reference: MediaReference(path: "media/profile/me.jpg", isProfilePicture: true),

@@ -112,7 +112,7 @@ final class DetectionPolicyTests: XCTestCase {
         // thumbnail cut from that picture (a JPEG of at most 96 px a side).
         let decoded = try ImageDecoder.decode(try ImageEncoder.jpeg(thirds, quality: 92))
         var stages = StageSeconds()
-        let found = FaceSearch(method: .dlib).facesAndThumbnails(in: decoded, engine: engine, stages: &stages)
+        let found = try FaceSearch(method: .dlib).facesAndThumbnails(in: decoded, engine: engine, stages: &stages)
         XCTAssertEqual(found.count, 2)
         XCTAssertTrue(found.contains { $0.face.box.left > obama.width / 3 }, "Biden's face lies in the right part")
         for (face, thumbnail) in found {

@@ -43,13 +43,16 @@
 //     `ExportArchive(joining:)` (JoinedExport.swift);
 //   - tar, optionally gzip/bzip2/xz/zstd-compressed (stream-only: each pass decompresses once);
 //   - an extracted folder (symlinks never followed, files opened with O_NOFOLLOW component by component).
-//   The container is recognised by its first bytes, never by its file name.
+//   The container is recognised by its first bytes, never by its file name. Anything else is
+//   refused in words, with the next step (ForeignFiles.swift): a RAR or 7-Zip archive, a JPEG or
+//   HTML page given as an export, an empty file, a compressed file with no tar inside…
 //
 // SAFETY MODEL
 //   Nothing is extracted and nothing is written: entries are read into memory or streamed to
 //   the caller. Inputs are opened O_RDONLY. Entry names are sanitised (EntryNames.swift);
 //   unsafe names, links, special files, encrypted entries, duplicates and overlapping zip
-//   entries are skipped and reported as ArchiveIssues. Every entry read is capped (per entry
+//   entries are skipped and reported as ArchiveIssues (a password-protected zip in one line:
+//   `Indexer.summariseEncrypted`). Every entry read is capped (per entry
 //   and, for zips, at its declared size) and every pass has a total decompressed-byte budget,
 //   so zip bombs stop with a message. Problems are collected; only a wholly unreadable input
 //   throws.
@@ -101,9 +104,12 @@ public struct ArchiveIssue: Error, Hashable, Sendable, CustomStringConvertible {
     public var entry: String?
     public var kind: Kind
     public var reason: String
+    /// Entries this issue stands for: 1, or how many one line sums up (a password-protected
+    /// zip's encrypted entries).
+    public var entryCount: Int
 
-    public init(archive: String, entry: String?, kind: Kind, reason: String) {
-        self.archive = archive; self.entry = entry; self.kind = kind; self.reason = reason
+    public init(archive: String, entry: String?, kind: Kind, reason: String, entryCount: Int = 1) {
+        self.archive = archive; self.entry = entry; self.kind = kind; self.reason = reason; self.entryCount = entryCount
     }
 
     public var description: String {
@@ -119,10 +125,11 @@ public struct ArchiveIssue: Error, Hashable, Sendable, CustomStringConvertible {
         var counts: [Kind: Int] = [:]
         for issue in issues {
             if counts[issue.kind] == nil { order.append(issue.kind) }
-            counts[issue.kind, default: 0] += 1
+            counts[issue.kind, default: 0] += max(1, issue.entryCount)
         }
+        let total = counts.values.reduce(0, +)
         let parts = order.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", ")
-        return "skipped \(issues.count) \(issues.count == 1 ? "entry" : "entries"): \(parts)"
+        return "skipped \(total) \(total == 1 ? "entry" : "entries"): \(parts)"
     }
 }
 
@@ -215,6 +222,8 @@ public final class ExportArchive: ExportFileTree {
         /// Zip only: names flagged UTF-8 that are not, in local-header order. libarchive cannot
         /// convert them and returns no name at all; the cursor substitutes these raw bytes.
         var zipUndecodableNames: [[UInt8]] = []
+        /// Compressed tar only: the compressor its first bytes name (for the message when no tar is inside).
+        var compressor: (name: String, tool: String)? = nil
     }
 
     enum Container: Sendable { case zip(seekable: Bool), tar, folder }
@@ -345,8 +354,12 @@ public final class ExportArchive: ExportFileTree {
         guard fd >= 0 else { throw fail(.unreadable, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let size = UInt64(info.st_size)
-        guard size > 0 else { throw fail(.notAnArchive, "empty file, not an archive") }
-        let head = ZipDirectory.readBytes(fd: fd, offset: 0, count: Int(min(size, 512))) ?? []
+        let head = size == 0 ? [] : ZipDirectory.readBytes(fd: fd, offset: 0, count: Int(min(size, 512))) ?? []
+        guard !head.isEmpty else {
+            if size > 0 { throw fail(.unreadable, "cannot read its first bytes") }
+            let refusal = ForeignFile.refusal(head: head, fileName: name)
+            throw fail(refusal.kind, refusal.reason)
+        }
         func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
             head.count >= offset + magic.count && Array(head[offset..<(offset + magic.count)]) == magic
         }
@@ -380,12 +393,15 @@ public final class ExportArchive: ExportFileTree {
                 return (zip, issues)
             }
         }
-        if starts([0x1f, 0x8b]) || starts(Array("BZh".utf8)) || starts([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])
-            || starts([0x28, 0xb5, 0x2f, 0xfd]) || starts(Array("ustar".utf8), at: 257) {
-            return (part(.tar), [])
+        if let compressor = ForeignFile.compressor(head: head) {
+            var tar = part(.tar)
+            tar.compressor = compressor
+            return (tar, [])
         }
-        let hex = head.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ")
-        throw fail(.notAnArchive, "not a zip, tar or compressed tar archive (starts with \(hex))")
+        if starts(Array("ustar".utf8), at: 257) { return (part(.tar), []) }
+        // Anything else is named, with what to do about it (ForeignFiles.swift).
+        let refusal = ForeignFile.refusal(head: head, fileName: name)
+        throw fail(refusal.kind, refusal.reason)
     }
 }
 

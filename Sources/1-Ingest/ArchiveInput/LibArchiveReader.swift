@@ -35,6 +35,9 @@ final class LibArchiveReader {
     /// after a seek does not pull in a megabyte of the next photo; large enough for streaming.
     static let blockBytes = 64 << 10
 
+    /// libarchive's message when no format it was asked for matches the (decompressed) bytes.
+    static let unrecognisedFormat = "Unrecognized archive format"
+
     static let typeMask: UInt32 = 0o170000
     static let regular: UInt32 = 0o100000
     static let directory: UInt32 = 0o040000

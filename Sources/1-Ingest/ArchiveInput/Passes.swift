@@ -21,8 +21,8 @@ extension ExportArchive.Part {
         default: return .tar
         }
     }
-    func issue(_ entry: String?, _ kind: ArchiveIssue.Kind, _ reason: String) -> ArchiveIssue {
-        ArchiveIssue(archive: name, entry: entry, kind: kind, reason: reason)
+    func issue(_ entry: String?, _ kind: ArchiveIssue.Kind, _ reason: String, entryCount: Int = 1) -> ArchiveIssue {
+        ArchiveIssue(archive: name, entry: entry, kind: kind, reason: reason, entryCount: entryCount)
     }
 }
 
@@ -55,7 +55,7 @@ func classify(_ header: LibArchiveReader.Header, in part: ExportArchive.Part, li
     case .rejected(let reason): return .skipped(part.issue(name, .unsafePath, "rejected: \(reason)"))
     case .accepted(let path):
         if header.isEncrypted {
-            return .skipped(part.issue(name, .encrypted, "encrypted entry; skipped (the entries after it are still read)"))
+            return .skipped(part.issue(name, .encrypted, "encrypted (password-protected) entry: Exposure cannot read it; skipped (the entries after it are still read)"))
         }
         return .file(path)
     }
@@ -96,12 +96,57 @@ struct Indexer {
     private mutating func indexArchive(_ part: ExportArchive.Part, number: Int) throws {
         // An archive whose directory says it is empty: libarchive calls that "unrecognized".
         if part.zipDeclaredCount == 0 { return }
+        let issuesBefore = issues.count
         try LibArchiveReader.withUTF8Names { try indexArchiveEntries(part, number: number) }
+        try summariseEncrypted(part, number: number, issuesFrom: issuesBefore)
+    }
+
+    /// Entries listed in one report line each when a part has this many encrypted ones or fewer.
+    static let encryptedEntriesListed = 5
+
+    /// A password-protected zip is one line naming the archive, not a line per entry: thrown
+    /// when no entry can be read, one issue when every media file is encrypted (the rest is
+    /// read), and one summary line when a part has more than `encryptedEntriesListed`
+    /// encrypted entries; up to that many, each is listed.
+    private mutating func summariseEncrypted(_ part: ExportArchive.Part, number: Int, issuesFrom start: Int) throws {
+        let encrypted = issues[start...].filter { $0.kind == .encrypted }
+        guard !encrypted.isEmpty else { return }
+        let readable = locations.filter { $0.value.part == number }.keys
+        let metadata = limits.metadataExtensions
+        let isMetadata = { (path: String) in metadata.contains(EntryNames.pathExtension(path)) }
+        let readableMedia = readable.filter { !isMetadata($0) }.count
+        let encryptedMedia = encrypted.filter { !isMetadata($0.entry ?? "") }.count
+        let advice = "Exposure cannot read encrypted entries: download the export again without a password"
+        let summary: ArchiveIssue
+        if readable.isEmpty {
+            // Nothing to scan: the part is unreadable, and that is the one thing to say about it.
+            issues.removeSubrange(start...)
+            let what = encrypted.count == 1 ? "its only file is" : "all \(encrypted.count) of its files are"
+            throw part.issue(nil, .encrypted, "password-protected zip (\(what) encrypted); \(advice)", entryCount: encrypted.count)
+        } else if encryptedMedia > 0 && readableMedia == 0 && encrypted.count > 1 {
+            let media = encryptedMedia == 1 ? "its only media file is" : "all \(encryptedMedia) of its photos, videos and other media files are"
+            let others = encrypted.count - encryptedMedia
+            summary = part.issue(nil, .encrypted, "password-protected zip: \(media) encrypted and skipped"
+                                 + (others > 0 ? " (and \(others) other \(others == 1 ? "file" : "files"))" : "")
+                                 + "; only its \(readable.count) unencrypted \(readable.count == 1 ? "file is" : "files are") read. \(advice)",
+                                 entryCount: encrypted.count)
+        } else if encrypted.count > Indexer.encryptedEntriesListed {
+            let names = encrypted.prefix(3).compactMap(\.entry).joined(separator: ", ")
+            summary = part.issue(nil, .encrypted, "\(encrypted.count) encrypted entries skipped (\(names) and \(encrypted.count - 3) more); \(advice) to read them", entryCount: encrypted.count)
+        } else {
+            return
+        }
+        let first = issues[start...].firstIndex { $0.kind == .encrypted }!
+        issues = Array(issues[..<first]) + [summary] + issues[first...].filter { $0.kind != .encrypted }
     }
 
     private mutating func indexArchiveEntries(_ part: ExportArchive.Part, number: Int) throws {
         let cursor: PartCursor
         do { cursor = try PartCursor(part) } catch let error as ReaderOpenError {
+            if let compressor = part.compressor,
+               let reason = ForeignFile.compressedNonTar(compressor, fileName: part.name, message: error.message) {
+                throw part.issue(nil, .notAnArchive, reason)
+            }
             throw part.issue(nil, part.isTar ? .notAnArchive : .corrupt, "cannot be read: \(error.message)")
         }
         let issuesBefore = issues.count
@@ -183,6 +228,10 @@ struct Indexer {
         if let fatal = fatalMessage, cursor.ordinal < 0 {
             // Not one header could be read: the part is unreadable, not an empty archive.
             issues.removeSubrange(issuesBefore...)
+            if let compressor = part.compressor,
+               let reason = ForeignFile.compressedNonTar(compressor, fileName: part.name, message: fatal) {
+                throw part.issue(nil, .notAnArchive, reason)
+            }
             throw part.issue(nil, .corrupt, "no readable entries: \(fatal)")
         }
     }

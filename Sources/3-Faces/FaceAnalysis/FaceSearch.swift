@@ -232,26 +232,34 @@ public struct FaceSearch: Sendable, Hashable {
     }
     public static let settingKey = FaceSearchMethod.settingKey
 
-    public func faces(in image: RGBImage, engine: FaceEngine) -> [DetectedFace] {
+    public func faces(in image: RGBImage, engine: FaceEngine) throws -> [DetectedFace] {
         var stages = StageSeconds()
-        return faces(in: image, engine: engine, stages: &stages)
+        return try faces(in: image, engine: engine, stages: &stages)
     }
 
     /// The photo's faces (highest score first; coordinates in `image`'s pixels) and each one's
     /// thumbnail, a small JPEG cut from `image` for the report (FaceThumbnail).
     public func facesAndThumbnails(in image: RGBImage, engine: FaceEngine,
-                                   stages: inout StageSeconds) -> [(face: DetectedFace, thumbnail: Data?)] {
-        let found = faces(in: image, engine: engine, stages: &stages)
+                                   stages: inout StageSeconds) throws -> [(face: DetectedFace, thumbnail: Data?)] {
+        let found = try faces(in: image, engine: engine, stages: &stages)
         return StageSeconds.time(&stages.thumbnails) { found.map { ($0, FaceThumbnail.jpeg(of: $0.box, in: image)) } }
     }
 
-    public func faces(in image: RGBImage, engine: FaceEngine, stages: inout StageSeconds) -> [DetectedFace] {
+    /// Throws `MemoryLimitExceeded` (SearchMemory.swift), before allocating, when the dlib
+    /// search would not fit the process's memory limit (`--upsample` on a large photo).
+    public func faces(in image: RGBImage, engine: FaceEngine, stages: inout StageSeconds) throws -> [DetectedFace] {
         if method == .fast {
             let found = engine.cascadeFaces(in: image, options: cascade, detectionSeconds: &stages.detection,
                                             descriptorSeconds: &stages.descriptors)
             return found.faces + found.smallFaces
         }
-        if !wholeImage { return policy.faces(in: image, engine: engine, stages: &stages) }
+        if !wholeImage {
+            let p = policy, plan = p.plan(width: image.width, height: image.height)
+            let size = plan.resizedSize(width: image.width, height: image.height)
+            try Self.checkMemory(width: size.width, height: size.height, upsample: plan.upsample, wholeImage: false)
+            return p.faces(in: image, engine: engine, stages: &stages)
+        }
+        try Self.checkMemory(width: image.width, height: image.height, upsample: upsample, wholeImage: true)
         // dlib's own search (`--upsample`, `exposure faces --search dlib`): the detector dwarfs the rest, so it is all counted as detection.
         return StageSeconds.time(&stages.detection) { engine.faces(in: image, upsample: upsample) }
     }

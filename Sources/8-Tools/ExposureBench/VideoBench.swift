@@ -59,7 +59,7 @@ enum VideoBench {
         if let v = last?.video {
             print("per run: \(v.sampledFrames) frames sampled of \(v.decodedFrames) decoded, \(v.tracks.count) track(s), \(String(format: "%.1f", v.analysedSeconds)) s analysed")
             // How well the video's faces describe the person: the track's best descriptors against the photo's.
-            if let photo = FaceSearch().faces(in: owner, engine: engine).first?.descriptor {
+            if let photo = try FaceSearch().faces(in: owner, engine: engine).first?.descriptor {
                 let distances = v.tracks.flatMap(\.descriptors).map { FaceEngine.distance($0, photo) }
                 print("  the tracks' best faces against the photo's face: distance \(distances.map { String(format: "%.3f", $0) }.joined(separator: ", ")) (same person below 0.6)")
             }

@@ -96,4 +96,10 @@ public enum TensorMemory {
         _ = mallopt(M_MMAP_THRESHOLD, 512 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
     }
+
+    /// Gives the freed memory kept for reuse back to the system (malloc_trim): before a search
+    /// that needs more address space than is left beside it.
+    public static func returnFreedMemory() {
+        _ = malloc_trim(0)
+    }
 }

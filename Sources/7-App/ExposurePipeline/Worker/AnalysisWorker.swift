@@ -59,15 +59,20 @@ public enum AnalysisWorker {
         var response = WorkResponse()
         switch request.operation {
         case .analyze:
-            response.analysis = FileAnalysis.of(bytes, filename: filename, engine: engine, search: options.faceSearch,
-                                                videoSampling: options.videoSampling)
+            do {
+                response.analysis = try FileAnalysis.of(bytes, filename: filename, engine: engine, search: options.faceSearch,
+                                                        videoSampling: options.videoSampling)
+            } catch {
+                // A photo whose face search this worker cannot hold: the scan lists it as skipped, with why.
+                response.error = "faces not searched: \(error)"
+            }
         case .faces:
             guard let engine else { response.error = "face analysis is off"; break }
             do {
                 let image = try ImageDecoder.decode(bytes)
                 response.analysis = FileAnalysis(kind: .photo, embedded: EmbeddedMetadata(width: image.width, height: image.height),
                     unreadableReason: nil,
-                    faces: options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
+                    faces: try options.faceSearch.faces(in: image, engine: engine).map { .init(face: $0, thumbnail: nil) })
             } catch {
                 response.error = "\(error)"
             }
@@ -80,9 +85,11 @@ extension FileAnalysis {
     /// Kind and embedded metadata (always), then faces with their descriptors and thumbnails
     /// when an engine is given and the file is a decodable photo, or a video (sampled frames,
     /// faces linked into tracks: VideoFaces). A video whose frames cannot be decoded keeps its
-    /// metadata and gets the decoder's reason as `unreadableReason`.
+    /// metadata and gets the decoder's reason as `unreadableReason` (also when its frames' face
+    /// search would not fit the worker's memory). Throws `FaceSearch.MemoryLimitExceeded` for a
+    /// photo whose face search would not fit: the photo is readable, its faces cannot be searched.
     static func of(_ bytes: Data, filename: String, engine: FaceEngine?, search: FaceSearch,
-                   videoSampling: VideoSampling = VideoSampling()) -> FileAnalysis {
+                   videoSampling: VideoSampling = VideoSampling()) throws -> FileAnalysis {
         var stages = StageSeconds()
         let inspection = StageSeconds.time(&stages.metadata) { MediaInspector.inspect(bytes, filename: filename) }
         let kind = inspection.kind ?? .photo
@@ -99,8 +106,10 @@ extension FileAnalysis {
         if let engine, kind == .photo, unreadable == nil, inspection.canDecodePixels {
             do {
                 let image = try StageSeconds.time(&stages.decode) { try ImageDecoder.decode(bytes) }
-                faces = search.facesAndThumbnails(in: image, engine: engine, stages: &stages)
+                faces = try search.facesAndThumbnails(in: image, engine: engine, stages: &stages)
                     .map { Face(face: $0.face, thumbnail: $0.thumbnail) }
+            } catch let refusal as FaceSearch.MemoryLimitExceeded {
+                throw refusal
             } catch {
                 unreadable = "\(error)"
             }

@@ -36,7 +36,7 @@ enum VideoFaces {
                 followOnly = Set(found.count..<(found.count + r.followed.count))
                 found += r.followed
             } else {
-                found = search.faces(in: frame.image, engine: engine, stages: &local)
+                found = try search.faces(in: frame.image, engine: engine, stages: &local)
             }
             faceSeconds += Double(DispatchTime.now().uptimeNanoseconds - faceStart) / 1e9
             let thumbStart = DispatchTime.now().uptimeNanoseconds
