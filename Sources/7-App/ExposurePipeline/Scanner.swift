@@ -145,7 +145,8 @@ public final class Scanner {
             } catch {
                 let name = group.first?.lastPathComponent ?? "?"
                 outcome.skipped.append((name, nil, "\(error)"))
-                progress.note("\(name): \(error)")
+                // The archive reader's messages name the archive already.
+                progress.note("\(error)".hasPrefix(name) ? "\(error)" : "\(name): \(error)")
             }
         }
         for (archive, notes) in PartJoining.join(archives) {

@@ -68,6 +68,10 @@ enum PlanText {
     }
 }
 
+enum Text {
+    static func plural(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+}
+
 func formatNumber(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.2f", v)
 }
@@ -75,6 +79,8 @@ func formatNumber(_ v: Double) -> String {
 enum ScanText {
     /// The scan's closing lines: what was written, and what was skipped and why.
     static func closing(_ o: ScanOutcome) -> String {
+        // Nothing read: the reasons were printed as they came; the command's last line says what follows.
+        if o.nothingScanned && o.written == 0 && o.resumed == 0 { return "Nothing scanned (\(Text.plural(o.skipped.count, "problem", "problems")) above)." }
         var lines = ["Scanned \(o.sources.count) source(s): " + o.sources.map { "\($0.name) (\($0.platform.rawValue))" }.joined(separator: ", ")]
         lines.append("Items written: \(o.written) (\(o.reused) reused from an earlier inventory), already done: \(o.resumed)")
         let t = o.stageSeconds
