@@ -327,6 +327,20 @@ final class CarelessUserTests: XCTestCase {
         XCTAssertEqual(noFace.status, 2, noFace.err)
         XCTAssertTrue(noFace.err.contains("no face found"), noFace.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: db))
+        // Two people side by side: not "a photo of you".
+        let two = dir.appendingPathComponent("two.jpg")
+        let faces = dir.appendingPathComponent("obama.jpg"), other = dir.appendingPathComponent("biden.jpg")
+        try ScanProcess.testImage("obama.jpg").write(to: faces)
+        try ScanProcess.testImage("biden.jpg").write(to: other)
+        let join = Process()
+        join.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        join.arguments = ["ffmpeg", "-loglevel", "error", "-y", "-i", faces.path, "-i", other.path, "-filter_complex",
+                          "[0]scale=-2:400,setsar=1[a];[1]scale=-2:400,setsar=1[b];[a][b]hstack", two.path]
+        try join.run(); join.waitUntilExit()
+        let twoFaces = try ScanProcess.run(["scan", Self.export, "--db", db, "--me", two.path])
+        XCTAssertEqual(twoFaces.status, 2, twoFaces.err)
+        XCTAssertTrue(twoFaces.err.contains("2 faces in that photo"), twoFaces.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db))
         XCTAssertEqual(try exposure("plan", Self.before, "--limit", "0").status, 2)
         XCTAssertEqual(try exposure("faces", "--upsample", "9", blank.path).status, 2)
         let help = try exposure("scan", "--help").out
