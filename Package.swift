@@ -105,7 +105,10 @@ let package = Package(
             "ExposureModel", "ArchiveInput", "ExportFormats", "MediaMetadata", "VideoFrames", "FaceAnalysis",
             "ExposureStore", "ExposureAnalysis", "ExposureRules", "DefaultRules", "ExposureReport", "DemoArchive", "ProcessIsolation",
             "SnapshotAnalysis",
-        ], path: "Sources/7-App/ExposurePipeline"),
+        ], path: "Sources/7-App/ExposurePipeline",
+        plugins: ["BuildInfoPlugin"]),  // BuildInfo.version (VERSION) and .commit (git), for --version, summaries and reports
+        // Writes BuildInfo.swift before each build (git rev-parse; no network).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool(), path: "Plugins/BuildInfoPlugin"),
         .executableTarget(name: "exposure", dependencies: [
             "ExposurePipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/7-App/exposure"),

@@ -5,12 +5,15 @@
 /// version 4 `videos` (faces in videos: tracks, seconds on screen, distinct views);
 /// version 5 `scan` (finished or not, faces searched or not): `faces` and `videos` are null when
 /// faces were not searched, and every part the analysis computes (`faces`, `audience`, `linkage`,
-/// `videos`, `findings`) is null while the scan is unfinished, never zeros.
+/// `videos`, `findings`) is null while the scan is unfinished, never zeros; and `exposure` (the
+/// version, git commit and pinned model files of the Exposure that made the summary; null when unknown).
 public struct Summary: Codable, Equatable, Sendable {
     public static let currentSchema = "exposure.summary/5"
     public var schema: String = Summary.currentSchema
     /// Whether the numbers below are whole (schema 5).
     public var scan = ScanStatus()
+    /// Which Exposure made this summary, and with which models (schema 5); nil: not recorded.
+    public var exposure: ProgramVersion?
     public var owner: Owner
     public var sources: [Source]
     public var items: Items
@@ -24,7 +27,7 @@ public struct Summary: Codable, Equatable, Sendable {
     public var videos: Videos = Videos()
     public var findings: [Finding]
 
-    enum CodingKeys: String, CodingKey { case schema, scan, owner, sources, items, time, location, devices, people, faces, audience, linkage, videos, findings }
+    enum CodingKeys: String, CodingKey { case schema, exposure, scan, owner, sources, items, time, location, devices, people, faces, audience, linkage, videos, findings }
 
     /// Faces in videos (version 4): the analysis's own metrics type.
     public typealias Videos = VideoFaceMetrics
@@ -108,6 +111,7 @@ public struct Summary: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schema = try c.decode(String.self, forKey: .schema)
         scan = try c.decodeIfPresent(ScanStatus.self, forKey: .scan) ?? ScanStatus()
+        exposure = try c.decodeIfPresent(ProgramVersion.self, forKey: .exposure)
         owner = try c.decode(Owner.self, forKey: .owner)
         sources = try c.decode([Source].self, forKey: .sources)
         items = try c.decode(Items.self, forKey: .items)
@@ -128,6 +132,7 @@ public struct Summary: Codable, Equatable, Sendable {
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schema, forKey: .schema)
+        try c.encode(exposure, forKey: .exposure)   // explicit null
         try c.encode(scan, forKey: .scan)
         try c.encode(owner, forKey: .owner)
         try c.encode(sources, forKey: .sources)

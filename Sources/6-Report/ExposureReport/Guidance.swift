@@ -105,6 +105,13 @@ extension ReportRenderer {
             }
             h += "</tbody></table></div>\n"
         }
+        if let program = data.summary.exposure {
+            var packages: [String] = []
+            for model in program.models where !packages.contains("\(model.package) \(model.packageVersion)") {
+                packages.append("\(model.package) \(model.packageVersion)")
+            }
+            h += "<p class=\"muted\">Made by Exposure \(HTML.escapeText(program.short)) with the model files of \(HTML.escapeText(packages.joined(separator: " and "))) (PyPI; <code>exposure --version</code> names them too).</p>\n"
+        }
         h += "<h3>Places</h3>\n<ul class=\"plain\">\n"
         h += "<li>Locations come from the camera’s GPS tags and from locations the platform recorded. Locations closer than \(Text.metric(m.placeRadiusMeters)) m are one place.</li>\n"
         h += "<li>\(HTML.escapeText(m.homeRule))</li>\n"

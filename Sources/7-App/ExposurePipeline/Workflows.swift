@@ -56,9 +56,11 @@ public enum Workflows {
         summary(try InventoryDatabase(readingPath: path).snapshot(), rules: try RuleBook.load(extra: extraRules)).summary
     }
 
-    /// The summary of a snapshot and the rules that fired.
+    /// The summary of a snapshot and the rules that fired, marked with this build (`exposure`).
     static func summary(_ s: InventorySnapshot, rules: RuleSet) -> (summary: Summary, fired: [(Rule, Finding)]) {
-        SnapshotSummary.summary(s, rules: rules)
+        var result = SnapshotSummary.summary(s, rules: rules)
+        result.summary.exposure = programVersion
+        return result
     }
 
     // MARK: - Report

@@ -12,6 +12,7 @@ struct Exposure: ParsableCommand {
         (nothing was changed), 3 nothing could be scanned, 130 or 143 interrupted (what was scanned is saved; \
         run the same command again to resume).
         """,
+        version: Workflows.versionText(),  // version, git commit, pinned models and whether they are installed
         subcommands: [
             ScanCommand.self, SummaryCommand.self, ReportCommand.self, DiffCommand.self, PlanCommand.self,
             FacesCommand.self, ModelsCommand.self, RulesCommand.self, DemoCommand.self, UpgradeCommand.self,
